@@ -1,0 +1,92 @@
+/**
+ * Reads perfgate.yml into validated Settings. Every error names the path (`profiles[1].duration`),
+ * the value, the expected form and the line in the file; all problems are reported at once.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { LineCounter, parseDocument, isNode } from 'yaml';
+import type { z } from 'zod';
+import { ConfigError } from '../errors.js';
+import { keysAt } from './json-schema.js';
+import { configSchema, type Settings } from './schema.js';
+import { closest } from './units.js';
+
+export async function loadSettings(file: string): Promise<Settings> {
+  const abs = path.resolve(file);
+  let text: string;
+  try {
+    text = await readFile(abs, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ConfigError(`--config: cannot read ${JSON.stringify(file)} (${code ?? String(e)}); expected a perfgate.yml file`);
+  }
+  return parseSettings(text, abs);
+}
+
+export function parseSettings(text: string, abs: string): Settings {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  const name = path.basename(abs);
+  if (doc.errors.length > 0) {
+    throw new ConfigError(`${name}: not valid YAML:\n` + doc.errors.map((e) => `  ${e.message.split('\n')[0]}`).join('\n'));
+  }
+  const raw: unknown = doc.toJS();
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ConfigError(`${name}: expected a mapping with version, sut and profiles at the top level`);
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.flatMap((issue) => describeIssue(issue, raw)).map((msg) => {
+      const where = lineOf(doc, lineCounter, msg.path);
+      return `  ${formatPath(msg.path)}: ${msg.text}${where ? ` (${name}:${where})` : ''}`;
+    });
+    throw new ConfigError(`${name} is not valid:\n${lines.join('\n')}`);
+  }
+  return { config: parsed.data, path: abs, dir: path.dirname(abs) };
+}
+
+interface Problem { path: PropertyKey[]; text: string }
+
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown): Problem[] {
+  if (issue.code === 'unrecognized_keys') {
+    const known = keysAt(issue.path);
+    return issue.keys.map((key) => {
+      const hint = closest(key, known);
+      return {
+        path: [...issue.path, key],
+        text: `unknown key${hint ? `; did you mean "${hint}"?` : known.length ? `; expected one of ${known.join(', ')}` : ''}`,
+      };
+    });
+  }
+  if (issue.code === 'invalid_type' && valueAt(raw, issue.path) === undefined) {
+    return [{ path: issue.path, text: `is required (${issue.message.replace(/^"?undefined"? is not a \w+; /, '').replace(/^Invalid input: /, '')})` }];
+  }
+  const value = valueAt(raw, issue.path);
+  // zod's default messages do not show the value; ours (fields.ts) do.
+  const text = issue.message.startsWith('Invalid') && value !== undefined ? `${JSON.stringify(value)}: ${issue.message}` : issue.message;
+  return [{ path: issue.path, text }];
+}
+
+export function formatPath(p: readonly PropertyKey[]): string {
+  return p.reduce<string>((acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : acc ? `${acc}.${String(seg)}` : String(seg)), '') || '(top level)';
+}
+
+function valueAt(raw: unknown, p: readonly PropertyKey[]): unknown {
+  let cur: unknown = raw;
+  for (const seg of p) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[seg];
+  }
+  return cur;
+}
+
+function lineOf(doc: ReturnType<typeof parseDocument>, lc: LineCounter, p: readonly PropertyKey[]): string | undefined {
+  for (let n = p.length; n >= 0; n--) {
+    const node = doc.getIn(p.slice(0, n) as unknown[], true);
+    if (isNode(node) && node.range) {
+      const pos = lc.linePos(node.range[0]);
+      return `${pos.line}`;
+    }
+  }
+  return undefined;
+}

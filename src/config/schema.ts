@@ -1,0 +1,74 @@
+/**
+ * perfgate.yml, version 1. The zod schema is the single source of truth: the typed settings
+ * object, the error messages and the JSON Schema for editors (schema/perfgate.schema.json,
+ * `npm run build`) all come from it.
+ */
+import { z } from 'zod';
+import { duration } from './fields.js';
+import { exportSchema, jmeterProfileSchema } from './sections/ecosystem.js';
+import { loadProfileSchema } from './sections/load.js';
+import { monitorSchema } from './sections/monitor.js';
+import { alertsSchema, reportSchema } from './sections/publish.js';
+import { abSchema, baselineSchema, gatesSchema } from './sections/regression.js';
+import { robustnessProfileSchema, stressProfileSchema } from './sections/stress.js';
+
+export const sutSchema = z.strictObject({
+  /** Shell command that starts the server (run with `sh -c`). Omit it to test a running server. */
+  command: z.string().min(1, 'expected a command such as "node server.js"').optional(),
+  /** Working directory of the command, relative to perfgate.yml. */
+  cwd: z.string().default('.'),
+  env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).default({}),
+  url: z.url({ protocol: /^https?$/, error: (i) => `${JSON.stringify(i.input)} is not an http(s) URL; expected e.g. "http://127.0.0.1:3000"` }),
+  ready: z
+    .strictObject({
+      path: z.string().startsWith('/', 'expected a path starting with "/"').default('/'),
+      timeout: duration('"60s"').default(60_000),
+    })
+    .default({ path: '/', timeout: 60_000 }),
+  /** Grace period between SIGTERM and SIGKILL at teardown. */
+  stopTimeout: duration('"5s"').default(5_000),
+});
+export type SutConfig = z.output<typeof sutSchema>;
+
+export const profileSchema = z.discriminatedUnion('kind', [loadProfileSchema, stressProfileSchema, robustnessProfileSchema, jmeterProfileSchema], {
+  error: (i) =>
+    i.code === 'invalid_union' ? `${JSON.stringify((i.input as { kind?: unknown } | undefined)?.kind)} is not a profile kind; expected one of load, stress, robustness, jmeter` : undefined,
+});
+export type ProfileConfig = z.output<typeof profileSchema>;
+
+export const configSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    version: z.literal(1, { error: (i) => `${JSON.stringify(i.input)} is not a supported version; expected 1` }),
+    sut: sutSchema,
+    /** Hosts that may be loaded besides loopback (127.0.0.0/8, ::1, localhost). */
+    targets: z.strictObject({ allow: z.array(z.string().min(1)).default([]) }).default({ allow: [] }),
+    profiles: z.array(profileSchema).min(1, 'expected at least one profile'),
+    monitor: monitorSchema,
+    gates: gatesSchema,
+    baseline: baselineSchema,
+    ab: abSchema,
+    report: reportSchema,
+    alerts: alertsSchema,
+    export: exportSchema,
+  })
+  .superRefine((c, ctx) => {
+    const seen = new Map<string, number>();
+    c.profiles.forEach((p, i) => {
+      const first = seen.get(p.name);
+      if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['profiles', i, 'name'], message: `${JSON.stringify(p.name)} is already the name of profiles[${first}]; names must be unique` });
+      else seen.set(p.name, i);
+    });
+  });
+
+export type Config = z.output<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+
+/** A validated config plus where it came from; every relative path resolves against `dir`. */
+export interface Settings {
+  config: Config;
+  /** Absolute path of perfgate.yml (or '<inline>'). */
+  path: string;
+  /** Folder of perfgate.yml. */
+  dir: string;
+}

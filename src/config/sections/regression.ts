@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { duration, percent, positiveInt } from '../fields.js';
+
+/** Fail the run only on a significant change past these thresholds. */
+export const gatesSchema = z
+  .strictObject({
+    regression: z
+      .strictObject({
+        p50: percent().optional(),
+        p90: percent().optional(),
+        p99: percent().optional(),
+        throughput: percent().optional(),
+        errorRate: percent().optional(),
+      })
+      .optional(),
+  })
+  .default({});
+
+export const baselineSchema = z
+  .strictObject({
+    store: z.enum(['dir', 'git', 'cache']).default('dir'),
+    /** dir store: folder (relative to perfgate.yml); git store: folder inside the branch. */
+    path: z.string().default('.perfgate/baselines'),
+    /** git store: the data branch. */
+    branch: z.string().default('perfgate-data'),
+    /** How many results to keep per branch. */
+    history: positiveInt('a number of results to keep').default(50),
+  })
+  .default({ store: 'dir', path: '.perfgate/baselines', branch: 'perfgate-data', history: 50 });
+
+export const abSchema = z
+  .strictObject({
+    pairs: positiveInt('a number of base/head trial pairs').default(12),
+    trialDuration: duration('"5s"').default(5_000),
+    warmup: duration('"2s"').default(2_000),
+    alpha: z.number().positive().max(0.5).default(0.01),
+    /** Smallest change worth reporting even when significant. */
+    minEffect: percent().default(0.02),
+  })
+  .default({ pairs: 12, trialDuration: 5_000, warmup: 2_000, alpha: 0.01, minEffect: 0.02 });

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { latency, percent, positiveNumber } from '../fields.js';
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+/** One request of a profile's weighted mix. An object body is sent as JSON. */
+export const requestSchema = z.strictObject({
+  name: z.string().optional(),
+  method: z
+    .string()
+    .transform((m) => m.toUpperCase())
+    .pipe(z.enum(METHODS, { error: (i) => `${JSON.stringify(i.input)} is not an HTTP method; expected one of ${METHODS.join(', ')}` }))
+    .default('GET'),
+  path: z.string().startsWith('/', 'expected a path starting with "/", e.g. "/api/items"').default('/'),
+  headers: z.record(z.string(), z.string()).default({}),
+  body: z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional(),
+  weight: positiveNumber('a relative weight such as 1 or 3').default(1),
+});
+export type RequestSpec = z.output<typeof requestSchema>;
+
+/** Service-level objective a profile must meet; every field is optional. */
+export const sloSchema = z.strictObject({
+  p50: latency().optional(),
+  p90: latency().optional(),
+  p99: latency().optional(),
+  p999: latency().optional(),
+  max: latency().optional(),
+  mean: latency().optional(),
+  errorRate: percent().optional(),
+  /** Minimum throughput in requests per second. */
+  throughput: positiveNumber('a minimum rate in requests per second').optional(),
+});
+export type Slo = z.output<typeof sloSchema>;
+
+export const defaultRequests = (): RequestSpec[] => [{ method: 'GET', path: '/', headers: {}, weight: 1 }];

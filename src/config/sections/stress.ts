@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { duration, percent, positiveInt, positiveNumber } from '../fields.js';
+import { defaultRequests, requestSchema, sloSchema } from './request.js';
+
+/** Hard limit from the mission: a stress test finishes in at most 15 minutes. */
+export const STRESS_BUDGET_MS = 15 * 60_000;
+
+const ramp = (what: string, int: boolean) => {
+  const n = int ? positiveInt(what) : positiveNumber(what);
+  return z.strictObject({ start: n, step: n, max: n }).refine((r) => r.max >= r.start, {
+    message: 'expected max ≥ start',
+    path: ['max'],
+  });
+};
+
+/** A stepped ramp to the breaking point, then a recovery check at low load. */
+export const stressProfileSchema = z
+  .strictObject({
+    name: z.string().min(1, 'expected a non-empty profile name'),
+    kind: z.literal('stress'),
+    rate: ramp('an arrival rate in requests per second', false).optional(),
+    connections: ramp('a number of concurrent connections', true).optional(),
+    stepDuration: duration().default(10_000),
+    timeout: duration('"5s"').default(5_000),
+    requests: z.array(requestSchema).min(1, 'expected at least one request').default(defaultRequests),
+    slo: sloSchema.default({}),
+    /** Stop when the error rate of a step passes this (default: the SLO's error rate, else 5%). */
+    errorLimit: percent().optional(),
+    recovery: z
+      .strictObject({
+        duration: duration().default(30_000),
+        /** Load during recovery, as a fraction of the highest step offered (default 10%). */
+        load: percent().default(0.1),
+      })
+      .default({ duration: 30_000, load: 0.1 }),
+    budget: duration('"15m"').default(STRESS_BUDGET_MS),
+    /** Also run the malformed-request checks after the ramp. */
+    robustness: z.boolean().default(false),
+  })
+  .superRefine((p, ctx) => {
+    if ((p.rate === undefined) === (p.connections === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['rate'], message: 'set exactly one ramp: rate: { start, step, max } or connections: { start, step, max }' });
+    }
+    if (p.budget > STRESS_BUDGET_MS) {
+      ctx.addIssue({ code: 'custom', path: ['budget'], message: `${Math.round(p.budget / 1000)}s is over the 15m maximum for a stress test` });
+    }
+  });
+export type StressProfile = z.output<typeof stressProfileSchema>;
+
+/** Malformed-request checks: does the SUT fail cleanly (4xx, in time) and stay healthy? */
+export const robustnessProfileSchema = z.strictObject({
+  name: z.string().min(1, 'expected a non-empty profile name'),
+  kind: z.literal('robustness'),
+  /** Path that accepts a JSON body (POST); default: the first POST request of the config, else "/". */
+  path: z.string().startsWith('/', 'expected a path starting with "/"').optional(),
+  /** How long a malformed request may take before it counts as a hang. */
+  deadline: duration('"5s"').default(5_000),
+});
+export type RobustnessProfile = z.output<typeof robustnessProfileSchema>;

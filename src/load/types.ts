@@ -1,0 +1,33 @@
+import type { RequestSpec } from '../config/sections/request.js';
+import type { ProfileResult } from '../model.js';
+
+export type LoadModel =
+  /** Closed model: `connections` users, each sends its next request when the last one is answered. */
+  | { kind: 'closed'; connections: number }
+  /** Open model: requests arrive at `rate` per second on a schedule, whatever the server does. */
+  | { kind: 'open'; rate: number; maxInFlight: number };
+
+export interface LoadOptions {
+  /** Base URL; request paths are appended. Must already have passed the target allow-list. */
+  baseUrl: string;
+  requests: RequestSpec[];
+  model: LoadModel;
+  durationMs: number;
+  warmupMs: number;
+  timeoutMs: number;
+  pipelining?: number;
+  /** Stop early (budget, SUT crash, user interrupt); the measurement covers what ran. */
+  signal?: AbortSignal;
+  /** Called about once a second with the last second's numbers. */
+  onSecond?: (point: { t: number; rps: number; p99: number; errors: number; inWarmup: boolean }) => void;
+}
+
+/** What one load run measured, before SLO evaluation: the measurement fields of a ProfileResult. */
+export type LoadMeasurement = Pick<
+  ProfileResult,
+  'startedAt' | 'durationSec' | 'warmupSec' | 'requests' | 'errors' | 'throughput' | 'latency' | 'histogram' | 'timeline' | 'degradation' | 'generator'
+>;
+
+export interface LoadRunner {
+  run(options: LoadOptions): Promise<LoadMeasurement>;
+}

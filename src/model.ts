@@ -1,0 +1,158 @@
+/**
+ * The data model of result.json (schemaVersion 1). zod schemas are the single source: the types
+ * used everywhere, the validation of results read back (baselines, `perfgate report`, and the
+ * untrusted artifact in `perfgate publish`) and schema/result.schema.json.
+ * Field names marked "contract" are used by other tools and tests: never rename them.
+ */
+import { z } from 'zod';
+import { resourcesSchema, bottleneckSchema, suggestionSchema } from './model/monitor.js';
+import { stressResultSchema, robustnessResultSchema } from './model/stress.js';
+import { comparisonSchema } from './model/compare.js';
+
+export const RESULT_SCHEMA_VERSION = 1;
+
+export const statusSchema = z.enum(['pass', 'fail', 'inconclusive', 'error']);
+export type Status = z.infer<typeof statusSchema>;
+
+export const ERROR_CLASSES = ['4xx', '5xx', 'timeout', 'refused', 'reset', 'other'] as const;
+export type ErrorClass = (typeof ERROR_CLASSES)[number];
+
+/** Latency summary in milliseconds (floating point, recorded with µs precision). Contract. */
+export const latencySchema = z.object({
+  min: z.number(),
+  mean: z.number(),
+  stdev: z.number(),
+  p50: z.number(),
+  p90: z.number(),
+  p99: z.number(),
+  p999: z.number(),
+  max: z.number(),
+});
+export type Latency = z.infer<typeof latencySchema>;
+
+/** One second of the measured window. `t` counts seconds from the end of warmup. */
+export const timelinePointSchema = z.object({
+  t: z.number(),
+  rps: z.number(),
+  p50: z.number(),
+  p99: z.number(),
+  errors: z.number(),
+});
+export type TimelinePoint = z.infer<typeof timelinePointSchema>;
+
+export const sloCheckSchema = z.object({
+  metric: z.string(),
+  limit: z.number(),
+  actual: z.number(),
+  unit: z.enum(['ms', 'ratio', 'rps']),
+  pass: z.boolean(),
+});
+export type SloCheck = z.infer<typeof sloCheckSchema>;
+
+/** Trend of latency and errors within one run (does the SUT get worse as the run goes on?). */
+export const degradationSchema = z.object({
+  degraded: z.boolean(),
+  /** Relative change of per-second p50 from the first to the last third of the run. */
+  p50Change: z.number(),
+  p99Change: z.number(),
+  rpsChange: z.number(),
+  /** Errors in the last third minus the first third, per second. */
+  errorRateChange: z.number(),
+  detail: z.string(),
+});
+export type Degradation = z.infer<typeof degradationSchema>;
+
+/** How hard the load generator itself worked: a saturated generator makes the numbers its own. */
+export const generatorSchema = z.object({
+  cpuPercent: z.number(),
+  eventLoopDelayP99Ms: z.number(),
+  saturated: z.boolean(),
+  evidence: z.array(z.string()),
+});
+
+export const profileResultSchema = z.object({
+  name: z.string(),
+  kind: z.enum(['load', 'stress', 'robustness', 'jmeter']),
+  status: statusSchema,
+  reasons: z.array(z.string()),
+  model: z.enum(['closed', 'open']).optional(),
+  connections: z.number().optional(),
+  rate: z.number().optional(),
+  startedAt: z.string(),
+  /** Measured window (excluding warmup), seconds. */
+  durationSec: z.number(),
+  warmupSec: z.number(),
+  requests: z.object({
+    /** Responses received in the measured window (warmup excluded). Contract. */
+    total: z.number(),
+    ok: z.number(),
+    /** Open model: arrivals that found maxInFlight requests outstanding and were not sent. */
+    dropped: z.number(),
+  }),
+  errors: z.object({
+    total: z.number(),
+    byClass: z.record(z.enum(ERROR_CLASSES), z.number()),
+    byStatus: z.record(z.string(), z.number()),
+    samples: z.array(z.string()),
+  }),
+  throughput: z.object({ rps: z.number(), bytesPerSec: z.number() }),
+  latency: latencySchema,
+  /** HDR histogram of latencies in µs, base64-compressed (hdr-histogram-js encodeIntoCompressedBase64). */
+  histogram: z.string().optional(),
+  timeline: z.array(timelinePointSchema),
+  degradation: degradationSchema.optional(),
+  slo: z.object({ pass: z.boolean(), checks: z.array(sloCheckSchema) }),
+  generator: generatorSchema.optional(),
+  stress: stressResultSchema.optional(),
+  robustness: robustnessResultSchema.optional(),
+  resources: resourcesSchema.optional(),
+});
+export type ProfileResult = z.infer<typeof profileResultSchema>;
+
+export const environmentSchema = z.object({
+  cpuModel: z.string(),
+  cores: z.number(),
+  os: z.string(),
+  node: z.string(),
+  runner: z.string(),
+  ci: z.boolean(),
+});
+export type EnvironmentFingerprint = z.infer<typeof environmentSchema>;
+
+export const sutResultSchema = z.object({
+  command: z.string().optional(),
+  url: z.string(),
+  startupMs: z.number().optional(),
+  /** Set when the SUT exited before perfgate stopped it. */
+  exit: z
+    .object({
+      code: z.number().nullable(),
+      signal: z.string().nullable(),
+      /** ms since the SUT started. */
+      atMs: z.number(),
+      duringProfile: z.string().optional(),
+    })
+    .optional(),
+  logTail: z.string().optional(),
+});
+
+export const runResultSchema = z.object({
+  schemaVersion: z.literal(RESULT_SCHEMA_VERSION),
+  tool: z.object({ name: z.literal('perfgate'), version: z.string() }),
+  status: statusSchema,
+  reasons: z.array(z.string()),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  durationMs: z.number(),
+  configPath: z.string().optional(),
+  git: z.object({ sha: z.string().optional(), ref: z.string().optional(), branch: z.string().optional(), baseSha: z.string().optional() }).default({}),
+  environment: environmentSchema,
+  sut: sutResultSchema,
+  profiles: z.array(profileResultSchema),
+  bottlenecks: z.array(bottleneckSchema).default([]),
+  suggestions: z.array(suggestionSchema).default([]),
+  comparison: comparisonSchema.optional(),
+  /** Notes for the reader that are not failures (threshold changes needing review, warnings). */
+  notices: z.array(z.string()).default([]),
+});
+export type RunResult = z.infer<typeof runResultSchema>;

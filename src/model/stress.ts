@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+export const BREAK_REASONS = ['slo', 'errors', 'knee', 'crash', 'max', 'budget'] as const;
+
+export const stressStepSchema = z.object({
+  offered: z.number(),
+  /** Ramping users: the connection count of the step. */
+  connections: z.number().optional(),
+  achievedRps: z.number(),
+  p50: z.number(),
+  p99: z.number(),
+  errorRate: z.number(),
+  metSlo: z.boolean(),
+});
+
+/** profiles[].stress — names are a contract. */
+export const stressResultSchema = z.object({
+  maxSustainableRps: z.number().nullable(),
+  maxSustainableConnections: z.number().nullable().optional(),
+  breakingPoint: z.object({ step: z.number().nullable(), offered: z.number().nullable(), reason: z.enum(BREAK_REASONS), detail: z.string() }),
+  steps: z.array(stressStepSchema),
+  recovery: z
+    .object({ recovered: z.boolean(), seconds: z.number().nullable(), reason: z.string().optional() })
+    .nullable(),
+  exhaustion: z.array(z.object({ resource: z.string(), detail: z.string() })).default([]),
+});
+export type StressResult = z.infer<typeof stressResultSchema>;
+
+export const robustnessCaseSchema = z.object({
+  name: z.string(),
+  request: z.string(),
+  outcome: z.enum(['handled', 'server-error', 'hang', 'reset', 'crash']),
+  status: z.number().nullable(),
+  ms: z.number().nullable(),
+  handled: z.boolean(),
+  detail: z.string(),
+});
+export const robustnessResultSchema = z.object({
+  cases: z.array(robustnessCaseSchema),
+  healthyAfter: z.boolean(),
+});
+export type RobustnessResult = z.infer<typeof robustnessResultSchema>;
