@@ -16,6 +16,7 @@ export type Status = z.infer<typeof statusSchema>;
 
 export const ERROR_CLASSES = ['4xx', '5xx', 'timeout', 'refused', 'reset', 'other'] as const;
 export type ErrorClass = (typeof ERROR_CLASSES)[number];
+export const emptyErrorClasses = (): Record<ErrorClass, number> => ({ '4xx': 0, '5xx': 0, timeout: 0, refused: 0, reset: 0, other: 0 });
 
 /** Latency summary in milliseconds (floating point, recorded with µs precision). Contract. */
 export const latencySchema = z.object({

@@ -1,0 +1,39 @@
+/**
+ * The action's inputs, settled once into a typed object (the pattern of actions/checkout's
+ * input-helper). Nothing deeper reads core.getInput or process.env.
+ */
+import path from 'node:path';
+import * as core from '@actions/core';
+import { ConfigError } from './errors.js';
+
+export const INPUTS = {
+  config: 'config',
+  workingDirectory: 'working-directory',
+  out: 'out',
+  githubToken: 'github-token',
+} as const;
+
+export interface ActionSettings {
+  workingDirectory: string;
+  configPath: string;
+  outDir: string;
+  githubToken: string | undefined;
+}
+
+export function readActionSettings(env: NodeJS.ProcessEnv = process.env): ActionSettings {
+  const workspace = env.GITHUB_WORKSPACE || process.cwd();
+  const workingDirectory = path.resolve(workspace, core.getInput(INPUTS.workingDirectory) || '.');
+  const config = core.getInput(INPUTS.config) || 'perfgate.yml';
+  const out = core.getInput(INPUTS.out) || 'perfgate-report';
+  if (path.isAbsolute(config) && !config.endsWith('.yml') && !config.endsWith('.yaml')) {
+    throw new ConfigError(`input ${INPUTS.config}: ${JSON.stringify(config)} is not a .yml file; expected a path such as perfgate.yml`);
+  }
+  const token = core.getInput(INPUTS.githubToken) || undefined;
+  if (token) core.setSecret(token);
+  return {
+    workingDirectory,
+    configPath: path.resolve(workingDirectory, config),
+    outDir: path.resolve(workingDirectory, out),
+    githubToken: token,
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * The GitHub Action front door: settle the inputs, run the same pipeline as the CLI, write the
+ * outputs and the job summary, publish, and only then decide the step's outcome (one setFailed).
+ */
+import * as core from '@actions/core';
+import { readActionSettings } from './action-inputs.js';
+import { loadSettings } from './config/load.js';
+import { exitCodeOf, SutError } from './errors.js';
+import { exitCodeForStatus } from './gate.js';
+import { gitContext, runnerContext } from './git-context.js';
+import { createLoadRunner } from './load/index.js';
+import type { Logger } from './logger.js';
+import { writeRunOutputs } from './outputs.js';
+import { runPipeline } from './pipeline.js';
+import { startSut } from './sut/index.js';
+
+export const actionLogger: Logger = {
+  info: (m) => core.info(m),
+  warn: (m) => core.warning(m),
+  error: (m) => core.error(m),
+  debug: (m) => core.debug(m),
+  progress: (() => {
+    let last = 0;
+    return (m: string) => {
+      const t = Date.now();
+      if (t - last >= 5_000) {
+        last = t;
+        core.info(m);
+      }
+    };
+  })(),
+};
+
+export async function run(): Promise<void> {
+  const interrupts = new AbortController();
+  // The runner sends SIGINT on cancel, SIGTERM ~7.5 s later: abort so the SUT is torn down in time.
+  process.once('SIGINT', () => interrupts.abort(new Error('received SIGINT')));
+  process.once('SIGTERM', () => interrupts.abort(new Error('received SIGTERM')));
+  try {
+    const inputs = readActionSettings();
+    const settings = await loadSettings(inputs.configPath);
+    const result = await runPipeline(
+      { settings, outDir: inputs.outDir, context: { git: gitContext(process.env, settings.dir), runner: runnerContext(process.env) } },
+      { logger: actionLogger, loadRunner: createLoadRunner(), startSut, signal: interrupts.signal },
+    );
+    const outputs = await writeRunOutputs(result, inputs.outDir, { html: settings.config.report.html });
+    core.setOutput('status', result.status);
+    core.setOutput('result-path', outputs.resultPath);
+    core.setOutput('report-path', outputs.reportPath);
+    if (outputs.htmlPath) core.setOutput('html-path', outputs.htmlPath);
+    await core.summary.addRaw(outputs.markdown).write();
+    if (result.sut.logTail && result.status === 'error') core.error(`last lines of the SUT's output:\n${result.sut.logTail}`);
+    const code = exitCodeForStatus(result.status);
+    if (code !== 0) core.setFailed(`perfgate: ${result.status}${result.reasons.length ? ` — ${result.reasons.slice(0, 3).join('; ')}` : ''}`);
+    else if (result.status === 'inconclusive') core.warning(`perfgate: inconclusive — ${result.reasons.join('; ')}`);
+  } catch (e) {
+    const err = e as Error;
+    if (e instanceof SutError && e.logTail) core.error(`last lines of the SUT's output:\n${e.logTail}`);
+    core.setOutput('status', 'error');
+    core.setFailed(`perfgate: ${err.message} (exit code ${exitCodeOf(e)})`);
+  }
+}

@@ -1,0 +1,64 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadSettings } from '../config/load.js';
+import { ConfigError } from '../errors.js';
+import { exitCodeForStatus } from '../gate.js';
+import { gitContext, runnerContext } from '../git-context.js';
+import { createLoadRunner } from '../load/index.js';
+import { writeRunOutputs } from '../outputs.js';
+import { runPipeline } from '../pipeline.js';
+import { startSut } from '../sut/index.js';
+import { formatConsoleSummary } from '../summary.js';
+import type { Command } from './types.js';
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'boot the SUT, run the profiles, write result.json and the reports',
+  help: `Usage: perfgate run [options]
+
+Boots the system under test (sut.command), waits until it is healthy, runs every profile of
+the config, tears the SUT's whole process tree down, and writes result.json, report.md and
+report.html to the output folder.
+
+Options:
+  -c, --config FILE     perfgate.yml to use (default: ./perfgate.yml)
+  -o, --out DIR         output folder (default: ./perfgate-report)
+  -p, --profile NAME    run only this profile (repeatable)
+      --no-html         do not write report.html
+  -v, --verbose         print debug messages
+  -h, --help            show this help
+
+Exit codes: 0 pass (or inconclusive), 1 a gate failed, 2 usage or config error,
+3 the SUT or the environment failed (did not start, crashed, port taken).`,
+  async run(io) {
+    const { values } = parseArgs({
+      args: io.argv,
+      options: {
+        config: { type: 'string', short: 'c', default: 'perfgate.yml' },
+        out: { type: 'string', short: 'o', default: 'perfgate-report' },
+        profile: { type: 'string', short: 'p', multiple: true },
+        'no-html': { type: 'boolean', default: false },
+        verbose: { type: 'boolean', short: 'v', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+    const settings = await loadSettings(path.resolve(io.cwd, values.config));
+    const outDir = path.resolve(io.cwd, values.out);
+    if (outDir === settings.dir) throw new ConfigError(`--out: ${JSON.stringify(values.out)} is the config's own folder; expected a separate output folder such as perfgate-report`);
+    const result = await runPipeline(
+      {
+        settings,
+        outDir,
+        context: { git: gitContext(io.env, settings.dir), runner: runnerContext(io.env) },
+        ...(values.profile ? { only: values.profile } : {}),
+      },
+      { logger: io.logger, loadRunner: createLoadRunner(), startSut, signal: io.signal },
+    );
+    const outputs = await writeRunOutputs(result, outDir, { html: !values['no-html'] && settings.config.report.html });
+    io.stdout(formatConsoleSummary(result));
+    if (result.sut.logTail && result.status === 'error') io.logger.error(`last lines of the SUT's output:\n${result.sut.logTail}`);
+    io.logger.info(`wrote ${path.relative(io.cwd, outputs.resultPath)}, ${path.relative(io.cwd, outputs.reportPath)}${outputs.htmlPath ? `, ${path.relative(io.cwd, outputs.htmlPath)}` : ''}`);
+    return exitCodeForStatus(result.status);
+  },
+};

@@ -1,0 +1,24 @@
+import { execFileSync } from 'node:child_process';
+import type { RunResult } from './model.js';
+
+/**
+ * Commit and branch of the run: from the Actions environment when present, else from git in
+ * `dir`. Read once at the front door (nothing deeper reads process.env).
+ */
+export function gitContext(env: NodeJS.ProcessEnv, dir: string): RunResult['git'] {
+  const git = (...args: string[]): string | undefined => {
+    try {
+      return execFileSync('git', args, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5_000 }).trim() || undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const sha = env.GITHUB_SHA || git('rev-parse', 'HEAD');
+  const ref = env.GITHUB_REF || undefined;
+  const branch = env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || git('rev-parse', '--abbrev-ref', 'HEAD');
+  return { ...(sha ? { sha } : {}), ...(ref ? { ref } : {}), ...(branch ? { branch } : {}) };
+}
+
+export function runnerContext(env: NodeJS.ProcessEnv): { name?: string; ci: boolean } {
+  return { ...(env.RUNNER_NAME ? { name: env.RUNNER_NAME } : {}), ci: env.CI === 'true' || env.GITHUB_ACTIONS === 'true' };
+}

@@ -1,0 +1,30 @@
+/**
+ * Writes what a run leaves behind: result.json (atomically: it is the record), report.md and
+ * report.html. Shared by both front doors and by `perfgate report`.
+ */
+import path from 'node:path';
+import { writeFileAtomic } from './fs-atomic.js';
+import type { RunResult } from './model.js';
+import { buildMarkdownReport } from './report/markdown.js';
+import { buildHtmlReport } from './report/html.js';
+
+export interface RunOutputs {
+  resultPath: string;
+  reportPath: string;
+  htmlPath: string | undefined;
+  markdown: string;
+}
+
+export async function writeRunOutputs(result: RunResult, outDir: string, options: { html?: boolean } = {}): Promise<RunOutputs> {
+  const resultPath = path.join(outDir, 'result.json');
+  await writeFileAtomic(resultPath, JSON.stringify(result, null, 2) + '\n');
+  const markdown = buildMarkdownReport(result);
+  const reportPath = path.join(outDir, 'report.md');
+  await writeFileAtomic(reportPath, markdown);
+  let htmlPath: string | undefined;
+  if (options.html !== false) {
+    htmlPath = path.join(outDir, 'report.html');
+    await writeFileAtomic(htmlPath, buildHtmlReport(result));
+  }
+  return { resultPath, reportPath, htmlPath, markdown };
+}

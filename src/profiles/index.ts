@@ -1,0 +1,17 @@
+/**
+ * Which runner handles which `kind` of profile. Each kind's module owns its runner; the
+ * pipeline only dispatches.
+ */
+import type { ProfileConfig } from '../config/schema.js';
+import type { ProfileResult } from '../model.js';
+import { runLoadProfile } from './load.js';
+import type { ProfileContext } from './types.js';
+
+export async function runProfile(ctx: ProfileContext, profile: ProfileConfig): Promise<ProfileResult> {
+  switch (profile.kind) {
+    case 'load':
+      return runLoadProfile(ctx, profile);
+    default:
+      throw new Error(`profile kind ${profile.kind} is not wired yet`);
+  }
+}

@@ -1,0 +1,23 @@
+import type { Config, ProfileConfig, Settings } from '../config/schema.js';
+import type { LoadRunner } from '../load/types.js';
+import type { Logger } from '../logger.js';
+import type { ProfileResult } from '../model.js';
+import type { SutHandle } from '../sut/types.js';
+
+/** Everything a profile runner may use; the pipeline builds one per profile. */
+export interface ProfileContext {
+  settings: Settings;
+  config: Config;
+  /** Base URL of the SUT (already checked against the target allow-list). */
+  baseUrl: string;
+  /** The running SUT, when perfgate started one (crash detection, PIDs). */
+  sut: SutHandle | undefined;
+  loadRunner: LoadRunner;
+  logger: Logger;
+  /** Aborted on interrupt, SUT crash or the profile's time budget. */
+  signal: AbortSignal;
+  /** Folder for this run's artifacts (result.json, logs, JTL files…). */
+  outDir: string;
+}
+
+export type ProfileRunner<P extends ProfileConfig = ProfileConfig> = (ctx: ProfileContext, profile: P) => Promise<ProfileResult>;
