@@ -5,7 +5,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { ConfigError, SutError } from './errors.js';
-import type { Settings } from './config/schema.js';
+import type { ProfileConfig, Settings } from './config/schema.js';
 import { environmentFingerprint } from './environment.js';
 import { worstStatus } from './gate.js';
 import type { LoadRunner } from './load/types.js';
@@ -16,8 +16,25 @@ import type { StartSutOptions, SutHandle } from './sut/types.js';
 import { assertTargetAllowed } from './sut/target.js';
 import { VERSION } from './version.js';
 
+/**
+ * A stage that watches the run without owning it (the resource monitor, the analyzers): the
+ * pipeline calls each hook in order and keeps going if one fails (its error becomes a notice).
+ */
+export interface RunObserver {
+  name: string;
+  /** Before the SUT starts: extra environment for it (e.g. NODE_OPTIONS for a probe). */
+  sutEnv?(settings: Settings): Promise<Record<string, string>>;
+  /** Right before a profile's load starts. */
+  beforeProfile?(profile: ProfileConfig, sut: SutHandle): Promise<void>;
+  /** Right after a profile: may add fields (e.g. resources) to its result. */
+  afterProfile?(profile: ProfileConfig, sut: SutHandle, result: ProfileResult): Promise<void>;
+  /** After the SUT was stopped (CPU profiles are written at exit): may add bottlenecks, suggestions, notices. */
+  afterRun?(result: RunResult): Promise<void>;
+}
+
 export interface PipelineDeps {
   logger: Logger;
+  observers?: RunObserver[];
   loadRunner: LoadRunner;
   startSut: (options: StartSutOptions) => Promise<SutHandle>;
   now?: () => Date;
@@ -77,10 +94,25 @@ export async function runPipeline(input: PipelineInput, deps: PipelineDeps): Pro
     return result;
   };
 
+  const observers = deps.observers ?? [];
+  const observe = async (hook: string, call: (o: RunObserver) => Promise<unknown> | undefined): Promise<void> => {
+    for (const o of observers) {
+      try {
+        await call(o);
+      } catch (e) {
+        const msg = `${o.name} (${hook}) failed: ${(e as Error).message}`;
+        log.warn(msg);
+        result.notices.push(msg);
+      }
+    }
+  };
+  const extraEnv: Record<string, string> = {};
+  await observe('sutEnv', async (o) => Object.assign(extraEnv, await o.sutEnv?.(input.settings)));
+
   let sut: SutHandle;
   try {
     log.info(config.sut.command ? `starting the SUT: ${config.sut.command}` : `checking the running server at ${config.sut.url}`);
-    sut = await deps.startSut({ config: config.sut, dir: input.settings.dir, logDir: input.outDir, ...(deps.signal ? { signal: deps.signal } : {}) });
+    sut = await deps.startSut({ config: config.sut, dir: input.settings.dir, logDir: input.outDir, extraEnv, ...(deps.signal ? { signal: deps.signal } : {}) });
   } catch (e) {
     if (!(e instanceof SutError)) throw e;
     result.status = 'error';
@@ -101,7 +133,10 @@ export async function runPipeline(input: PipelineInput, deps: PipelineDeps): Pro
         result.profiles.push(skippedProfile(profile, now(), 'not run: the SUT had already exited'));
         continue;
       }
-      result.profiles.push(await runOneProfile(input, deps, sut, profile, now));
+      await observe('beforeProfile', (o) => o.beforeProfile?.(profile, sut));
+      const profileResult = await runOneProfile(input, deps, sut, profile, now);
+      await observe('afterProfile', (o) => o.afterProfile?.(profile, sut, profileResult));
+      result.profiles.push(profileResult);
       const exit = sut.exit();
       if (exit && !result.sut.exit) {
         result.sut.exit = { ...exit, duringProfile: profile.name };
@@ -113,6 +148,7 @@ export async function runPipeline(input: PipelineInput, deps: PipelineDeps): Pro
   } finally {
     await sut.stop();
   }
+  await observe('afterRun', (o) => o.afterRun?.(result));
   if (deps.signal?.aborted) {
     result.status = 'error';
     result.reasons.push('interrupted before all profiles ran');
