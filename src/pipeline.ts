@@ -94,6 +94,7 @@ export async function runPipeline(input: PipelineInput, deps: PipelineDeps): Pro
     return result;
   };
 
+  deps.signal?.addEventListener('abort', () => log.warn(`interrupted (${(deps.signal?.reason as Error | undefined)?.message ?? 'aborted'}): stopping the load and tearing the SUT down`), { once: true });
   const observers = deps.observers ?? [];
   const observe = async (hook: string, call: (o: RunObserver) => Promise<unknown> | undefined): Promise<void> => {
     for (const o of observers) {
@@ -151,7 +152,7 @@ export async function runPipeline(input: PipelineInput, deps: PipelineDeps): Pro
   await observe('afterRun', (o) => o.afterRun?.(result));
   if (deps.signal?.aborted) {
     result.status = 'error';
-    result.reasons.push('interrupted before all profiles ran');
+    result.reasons.push(`interrupted (${(deps.signal.reason as Error | undefined)?.message ?? 'aborted'}) before all profiles ran`);
   }
   for (const p of result.profiles) for (const r of p.reasons) if (p.status !== 'pass') result.reasons.push(`${p.name}: ${r}`);
   return finish();

@@ -106,7 +106,7 @@ ${profiles}`;
   });
 
   it('exits 3 when the command exits at once, with its output in the result', async () => {
-    await writeFile(path.join(dir, 'perfgate.yml'), config(`  - { name: a, kind: load, duration: 2s }\n`, `node -e "console.error('boom: missing DATABASE_URL'); process.exit(4)"`));
+    await writeFile(path.join(dir, 'perfgate.yml'), config(`  - { name: a, kind: load, duration: 2s }\n`, JSON.stringify(`node -e "console.error('boom: missing DATABASE_URL'); process.exit(4)"`)));
     const c = capture();
     const t0 = Date.now();
     const code = await main(['run', '--config', path.join(dir, 'perfgate.yml'), '--out', path.join(dir, 'out')], { ...c.io, cwd: dir });

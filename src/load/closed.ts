@@ -1,0 +1,68 @@
+/**
+ * Closed model on autocannon: `connections` users, each sending its next request as soon as
+ * the last one is answered. autocannon drives the sockets; perfgate keeps its own books from the
+ * per-response events (autocannon's histogram stores whole ms and its coordinated-omission
+ * correction is broken, so neither is used) and its own clock for the window (autocannon's
+ * `duration` overruns by ~1 s). No worker threads: they break the bundle and bring nothing on 2 cores.
+ */
+import autocannon from 'autocannon';
+import type { Instance, Result } from 'autocannon';
+import { LoadError } from '../errors.js';
+import { classifyTransportError } from './classify.js';
+import { watchGenerator } from './generator.js';
+import { prepareRequest, weightedCycle } from './mix.js';
+import { LoadRecorder } from './recorder.js';
+import type { LoadMeasurement, LoadOptions } from './types.js';
+
+export async function runClosedModel(options: LoadOptions, connections: number): Promise<LoadMeasurement> {
+  const cycle = weightedCycle(options.requests).map(prepareRequest);
+  const totalMs = options.warmupMs + options.durationMs;
+  const startedAt = new Date().toISOString();
+  const generator = watchGenerator();
+  const recorder = new LoadRecorder(performance.now(), options.warmupMs, options.onSecond);
+  let instance: Instance & PromiseLike<Result>;
+  try {
+    instance = autocannon({
+      url: options.baseUrl,
+      connections,
+      pipelining: options.pipelining ?? 1,
+      // perfgate stops the run on its own clock; this is only a backstop.
+      duration: Math.ceil(totalMs / 1000) + 5,
+      timeout: Math.max(1, Math.ceil(options.timeoutMs / 1000)),
+      requests: cycle.map((r) => ({ method: r.method as 'GET', path: r.path, headers: r.headers, ...(r.body !== undefined ? { body: r.body } : {}) })),
+    }) as unknown as Instance & PromiseLike<Result>;
+  } catch (e) {
+    generator.stop();
+    throw new LoadError(`could not start the load on ${options.baseUrl}: ${(e as Error).message}`);
+  }
+  let stopped = false;
+  let endMs = 0;
+  instance.on('response', (_client: unknown, status: number, bytes: number, responseTimeMs: number) => {
+    if (stopped) return;
+    recorder.response(performance.now(), responseTimeMs, status, bytes);
+  });
+  instance.on('reqError', (error: NodeJS.ErrnoException) => {
+    if (stopped) return;
+    recorder.failure(performance.now(), classifyTransportError(error), error.code ?? error.message);
+  });
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    endMs = performance.now();
+    instance.stop();
+  };
+  const timer = setTimeout(stop, totalMs);
+  const ticker = setInterval(() => recorder.tick(performance.now()), 1000);
+  const onAbort = () => stop();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (options.signal?.aborted) stop();
+  try {
+    await instance;
+  } finally {
+    clearTimeout(timer);
+    clearInterval(ticker);
+    options.signal?.removeEventListener('abort', onAbort);
+    if (!stopped) stop();
+  }
+  return { startedAt, ...recorder.finish(Math.max(endMs, recorder.windowStartMs)), generator: generator.stop() };
+}

@@ -1,0 +1,171 @@
+/**
+ * Collects what a load run measures, for both load models: every latency in µs into an HDR
+ * histogram (autocannon's own histogram stores whole milliseconds, so sub-ms servers would show
+ * p50 = 0), errors by class and status, bytes, and one small histogram per second for the timeline.
+ * Events before the end of warmup only feed the progress line; they never reach the statistics.
+ */
+import * as hdr from 'hdr-histogram-js';
+import { emptyErrorClasses, type ErrorClass, type Latency, type TimelinePoint } from '../model.js';
+import { classifyStatus } from './classify.js';
+import type { LoadMeasurement } from './types.js';
+import { detectDegradation } from './degradation.js';
+
+/** 1 µs to 1 hour, 3 significant digits: 0.1 % resolution at any latency. */
+const newHistogram = (digits: 2 | 3 = 3) =>
+  hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: digits, bitBucketSize: digits === 3 ? 32 : 'packed' });
+
+const MAX_ERROR_SAMPLES = 10;
+
+interface Second {
+  histogram: hdr.Histogram;
+  count: number;
+  errors: number;
+}
+
+export interface SecondReport {
+  t: number;
+  rps: number;
+  p99: number;
+  errors: number;
+  inWarmup: boolean;
+}
+
+export class LoadRecorder {
+  private readonly histogram = newHistogram();
+  private readonly seconds: Second[] = [];
+  private readonly byClass = emptyErrorClasses();
+  private readonly byStatus: Record<string, number> = {};
+  private readonly samples = new Set<string>();
+  private ok = 0;
+  private errors = 0;
+  private bytes = 0;
+  private sum = 0;
+  private sumSquares = 0;
+  private readonly warmSeconds: Second[] = [];
+  private lastReportedSecond = -1;
+
+  /**
+   * @param startMs  performance.now() when load began
+   * @param warmupMs length of the warmup: events before startMs + warmupMs are not measured
+   */
+  constructor(
+    readonly startMs: number,
+    readonly warmupMs: number,
+    private readonly onSecond?: (s: SecondReport) => void,
+  ) {}
+
+  get windowStartMs(): number {
+    return this.startMs + this.warmupMs;
+  }
+
+  /** A response (any status) that took `latencyMs`; `atMs` decides the second it belongs to. */
+  response(atMs: number, latencyMs: number, status: number, bytes: number): void {
+    const errorClass = classifyStatus(status);
+    const second = this.secondAt(atMs);
+    const us = Math.max(1, Math.round(latencyMs * 1000));
+    second.histogram.recordValue(us);
+    second.count++;
+    if (errorClass) second.errors++;
+    if (atMs < this.windowStartMs) return;
+    this.histogram.recordValue(us);
+    this.sum += latencyMs;
+    this.sumSquares += latencyMs * latencyMs;
+    this.bytes += bytes;
+    if (errorClass) {
+      this.errors++;
+      this.byClass[errorClass]++;
+      this.byStatus[String(status)] = (this.byStatus[String(status)] ?? 0) + 1;
+      this.sample(`HTTP ${status}`);
+    } else {
+      this.ok++;
+    }
+  }
+
+  /** A request that got no response (refused, reset, timed out…). */
+  failure(atMs: number, errorClass: ErrorClass, message: string): void {
+    const second = this.secondAt(atMs);
+    second.count++;
+    second.errors++;
+    if (atMs < this.windowStartMs) return;
+    this.errors++;
+    this.byClass[errorClass]++;
+    this.sample(`${errorClass}: ${message}`);
+  }
+
+  /** Reports every whole second that ended before `nowMs` (call about once a second). */
+  tick(nowMs: number): void {
+    if (!this.onSecond) return;
+    const warmupSeconds = Math.ceil(this.warmupMs / 1000);
+    const elapsed = Math.floor((nowMs - this.startMs) / 1000);
+    for (let s = this.lastReportedSecond + 1; s < elapsed; s++) {
+      const inWarmup = s < warmupSeconds;
+      const sec = inWarmup ? this.warmSeconds[s] : this.seconds[s - warmupSeconds];
+      this.onSecond({
+        t: s - warmupSeconds,
+        rps: sec?.count ?? 0,
+        p99: sec?.count ? sec.histogram.getValueAtPercentile(99) / 1000 : 0,
+        errors: sec?.errors ?? 0,
+        inWarmup,
+      });
+      this.lastReportedSecond = s;
+    }
+  }
+
+  /** The measurement over [windowStart, endMs). */
+  finish(endMs: number, dropped = 0): Omit<LoadMeasurement, 'generator' | 'startedAt'> {
+    const durationMs = Math.max(1, endMs - this.windowStartMs);
+    const total = this.ok + this.errors;
+    const count = this.histogram.totalCount;
+    const mean = count ? this.sum / count : 0;
+    const stdev = count > 1 ? Math.sqrt(Math.max(0, (this.sumSquares - count * mean * mean) / (count - 1))) : 0;
+    const pct = (p: number) => (count ? this.histogram.getValueAtPercentile(p) / 1000 : 0);
+    const latency: Latency = {
+      min: count ? this.histogram.minNonZeroValue / 1000 : 0,
+      mean,
+      stdev,
+      p50: pct(50),
+      p90: pct(90),
+      p99: pct(99),
+      p999: pct(99.9),
+      max: count ? this.histogram.maxValue / 1000 : 0,
+    };
+    const fullSeconds = Math.floor(durationMs / 1000 + 0.05);
+    const timeline: TimelinePoint[] = [];
+    for (let i = 0; i < Math.max(fullSeconds, this.seconds.length); i++) {
+      const s = this.seconds[i];
+      // A trailing partial second would show a false drop in throughput: leave it out.
+      if (i >= fullSeconds) break;
+      timeline.push({
+        t: i,
+        rps: s?.count ?? 0,
+        p50: s?.count ? s.histogram.getValueAtPercentile(50) / 1000 : 0,
+        p99: s?.count ? s.histogram.getValueAtPercentile(99) / 1000 : 0,
+        errors: s?.errors ?? 0,
+      });
+    }
+    const degradation = detectDegradation(timeline);
+    return {
+      durationSec: durationMs / 1000,
+      warmupSec: this.warmupMs / 1000,
+      requests: { total, ok: this.ok, dropped },
+      errors: { total: this.errors, byClass: { ...this.byClass }, byStatus: { ...this.byStatus }, samples: [...this.samples] },
+      throughput: { rps: total / (durationMs / 1000), bytesPerSec: this.bytes / (durationMs / 1000) },
+      latency,
+      ...(count ? { histogram: hdr.encodeIntoCompressedBase64(this.histogram) } : {}),
+      timeline,
+      ...(degradation ? { degradation } : {}),
+    };
+  }
+
+  private secondAt(atMs: number): Second {
+    const warm = atMs < this.windowStartMs;
+    const list = warm ? this.warmSeconds : this.seconds;
+    const i = Math.max(0, Math.floor((atMs - (warm ? this.startMs : this.windowStartMs)) / 1000));
+    for (let k = list.length; k <= i; k++) list[k] = { histogram: newHistogram(2), count: 0, errors: 0 };
+    return list[i] as Second;
+  }
+
+  private sample(text: string): void {
+    if (this.samples.size < MAX_ERROR_SAMPLES) this.samples.add(text.slice(0, 200));
+  }
+}

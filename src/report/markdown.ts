@@ -1,0 +1,122 @@
+/**
+ * The markdown report: report.md, the job summary and (through src/publish) the PR comment.
+ * Returns a string only. Text that came from outside perfgate (SUT output, error samples,
+ * profile names) is escaped so that it cannot break the table or inject markup.
+ */
+import { markdownTable } from 'markdown-table';
+import { describeCheck } from '../gate.js';
+import type { ProfileResult, RunResult } from '../model.js';
+import { formatBytes, formatMs, formatPercent, formatRate, sparkline, STATUS_ICON } from './format.js';
+
+export interface MarkdownOptions {
+  /** Hidden marker that identifies perfgate's sticky comment. */
+  marker?: string;
+  /** Link to the run's artifacts (report.html), shown under the verdict. */
+  artifactsUrl?: string;
+  /** Drop the detail sections (timelines, error samples) to fit a size limit. */
+  compact?: boolean;
+}
+
+/** Escapes text for a markdown table cell or a line: pipes, HTML and markdown punctuation. */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_{}[\]()#+!|~])/g, '\\$1')
+    .replace(/\r?\n/g, ' ');
+}
+
+export function buildMarkdownReport(result: RunResult, options: MarkdownOptions = {}): string {
+  const out: string[] = [];
+  if (options.marker) out.push(options.marker);
+  out.push(`## ${STATUS_ICON[result.status]} perfgate: ${result.status}`);
+  out.push('');
+  out.push(verdictLine(result));
+  if (options.artifactsUrl) out.push('', `Full report with charts: [report.html](${options.artifactsUrl})`);
+  if (result.reasons.length) {
+    out.push('');
+    for (const r of result.reasons.slice(0, 20)) out.push(`- ${escapeMarkdown(r)}`);
+    if (result.reasons.length > 20) out.push(`- … and ${result.reasons.length - 20} more (see result.json)`);
+  }
+  if (result.profiles.length) {
+    out.push('', profileTable(result.profiles));
+  }
+  for (const p of result.profiles) out.push(...profileSection(p, options));
+  if (result.sut.exit) {
+    out.push('', '### The SUT exited during the run', '');
+    out.push(`It exited ${result.sut.exit.signal ? `on ${result.sut.exit.signal}` : `with code ${result.sut.exit.code}`} ${(result.sut.exit.atMs / 1000).toFixed(1)}s after start${result.sut.exit.duringProfile ? `, during profile ${escapeMarkdown(result.sut.exit.duringProfile)}` : ''}.`);
+  }
+  if (result.sut.logTail && result.status === 'error') out.push('', '<details><summary>Last lines of the SUT\'s output</summary>', '', fence(result.sut.logTail), '', '</details>');
+  if (result.notices.length) {
+    out.push('', '### Notices', '');
+    for (const n of result.notices) out.push(`- ${escapeMarkdown(n)}`);
+  }
+  out.push('', footer(result));
+  return out.join('\n') + '\n';
+}
+
+function verdictLine(result: RunResult): string {
+  const n = result.profiles.length;
+  const failed = result.profiles.filter((p) => p.status === 'fail').length;
+  const parts = [`${n} profile${n === 1 ? '' : 's'}`];
+  if (failed) parts.push(`${failed} failed`);
+  parts.push(`in ${(result.durationMs / 1000).toFixed(0)}s`);
+  if (result.git.sha) parts.push(`at \`${result.git.sha.slice(0, 7)}\``);
+  return parts.join(', ') + '.';
+}
+
+function profileTable(profiles: readonly ProfileResult[]): string {
+  const rows = profiles.map((p) => [
+    `${STATUS_ICON[p.status]} ${escapeMarkdown(p.name)}`,
+    p.model === 'open' ? `${formatRate(p.rate ?? 0)} req/s` : p.connections !== undefined ? `${p.connections} conns` : p.kind,
+    p.requests.total.toLocaleString('en-US'),
+    formatRate(p.throughput.rps),
+    formatMs(p.latency.p50),
+    formatMs(p.latency.p90),
+    formatMs(p.latency.p99),
+    formatMs(p.latency.max),
+    p.errors.total === 0 ? '0' : `${p.errors.total} (${formatPercent(p.errors.total / Math.max(1, p.requests.total))})`,
+  ]);
+  return markdownTable([['profile', 'load', 'requests', 'req/s', 'p50', 'p90', 'p99', 'max', 'errors'], ...rows], {
+    align: ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+  });
+}
+
+function profileSection(p: ProfileResult, options: MarkdownOptions): string[] {
+  const out: string[] = ['', `### ${escapeMarkdown(p.name)} (${p.kind})`, ''];
+  if (p.slo.checks.length) {
+    out.push(`SLO: ${p.slo.checks.map((c) => `${c.pass ? '✅' : '❌'} ${describeCheck(c)}`).join(' · ')}`);
+  } else {
+    out.push('No SLO configured for this profile.');
+  }
+  for (const r of p.reasons.filter((r) => !r.startsWith('SLO:'))) out.push(`- ${escapeMarkdown(r)}`);
+  if (p.errors.total > 0) {
+    const classes = Object.entries(p.errors.byClass).filter(([, n]) => n > 0).map(([k, n]) => `${k}: ${n}`);
+    const statuses = Object.entries(p.errors.byStatus).map(([k, n]) => `${k}: ${n}`);
+    out.push('', `Errors by class: ${classes.join(', ')}${statuses.length ? ` (status ${statuses.join(', ')})` : ''}`);
+    if (!options.compact && p.errors.samples.length) out.push('', ...p.errors.samples.slice(0, 5).map((s) => `- \`${s.replace(/`/g, "'")}\``));
+  }
+  if (!options.compact && p.timeline.length > 1) {
+    out.push(
+      '',
+      `Per second over ${p.timeline.length}s — req/s \`${sparkline(p.timeline.map((t) => t.rps))}\` p99 \`${sparkline(p.timeline.map((t) => t.p99))}\`` +
+        (p.timeline.some((t) => t.errors > 0) ? ` errors \`${sparkline(p.timeline.map((t) => t.errors))}\`` : ''),
+    );
+  }
+  if (p.degradation) out.push('', `Within the run: ${p.degradation.degraded ? '⚠️ ' : ''}${p.degradation.detail}.`);
+  if (p.throughput.bytesPerSec > 0 && !options.compact) out.push('', `Received ${formatBytes(p.throughput.bytesPerSec)}/s; latency mean ${formatMs(p.latency.mean)} ± ${formatMs(p.latency.stdev)}, p99.9 ${formatMs(p.latency.p999)}.`);
+  if (p.generator?.saturated) out.push('', `⚠️ The load generator was saturated (${p.generator.evidence.join('; ')}): numbers may show perfgate's limit rather than the SUT's.`);
+  return out;
+}
+
+function fence(text: string): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const f = '`'.repeat(longest + 1);
+  return `${f}text\n${text}\n${f}`;
+}
+
+function footer(result: RunResult): string {
+  const env = result.environment;
+  return `<sub>perfgate ${result.tool.version} · ${env.cores}× ${escapeMarkdown(env.cpuModel)} · Node ${env.node} · ${env.ci ? escapeMarkdown(env.runner) : 'local'} · ${result.startedAt}</sub>`;
+}

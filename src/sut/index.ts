@@ -1,0 +1,194 @@
+/**
+ * Boots the system under test: `sh -c command` in its own process group with its env and cwd,
+ * output captured to a log file, readiness probed until the timeout; and tears the whole tree
+ * down afterwards (SIGTERM to the group, grace period, SIGKILL). Or, without a command, checks
+ * that the server that is already running answers.
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readSync, fstatSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { SutError } from '../errors.js';
+import { maskSecrets } from './mask.js';
+import { signalTree, TreeMemory, treePids } from './process-tree.js';
+import { candidateHosts, isPortOpen, portOf, ReadinessTimeout, waitUntilReady } from './readiness.js';
+import type { StartSutOptions, SutExit, SutHandle } from './types.js';
+
+export type { SutHandle, SutExit, StartSutOptions } from './types.js';
+
+/** PIDs of SUTs still running, killed synchronously if perfgate exits without stopping them. */
+const running = new Set<number>();
+let exitHookInstalled = false;
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const pid of running) signalTree(pid, 'SIGKILL');
+  });
+}
+
+export async function startSut(options: StartSutOptions): Promise<SutHandle> {
+  const { config } = options;
+  const url = new URL(config.url);
+  if (!config.command) return attachToRunningServer(options, url);
+
+  const port = portOf(url);
+  for (const host of candidateHosts(url)) {
+    if (await isPortOpen(host, port)) {
+      throw new SutError(`port ${port} is already in use on ${host} (sut.url ${config.url}); stop the process listening there or change the port in sut.url and sut.env`);
+    }
+  }
+
+  await mkdir(options.logDir, { recursive: true });
+  const logFile = path.join(options.logDir, 'sut.log');
+  const logFd = openSync(logFile, 'w');
+  const cwd = path.resolve(options.dir, config.cwd);
+  const env = { ...process.env, ...config.env, ...(options.extraEnv ?? {}) };
+  const secrets = Object.entries(config.env)
+    .filter(([k]) => /TOKEN|SECRET|PASSWORD|PASSWD|KEY|CREDENTIAL/i.test(k))
+    .map(([, v]) => v);
+  const started = Date.now();
+  const child = spawn('sh', ['-c', config.command], { cwd, env, detached: true, stdio: ['ignore', logFd, logFd] });
+  closeSync(logFd);
+  const pid = child.pid;
+  if (pid === undefined) {
+    const error = await new Promise<Error>((resolve) => child.once('error', resolve));
+    throw new SutError(`could not start the SUT command ${JSON.stringify(config.command)} in ${cwd}: ${error.message}`);
+  }
+  running.add(pid);
+  installExitHook();
+
+  let exit: SutExit | undefined;
+  let stopping = false;
+  const tree = new TreeMemory(pid);
+  tree.refresh();
+  let resolveExited!: (e: SutExit) => void;
+  const exited = new Promise<SutExit>((r) => (resolveExited = r));
+  const onExit = new Promise<SutExit>((resolve) => {
+    child.once('exit', (code, signal) => {
+      const e = { code, signal, atMs: Date.now() - started };
+      resolve(e);
+      if (!stopping) {
+        exit = e;
+        resolveExited(e);
+      }
+    });
+  });
+  // Remember the tree while it runs: once sh exits, its children are no longer found through it.
+  const poll = setInterval(() => tree.refresh(), 1000);
+  poll.unref();
+
+  const logTail = (lines = 40) => maskSecrets(readTail(logFile, lines), secrets);
+  const stop = once(async () => {
+    stopping = true;
+    clearInterval(poll);
+    signalTree(pid, 'SIGTERM', tree.live());
+    const deadline = Date.now() + config.stopTimeout;
+    while (Date.now() < deadline && tree.live().length > 0) await sleep(50);
+    const left = tree.live();
+    if (left.length) {
+      signalTree(pid, 'SIGKILL', left);
+      // SIGKILL is delivered asynchronously: resolve only once the tree is really gone.
+      const killDeadline = Date.now() + 2000;
+      while (Date.now() < killDeadline && tree.live().length > 0) await sleep(20);
+    }
+    if (child.exitCode === null && child.signalCode === null) await Promise.race([onExit, sleep(2000)]);
+    running.delete(pid);
+  });
+
+  const handle: SutHandle = {
+    url: config.url.replace(/\/$/, ''),
+    pid,
+    startupMs: undefined,
+    logFile,
+    exit: () => exit,
+    exited,
+    logTail,
+    pids: () => treePids(pid),
+    stop,
+  };
+
+  const waiting = new AbortController();
+  const cancelWait = (reason: Error) => waiting.abort(reason);
+  void exited.then((e) => cancelWait(new SutExitedEarly(e)));
+  const onOuterAbort = () => cancelWait(new Error('interrupted'));
+  options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  try {
+    handle.url = await waitUntilReady({ url, path: config.ready.path, timeoutMs: config.ready.timeout, signal: waiting.signal });
+    handle.startupMs = Date.now() - started;
+    return handle;
+  } catch (e) {
+    await stop();
+    // Give the log a moment: the process may still be flushing its last words.
+    const tail = logTail();
+    if (e instanceof SutExitedEarly) {
+      throw new SutError(`the SUT command exited with ${exitText(e.exit)} ${(e.exit.atMs / 1000).toFixed(1)}s after start, before it became ready at ${config.url}${config.ready.path}`, tail);
+    }
+    if (e instanceof ReadinessTimeout) {
+      throw new SutError(`the SUT did not become ready within ${config.ready.timeout / 1000}s (sut.ready.timeout); last probe ${e.lastProbe}`, tail);
+    }
+    throw new SutError(`stopped while waiting for the SUT to become ready: ${(e as Error).message}`, tail);
+  } finally {
+    options.signal?.removeEventListener('abort', onOuterAbort);
+  }
+}
+
+async function attachToRunningServer(options: StartSutOptions, url: URL): Promise<SutHandle> {
+  const { config } = options;
+  const started = Date.now();
+  let base: string;
+  try {
+    base = await waitUntilReady({ url, path: config.ready.path, timeoutMs: config.ready.timeout, ...(options.signal ? { signal: options.signal } : {}) });
+  } catch (e) {
+    const detail = e instanceof ReadinessTimeout ? e.lastProbe : (e as Error).message;
+    throw new SutError(`the server at ${config.url} (no sut.command: perfgate expects it to be running) did not answer within ${config.ready.timeout / 1000}s; last probe ${detail}`);
+  }
+  return {
+    url: base,
+    pid: undefined,
+    startupMs: Date.now() - started,
+    logFile: undefined,
+    exit: () => undefined,
+    exited: new Promise<SutExit>(() => {}),
+    logTail: () => '',
+    pids: () => [],
+    stop: async () => {},
+  };
+}
+
+class SutExitedEarly extends Error {
+  constructor(readonly exit: SutExit) {
+    super('the SUT exited');
+  }
+}
+
+function exitText(exit: { code: number | null; signal: string | null }): string {
+  return exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
+}
+
+
+/** The last `lines` lines of a file, reading at most its last 64 KiB. */
+export function readTail(file: string, lines: number): string {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const size = fstatSync(fd).size;
+    const length = Math.min(size, 64 * 1024);
+    const buf = Buffer.alloc(length);
+    readSync(fd, buf, 0, length, size - length);
+    return buf.toString('utf8').replace(/\n$/, '').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let p: Promise<void> | undefined;
+  return () => (p ??= fn());
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
