@@ -29,6 +29,13 @@ export async function runClosedModel(options: LoadOptions, connections: number):
       // perfgate stops the run on its own clock; this is only a backstop.
       duration: Math.ceil(totalMs / 1000) + 5,
       timeout: Math.max(1, Math.ceil(options.timeoutMs / 1000)),
+      // stop() takes effect on autocannon's next sample tick: tick often so that a stop is prompt.
+      sampleInt: 100,
+      setupClient: (client: unknown) => watchForSilentResets(client as AutocannonClient, (pending) => {
+        if (stopped) return;
+        const at = performance.now();
+        for (let i = 0; i < pending; i++) recorder.failure(at, 'reset', 'the server closed the connection without answering');
+      }),
       requests: cycle.map((r) => ({ method: r.method as 'GET', path: r.path, headers: r.headers, ...(r.body !== undefined ? { body: r.body } : {}) })),
     }) as unknown as Instance & PromiseLike<Result>;
   } catch (e) {
@@ -65,4 +72,32 @@ export async function runClosedModel(options: LoadOptions, connections: number):
     if (!stopped) stop();
   }
   return { startedAt, ...recorder.finish(Math.max(endMs, recorder.windowStartMs)), generator: generator.stop() };
+}
+
+/** The parts of autocannon's (internal) HTTP client that the reset watch needs. */
+interface AutocannonClient {
+  conn?: NodeJS.EventEmitter;
+  _connect: () => void;
+  pipelinedRequests: { size(): number; clear(): void };
+}
+
+/**
+ * autocannon says nothing when the server closes a connection without answering: it reconnects,
+ * and the lost request stays in its queue, so the next response is timed from the lost request's
+ * start. Before its own 'end' handler reconnects, count the requests in flight as resets and
+ * clear the queue, which keeps both the error count and the latencies honest. Relies on
+ * autocannon 9's client internals (`_connect`, `conn`, `pipelinedRequests`); test/load covers it.
+ */
+function watchForSilentResets(client: AutocannonClient, onLost: (pending: number) => void): void {
+  const connect = client._connect;
+  client._connect = function (this: AutocannonClient) {
+    connect.call(this);
+    this.conn?.prependListener('end', () => {
+      const pending = this.pipelinedRequests.size();
+      if (pending > 0) {
+        this.pipelinedRequests.clear();
+        onLost(pending);
+      }
+    });
+  };
 }
