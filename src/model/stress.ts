@@ -11,6 +11,8 @@ export const stressStepSchema = z.object({
   p99: z.number(),
   errorRate: z.number(),
   metSlo: z.boolean(),
+  /** perfgate's own client was saturated during this step: its numbers are perfgate's limit. */
+  generatorSaturated: z.boolean().optional(),
 });
 
 /** profiles[].stress — names are a contract. */

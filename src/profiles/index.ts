@@ -5,12 +5,18 @@
 import type { ProfileConfig } from '../config/schema.js';
 import type { ProfileResult } from '../model.js';
 import { runLoadProfile } from './load.js';
+import { runRobustnessProfile } from './robustness.js';
+import { runStressProfile } from './stress.js';
 import type { ProfileContext } from './types.js';
 
 export async function runProfile(ctx: ProfileContext, profile: ProfileConfig): Promise<ProfileResult> {
   switch (profile.kind) {
     case 'load':
       return runLoadProfile(ctx, profile);
+    case 'stress':
+      return runStressProfile(ctx, profile);
+    case 'robustness':
+      return runRobustnessProfile(ctx, profile);
     default:
       throw new Error(`profile kind ${profile.kind} is not wired yet`);
   }
