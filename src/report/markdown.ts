@@ -6,7 +6,9 @@
 import { markdownTable } from 'markdown-table';
 import { describeCheck } from '../gate.js';
 import type { ProfileResult, RunResult } from '../model.js';
+import { escapeMarkdown } from './escape.js';
 import { formatBytes, formatMs, formatPercent, formatRate, sparkline, STATUS_ICON } from './format.js';
+import { robustnessSection, stressSection } from './markdown-stress.js';
 
 export interface MarkdownOptions {
   /** Hidden marker that identifies perfgate's sticky comment. */
@@ -17,15 +19,7 @@ export interface MarkdownOptions {
   compact?: boolean;
 }
 
-/** Escapes text for a markdown table cell or a line: pipes, HTML and markdown punctuation. */
-export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/([\\`*_{}[\]()#+!|~])/g, '\\$1')
-    .replace(/\r?\n/g, ' ');
-}
+export { escapeMarkdown };
 
 export function buildMarkdownReport(result: RunResult, options: MarkdownOptions = {}): string {
   const out: string[] = [];
@@ -69,7 +63,7 @@ function verdictLine(result: RunResult): string {
 function profileTable(profiles: readonly ProfileResult[]): string {
   const rows = profiles.map((p) => [
     `${STATUS_ICON[p.status]} ${escapeMarkdown(p.name)}`,
-    p.model === 'open' ? `${formatRate(p.rate ?? 0)} req/s` : p.connections !== undefined ? `${p.connections} conns` : p.kind,
+    loadOf(p),
     p.requests.total.toLocaleString('en-US'),
     formatRate(p.throughput.rps),
     formatMs(p.latency.p50),
@@ -81,6 +75,15 @@ function profileTable(profiles: readonly ProfileResult[]): string {
   return markdownTable([['profile', 'load', 'requests', 'req/s', 'p50', 'p90', 'p99', 'max', 'errors'], ...rows], {
     align: ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
   });
+}
+
+function loadOf(p: ProfileResult): string {
+  if (p.stress) {
+    const last = p.stress.steps.at(-1);
+    return last ? `ramp to ${last.connections !== undefined ? `${last.connections} conns` : `${formatRate(last.offered)} req/s`}` : 'ramp';
+  }
+  if (p.kind === 'load') return p.model === 'open' ? `${formatRate(p.rate ?? 0)} req/s` : `${p.connections ?? 0} conns`;
+  return p.kind;
 }
 
 function profileSection(p: ProfileResult, options: MarkdownOptions): string[] {
@@ -104,6 +107,7 @@ function profileSection(p: ProfileResult, options: MarkdownOptions): string[] {
         (p.timeline.some((t) => t.errors > 0) ? ` errors \`${sparkline(p.timeline.map((t) => t.errors))}\`` : ''),
     );
   }
+  out.push(...stressSection(p), ...robustnessSection(p));
   if (p.degradation) out.push('', `Within the run: ${p.degradation.degraded ? '⚠️ ' : ''}${p.degradation.detail}.`);
   if (p.throughput.bytesPerSec > 0 && !options.compact) out.push('', `Received ${formatBytes(p.throughput.bytesPerSec)}/s; latency mean ${formatMs(p.latency.mean)} ± ${formatMs(p.latency.stdev)}, p99.9 ${formatMs(p.latency.p999)}.`);
   if (p.generator?.saturated) out.push('', `⚠️ The load generator was saturated (${p.generator.evidence.join('; ')}): numbers may show perfgate's limit rather than the SUT's.`);
