@@ -1,0 +1,41 @@
+/**
+ * When perfgate's own client is the bottleneck, a failed gate must not blame the SUT. A saturated
+ * generator cannot be produced on demand on a shared 2-core machine, so the load runner here is
+ * a small stand-in that returns a measurement with the generator's evidence attached.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseSettings } from '../../src/config/load.js';
+import type { LoadMeasurement, LoadRunner } from '../../src/load/types.js';
+import { silentLogger } from '../../src/logger.js';
+import { emptyMeasurement } from '../../src/profiles/empty.js';
+import { runProfile } from '../../src/profiles/index.js';
+
+const measured = (saturated: boolean): LoadMeasurement => ({
+  ...emptyMeasurement(),
+  startedAt: new Date().toISOString(),
+  durationSec: 5,
+  requests: { total: 5000, ok: 5000, dropped: 0 },
+  throughput: { rps: 1000, bytesPerSec: 0 },
+  latency: { min: 1, mean: 20, stdev: 5, p50: 18, p90: 30, p99: 80, p999: 90, max: 100 },
+  generator: { cpuPercent: saturated ? 99 : 30, eventLoopDelayP99Ms: saturated ? 45 : 1, saturated, evidence: saturated ? ["perfgate's client thread used 99% of a core"] : [] },
+});
+
+async function run(saturated: boolean) {
+  const settings = parseSettings(`version: 1\nsut: { url: "http://127.0.0.1:1" }\nprofiles:\n  - { name: p, kind: load, duration: 5s, connections: 10, slo: { p99: 50ms } }\n`, '/tmp/perfgate.yml');
+  const runner: LoadRunner = { run: async () => measured(saturated) };
+  const profile = settings.config.profiles[0];
+  if (!profile) throw new Error('no profile');
+  return runProfile({ settings, config: settings.config, baseUrl: 'http://127.0.0.1:1', sut: undefined, loadRunner: runner, logger: silentLogger, signal: new AbortController().signal, outDir: '/tmp' }, profile);
+}
+
+describe('a saturated load generator', () => {
+  it('turns a failed SLO into inconclusive, with the evidence', async () => {
+    const r = await run(true);
+    expect(r.status).toBe('inconclusive');
+    expect(r.reasons.join('\n')).toContain("load generator saturated: perfgate's client thread used 99% of a core");
+  });
+  it('leaves a failure a failure when the generator had headroom', async () => {
+    const r = await run(false);
+    expect(r.status).toBe('fail');
+  });
+});
