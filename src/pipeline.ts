@@ -10,7 +10,8 @@ import { environmentFingerprint } from './environment.js';
 import { worstStatus } from './gate.js';
 import type { LoadRunner } from './load/types.js';
 import type { Logger } from './logger.js';
-import { emptyErrorClasses, RESULT_SCHEMA_VERSION, type ProfileResult, type RunResult } from './model.js';
+import { RESULT_SCHEMA_VERSION, type ProfileResult, type RunResult } from './model.js';
+import { emptyMeasurement } from './profiles/empty.js';
 import { runProfile } from './profiles/index.js';
 import type { StartSutOptions, SutHandle } from './sut/types.js';
 import { assertTargetAllowed } from './sut/target.js';
@@ -225,14 +226,8 @@ function skippedProfile(profile: { name: string; kind: ProfileResult['kind'] }, 
     kind: profile.kind,
     status: 'error',
     reasons: [reason],
+    ...emptyMeasurement(),
     startedAt: at.toISOString(),
-    durationSec: 0,
-    warmupSec: 0,
-    requests: { total: 0, ok: 0, dropped: 0 },
-    errors: { total: 0, byClass: emptyErrorClasses(), byStatus: {}, samples: [] },
-    throughput: { rps: 0, bytesPerSec: 0 },
-    latency: { min: 0, mean: 0, stdev: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0 },
-    timeline: [],
     slo: { pass: false, checks: [] },
   };
 }

@@ -4,6 +4,7 @@
  */
 import { readFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
+import { freePort, pidsWithMarker } from '../helpers/processes.js';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -13,28 +14,7 @@ import { runResultSchema } from '../../src/model.js';
 
 const shop = path.resolve('examples/shop/server.mjs');
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function pidsOf(pattern: string): Promise<number[]> {
-  return import('node:fs/promises').then(async (fs) => {
-    const pids: number[] = [];
-    for (const d of await fs.readdir('/proc')) {
-      if (!/^\d+$/.test(d)) continue;
-      const cmd = await fs.readFile(`/proc/${d}/cmdline`, 'utf8').catch(() => '');
-      if (cmd.includes(pattern)) pids.push(Number(d));
-    }
-    return pids;
-  });
-}
+const pidsOf = pidsWithMarker;
 
 const quiet: Logger = { info() {}, warn() {}, error() {}, debug() {}, progress() {} };
 function capture() {
