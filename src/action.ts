@@ -12,6 +12,7 @@ import { createLoadRunner } from './load/index.js';
 import type { Logger } from './logger.js';
 import { writeRunOutputs } from './outputs.js';
 import { runPipeline } from './pipeline.js';
+import { reviewAgainstRef } from './compare/review.js';
 import { startSut } from './sut/index.js';
 
 export const actionLogger: Logger = {
@@ -38,11 +39,14 @@ export async function run(): Promise<void> {
   process.once('SIGTERM', () => interrupts.abort(new Error('received SIGTERM')));
   try {
     const inputs = readActionSettings();
-    const settings = await loadSettings(inputs.configPath);
+    // A pull request is gated with its base branch's thresholds when it edits them (listed for review).
+    const review = reviewAgainstRef(await loadSettings(inputs.configPath), process.env.GITHUB_BASE_REF || undefined);
+    const settings = review.settings;
     const result = await runPipeline(
       { settings, outDir: inputs.outDir, context: { git: gitContext(process.env, settings.dir), runner: runnerContext(process.env) } },
       { logger: actionLogger, loadRunner: createLoadRunner(), startSut, signal: interrupts.signal },
     );
+    result.notices.push(...review.notices);
     const outputs = await writeRunOutputs(result, inputs.outDir, { html: settings.config.report.html });
     core.setOutput('status', result.status);
     core.setOutput('result-path', outputs.resultPath);

@@ -6,6 +6,9 @@ import { exitCodeForStatus } from '../gate.js';
 import { gitContext, runnerContext } from '../git-context.js';
 import { createLoadRunner } from '../load/index.js';
 import { writeRunOutputs } from '../outputs.js';
+import { runBaselineStage } from '../baseline/stage.js';
+import { formatComparisonTable } from '../compare/format.js';
+import { reviewAgainstRef } from '../compare/review.js';
 import { runPipeline } from '../pipeline.js';
 import { startSut } from '../sut/index.js';
 import { formatConsoleSummary } from '../summary.js';
@@ -25,6 +28,11 @@ Options:
   -o, --out DIR         output folder (default: ./perfgate-report)
   -p, --profile NAME    run only this profile (repeatable)
       --no-html         do not write report.html
+      --baseline DIR|auto  compare with the stored baseline (a folder, or auto: the
+                        config's baseline store); saves the result on push/schedule
+                        of the default branch
+      --base-ref REF    base branch (default: $GITHUB_BASE_REF): its baseline history,
+                        and its gates/SLOs when this change edits them
   -v, --verbose         print debug messages
   -h, --help            show this help
 
@@ -38,12 +46,16 @@ Exit codes: 0 pass (or inconclusive), 1 a gate failed, 2 usage or config error,
         out: { type: 'string', short: 'o', default: 'perfgate-report' },
         profile: { type: 'string', short: 'p', multiple: true },
         'no-html': { type: 'boolean', default: false },
+        baseline: { type: 'string' },
+        'base-ref': { type: 'string' },
         verbose: { type: 'boolean', short: 'v', default: false },
       },
       strict: true,
       allowPositionals: false,
     });
-    const settings = await loadSettings(path.resolve(io.cwd, values.config));
+    const baseRef = values['base-ref'] ?? (io.env.GITHUB_BASE_REF || undefined);
+    const review = reviewAgainstRef(await loadSettings(path.resolve(io.cwd, values.config)), baseRef);
+    const settings = review.settings;
     const outDir = path.resolve(io.cwd, values.out);
     if (outDir === settings.dir) throw new ConfigError(`--out: ${JSON.stringify(values.out)} is the config's own folder; expected a separate output folder such as perfgate-report`);
     const result = await runPipeline(
@@ -55,8 +67,11 @@ Exit codes: 0 pass (or inconclusive), 1 a gate failed, 2 usage or config error,
       },
       { logger: io.logger, loadRunner: createLoadRunner(), startSut, signal: io.signal },
     );
+    result.notices.push(...review.notices);
+    if (values.baseline !== undefined) await runBaselineStage(result, settings, { location: values.baseline, baseRef, env: io.env, cwd: io.cwd, logger: io.logger });
     const outputs = await writeRunOutputs(result, outDir, { html: !values['no-html'] && settings.config.report.html });
     io.stdout(formatConsoleSummary(result));
+    if (result.comparison) io.stdout(formatComparisonTable(result.comparison));
     if (result.sut.logTail && result.status === 'error') io.logger.error(`last lines of the SUT's output:\n${result.sut.logTail}`);
     io.logger.info(`wrote ${path.relative(io.cwd, outputs.resultPath)}, ${path.relative(io.cwd, outputs.reportPath)}${outputs.htmlPath ? `, ${path.relative(io.cwd, outputs.htmlPath)}` : ''}`);
     return exitCodeForStatus(result.status);

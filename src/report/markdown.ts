@@ -6,8 +6,9 @@
 import { markdownTable } from 'markdown-table';
 import { describeCheck } from '../gate.js';
 import type { ProfileResult, RunResult } from '../model.js';
-import { escapeMarkdown } from './escape.js';
+import { escapeMarkdown, inlineCode } from './escape.js';
 import { formatBytes, formatMs, formatPercent, formatRate, sparkline, STATUS_ICON } from './format.js';
+import { comparisonSection } from './markdown-compare.js';
 import { robustnessSection, stressSection } from './markdown-stress.js';
 
 export interface MarkdownOptions {
@@ -17,6 +18,8 @@ export interface MarkdownOptions {
   artifactsUrl?: string;
   /** Drop the detail sections (timelines, error samples) to fit a size limit. */
   compact?: boolean;
+  /** Only the verdict, reasons, profile table and notices (the smallest report). */
+  summaryOnly?: boolean;
 }
 
 export { escapeMarkdown };
@@ -36,7 +39,8 @@ export function buildMarkdownReport(result: RunResult, options: MarkdownOptions 
   if (result.profiles.length) {
     out.push('', profileTable(result.profiles));
   }
-  for (const p of result.profiles) out.push(...profileSection(p, options));
+  if (!options.summaryOnly) for (const p of result.profiles) out.push(...profileSection(p, options));
+  if (result.comparison) out.push(...comparisonSection(result.comparison));
   if (result.sut.exit) {
     out.push('', '### The SUT exited during the run', '');
     out.push(`It exited ${result.sut.exit.signal ? `on ${result.sut.exit.signal}` : `with code ${result.sut.exit.code}`} ${(result.sut.exit.atMs / 1000).toFixed(1)}s after start${result.sut.exit.duringProfile ? `, during profile ${escapeMarkdown(result.sut.exit.duringProfile)}` : ''}.`);
@@ -98,7 +102,7 @@ function profileSection(p: ProfileResult, options: MarkdownOptions): string[] {
     const classes = Object.entries(p.errors.byClass).filter(([, n]) => n > 0).map(([k, n]) => `${k}: ${n}`);
     const statuses = Object.entries(p.errors.byStatus).map(([k, n]) => `${k}: ${n}`);
     out.push('', `Errors by class: ${classes.join(', ')}${statuses.length ? ` (status ${statuses.join(', ')})` : ''}`);
-    if (!options.compact && p.errors.samples.length) out.push('', ...p.errors.samples.slice(0, 5).map((s) => `- \`${s.replace(/`/g, "'")}\``));
+    if (!options.compact && p.errors.samples.length) out.push('', ...p.errors.samples.slice(0, 5).map((s) => `- ${inlineCode(s)}`));
   }
   if (!options.compact && p.timeline.length > 1) {
     out.push(

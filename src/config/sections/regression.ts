@@ -30,11 +30,11 @@ export const baselineSchema = z
 
 export const abSchema = z
   .strictObject({
-    pairs: positiveInt('a number of base/head trial pairs').default(12),
+    pairs: positiveInt('a number of base/head trial pairs').default(16),
     trialDuration: duration('"5s"').default(5_000),
     warmup: duration('"2s"').default(2_000),
     alpha: z.number().positive().max(0.5).default(0.01),
     /** Smallest change worth reporting even when significant. */
     minEffect: percent().default(0.02),
   })
-  .default({ pairs: 12, trialDuration: 5_000, warmup: 2_000, alpha: 0.01, minEffect: 0.02 });
+  .default({ pairs: 16, trialDuration: 5_000, warmup: 2_000, alpha: 0.01, minEffect: 0.02 });

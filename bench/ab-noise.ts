@@ -1,0 +1,100 @@
+/**
+ * False-alarm and detection rates of `perfgate ab` on this machine: alternating A/A runs (base
+ * and head identical) and +5 % runs (the head spins 5 % longer per request), each a complete
+ * A/B through the CLI (boots, randomized interleaved trials, paired test, Holm, gate).
+ *
+ *   npx tsx bench/ab-noise.ts [runsPerKind=20] [pairs=12] [trialMs=800] [warmupMs=300]
+ */
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { main } from '../src/cli.js';
+import { silentLogger } from '../src/logger.js';
+import { runResultSchema } from '../src/model.js';
+
+const [runs = 20, pairs = 12, trialMs = 800, warmupMs = 300] = process.argv.slice(2).map(Number);
+const SPIN_US = 2000;
+const server = fileURLToPath(new URL('./fixtures/spin-server.mjs', import.meta.url));
+const dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-bench-ab-'));
+
+// A port below the ephemeral range: servers that other processes bind to port 0 cannot take it
+// between two trials (each trial boots the SUT afresh on the configured port).
+const freePort = async (): Promise<number> => {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 10_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const s = net.createServer().once('error', () => resolve(false));
+      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+};
+
+async function checkout(name: string, spinUs: number, port: number): Promise<string> {
+  const d = path.join(dir, name);
+  await mkdir(d, { recursive: true });
+  await writeFile(
+    path.join(d, 'perfgate.yml'),
+    `version: 1
+sut:
+  command: node ${server}
+  env: { PORT: "${port}", SPIN_US: "${spinUs}" }
+  url: http://127.0.0.1:${port}
+  ready: { path: /health, timeout: 10s }
+profiles:
+  - { name: spin, kind: load, connections: 4, requests: [{ method: GET, path: /work }] }
+gates:
+  regression: { p50: 3%, throughput: 3% }
+ab: { pairs: ${pairs}, trialDuration: ${trialMs}ms, warmup: ${warmupMs}ms }
+report: { html: false }
+`,
+  );
+  return d;
+}
+
+const port = await freePort();
+const base = await checkout('base', SPIN_US, port);
+const same = await checkout('same', SPIN_US, port);
+const slower = await checkout('slower', SPIN_US * 1.05, port);
+const rows: { kind: string; flagged: boolean; failed: boolean; p50: number; rps: number; mdeP50: number | null; mdeRps: number | null; seconds: number }[] = [];
+let errors = 0;
+for (let i = 0; i < runs * 2; i++) {
+  const kind = i % 2 === 0 ? 'A/A' : '+5%';
+  const out = path.join(dir, `out-${i}`);
+  const t0 = Date.now();
+  const code = await main(['ab', '--base', base, '--head', kind === 'A/A' ? same : slower, '--out', out, '--seed', String(1000 + i)], { logger: { ...silentLogger, error: (m: string) => console.error(m), info: process.env.DEBUG_AB ? (m: string) => console.error(m) : () => {} }, stdout: () => {} });
+  const text = await readFile(path.join(out, 'result.json'), 'utf8').catch(() => undefined);
+  if (code === 3 || text === undefined) {
+    console.log(JSON.stringify({ i, kind, error: `exit ${code}` }));
+    errors++;
+    continue;
+  }
+  const result = runResultSchema.parse(JSON.parse(text));
+  const m = (name: string) => result.comparison!.metrics.find((x) => x.metric === name)!;
+  const row = {
+    kind,
+    flagged: result.comparison!.metrics.some((x) => x.verdict === 'regression' || (kind === 'A/A' && x.verdict === 'improvement')),
+    failed: code === 1,
+    p50: m('p50').ratio,
+    rps: m('throughput').ratio,
+    mdeP50: m('p50').mde,
+    mdeRps: m('throughput').mde,
+    seconds: (Date.now() - t0) / 1000,
+  };
+  rows.push(row);
+  console.log(JSON.stringify({ i, ...row }));
+}
+const pct = (v: number | null) => (v === null ? 'n/a' : `${(v * 100).toFixed(1)}%`);
+const medianOf = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+for (const kind of ['A/A', '+5%']) {
+  const r = rows.filter((x) => x.kind === kind);
+  console.log(
+    `${kind}: ${r.length} runs, flagged ${r.filter((x) => x.flagged).length}, gate failed ${r.filter((x) => x.failed).length}, ` +
+      `median p50 ratio ${medianOf(r.map((x) => x.p50)).toFixed(3)}, median throughput ratio ${medianOf(r.map((x) => x.rps)).toFixed(3)}, ` +
+      `median MDE p50 ${pct(medianOf(r.map((x) => x.mdeP50 ?? NaN)))}, throughput ${pct(medianOf(r.map((x) => x.mdeRps ?? NaN)))}, median wall ${medianOf(r.map((x) => x.seconds)).toFixed(0)}s`,
+  );
+}
+console.log(`runs that could not complete (exit 3): ${errors}`);
+await rm(dir, { recursive: true, force: true });

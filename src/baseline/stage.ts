@@ -1,0 +1,84 @@
+/**
+ * The baseline stage of `perfgate run --baseline`: after the profiles, compare the result with
+ * the stored history of the base branch, let gates.regression fail the run, look for step
+ * changes in nightly histories, and — on a trusted event only — save the result.
+ */
+import type { Settings } from '../config/schema.js';
+import { regressionReasons } from '../compare/gate.js';
+import { compareWithHistory } from '../compare/history.js';
+import { COMPARED_METRICS } from '../model/compare.js';
+import { metricValues } from '../compare/metrics.js';
+import { detectSteps } from '../compare/trend.js';
+import { DataError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { RunResult } from '../model.js';
+import { openBaselineStore } from './index.js';
+import { baselineWritePermission } from './trust.js';
+import type { BaselineEntry } from './format.js';
+
+export interface BaselineStageOptions {
+  /** --baseline value: a folder, or "auto" for the config's store. */
+  location: string;
+  /** The branch whose history is the baseline (a PR's base branch); default: the run's own branch. */
+  baseRef: string | undefined;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  logger: Logger;
+}
+
+/** Fewest stored results before step changes are looked for. */
+const MIN_TREND_HISTORY = 8;
+
+export async function runBaselineStage(result: RunResult, settings: Settings, options: BaselineStageOptions): Promise<void> {
+  const store = openBaselineStore(settings, options.location, options.cwd);
+  const branch = options.baseRef ?? result.git.branch ?? 'main';
+  let history: BaselineEntry[];
+  try {
+    history = (await store.history(branch)).filter((e) => e.sha !== result.git.sha);
+  } catch (e) {
+    if (!(e instanceof DataError)) throw e;
+    result.status = 'error';
+    result.reasons.push(`baseline: ${e.message}`);
+    return;
+  }
+  if (history.length === 0) {
+    result.notices.push(`no baseline for branch ${branch} in ${store.description} yet: nothing to compare with (a push or schedule on the default branch saves one)`);
+  } else {
+    const { alpha, minEffect } = settings.config.ab;
+    result.comparison = compareWithHistory(result, history, { alpha, minEffect, gates: settings.config.gates.regression ?? {} });
+    const reasons = regressionReasons(result.comparison);
+    if (reasons.length && result.status !== 'error') result.status = 'fail';
+    result.reasons.push(...reasons);
+  }
+  const permission = baselineWritePermission(options.env);
+  if (permission.event === 'schedule' || permission.event === 'local') result.notices.push(...trendNotices([...history, { sha: result.git.sha ?? 'current', result }]));
+  if (!permission.allowed) {
+    result.notices.push(`baseline not saved: ${permission.why}`);
+    return;
+  }
+  if (result.status === 'error' || !result.git.sha || !result.git.branch) {
+    options.logger.warn(`baseline not saved: ${result.status === 'error' ? 'the run failed' : 'the commit or branch is unknown'}`);
+    return;
+  }
+  await store.save({ sha: result.git.sha, branch: result.git.branch, savedAt: new Date().toISOString(), event: permission.event, result }, settings.config.baseline.history);
+  options.logger.info(`saved the baseline of ${result.git.branch} at ${result.git.sha.slice(0, 7)} to ${store.description}`);
+}
+
+/** "trend: …" notices for step changes of the median latency and the throughput. */
+export function trendNotices(runs: { sha: string; result: RunResult }[]): string[] {
+  if (runs.length < MIN_TREND_HISTORY) return [];
+  const notices: string[] = [];
+  const names = [...new Set(runs.flatMap((r) => r.result.profiles.map((p) => p.name)))];
+  for (const profile of names) {
+    for (const metric of ['p50', 'p99', 'throughput'] as const satisfies readonly (typeof COMPARED_METRICS)[number][]) {
+      const points = runs.flatMap((r) => {
+        const p = r.result.profiles.find((x) => x.name === profile && x.status !== 'error' && x.requests.total > 0);
+        return p ? [{ sha: r.sha, value: metricValues(p)[metric] }] : [];
+      });
+      for (const s of detectSteps(points)) {
+        notices.push(`trend: ${profile} ${metric} stepped ${s.change >= 0 ? '+' : ''}${(s.change * 100).toFixed(1)}% (${s.before.toFixed(3)} → ${s.after.toFixed(3)}) at commit ${s.sha.slice(0, 12)}, the first commit after the step (p=${s.pValue.toFixed(3)})`);
+      }
+    }
+  }
+  return notices;
+}

@@ -1,0 +1,156 @@
+/**
+ * Same-runner A/B: boots the base and the head checkout in turn (never both at once), runs the
+ * load profiles for a short trial each time, in pairs whose order is randomized and balanced
+ * (half the pairs base first, half head first) so that drift and warm caches hit both sides
+ * alike. The per-trial numbers feed the paired comparison.
+ */
+import path from 'node:path';
+import type { LoadProfile } from '../config/sections/load.js';
+import type { Settings } from '../config/schema.js';
+import { ConfigError, SutError } from '../errors.js';
+import type { LoadRunner } from '../load/types.js';
+import type { Logger } from '../logger.js';
+import type { ProfileResult } from '../model.js';
+import { runLoadProfile } from '../profiles/load.js';
+import type { StartSutOptions, SutHandle } from '../sut/types.js';
+import { candidateHosts, isPortOpen, portOf } from '../sut/readiness.js';
+import { assertTargetAllowed } from '../sut/target.js';
+import { metricValues, type MetricValues } from './metrics.js';
+import type { TrialPair } from './paired.js';
+import { seededRandom, shuffle } from './prng.js';
+
+/** Hard cap on the load of one A/B (warmups included): the mission's 10-minute budget. */
+export const AB_LOAD_CAP_MS = 10 * 60_000;
+/** Wall-clock slack on top of the planned load for booting and stopping the SUTs. */
+const AB_BOOT_SLACK_MS = 3 * 60_000;
+
+export type Side = 'base' | 'head';
+
+export interface AbInput {
+  /** The base checkout's settings: its profiles and `ab` settings drive both sides (trusted). */
+  base: Settings;
+  /** The head checkout's settings: only its `sut` section is used. */
+  head: Settings;
+  outDir: string;
+  seed: number;
+  only?: string[];
+}
+
+export interface AbDeps {
+  logger: Logger;
+  loadRunner: LoadRunner;
+  startSut: (options: StartSutOptions) => Promise<SutHandle>;
+  signal?: AbortSignal;
+}
+
+export interface AbTrials {
+  pairs: Record<string, TrialPair[]>;
+  /** Trial order as run, e.g. ["head","base","base","head",…]. */
+  order: Side[];
+  loadMs: number;
+  /** The last head trial of each profile (its full result, for the report). */
+  lastHead: ProfileResult[];
+}
+
+export function abProfiles(settings: Settings, only?: string[]): LoadProfile[] {
+  const loads = settings.config.profiles.filter((p): p is LoadProfile => p.kind === 'load' && (!only?.length || only.includes(p.name)));
+  if (loads.length === 0) throw new ConfigError(`${settings.path}: profiles: no load profile${only?.length ? ` named ${only.join(', ')}` : ''} to run in an A/B; expected at least one with kind: load`);
+  return loads;
+}
+
+/** Planned load of an A/B in ms; a ConfigError when it passes the cap. */
+export function plannedLoadMs(settings: Settings, profiles: number): number {
+  const { pairs, trialDuration, warmup } = settings.config.ab;
+  const planned = pairs * 2 * profiles * (trialDuration + warmup);
+  if (planned > AB_LOAD_CAP_MS) {
+    throw new ConfigError(
+      `ab: ${pairs} pairs × 2 sides × ${profiles} profiles × (${trialDuration / 1000}s trial + ${warmup / 1000}s warmup) is ${Math.round(planned / 1000)}s of load; an A/B may take at most ${AB_LOAD_CAP_MS / 60_000}m: lower ab.pairs or ab.trialDuration`,
+    );
+  }
+  return planned;
+}
+
+/** Balanced random order: each pair is base→head or head→base, half of each (odd: one extra at random). */
+export function trialOrder(pairs: number, seed: number): [Side, Side][] {
+  const random = seededRandom(seed);
+  const headFirst = Array.from({ length: pairs }, (_, i) => i < Math.floor(pairs / 2) || (i === pairs - 1 && pairs % 2 === 1 && random() < 0.5));
+  return shuffle(headFirst, random).map((h) => (h ? ['head', 'base'] : ['base', 'head']));
+}
+
+export async function runAbTrials(input: AbInput, deps: AbDeps): Promise<AbTrials> {
+  const profiles = abProfiles(input.base, input.only);
+  const planned = plannedLoadMs(input.base, profiles.length);
+  const { pairs, trialDuration, warmup } = input.base.config.ab;
+  for (const s of [input.base, input.head]) await assertTargetAllowed(s.config.sut.url, input.base.config.targets.allow);
+
+  const limit = new AbortController();
+  const timer = setTimeout(() => limit.abort(new Error(`the A/B passed its hard limit of ${Math.round((planned + AB_BOOT_SLACK_MS) / 1000)}s`)), planned + AB_BOOT_SLACK_MS);
+  const onAbort = () => limit.abort(deps.signal?.reason);
+  deps.signal?.addEventListener('abort', onAbort, { once: true });
+
+  const out: AbTrials = { pairs: Object.fromEntries(profiles.map((p) => [p.name, []])), order: [], loadMs: 0, lastHead: [] };
+  deps.logger.info(`A/B: ${pairs} pairs × ${profiles.length} profile(s), ${trialDuration / 1000}s trials after ${warmup / 1000}s warmup, seed ${input.seed} (${Math.round(planned / 1000)}s of load)`);
+  try {
+    const order = trialOrder(pairs, input.seed);
+    for (const [i, sides] of order.entries()) {
+      const measured: Partial<Record<Side, Record<string, MetricValues>>> = {};
+      for (const side of sides) {
+        if (limit.signal.aborted) throw new SutError(`A/B stopped: ${(limit.signal.reason as Error | undefined)?.message ?? 'aborted'}`);
+        const results = await runTrial(side === 'base' ? input.base : input.head, side, profiles, input, deps, limit.signal);
+        out.order.push(side);
+        out.loadMs += profiles.length * (trialDuration + warmup);
+        measured[side] = Object.fromEntries(results.map((r) => [r.name, metricValues(r)]));
+        if (side === 'head') out.lastHead = results;
+      }
+      for (const p of profiles) {
+        const base = measured.base?.[p.name];
+        const head = measured.head?.[p.name];
+        if (base && head) out.pairs[p.name]?.push({ base, head });
+      }
+      deps.logger.info(`A/B pair ${i + 1}/${pairs} (${sides.join(' → ')}) done`);
+    }
+  } finally {
+    clearTimeout(timer);
+    deps.signal?.removeEventListener('abort', onAbort);
+  }
+  return out;
+}
+
+async function runTrial(settings: Settings, side: Side, profiles: LoadProfile[], input: AbInput, deps: AbDeps, signal: AbortSignal): Promise<ProfileResult[]> {
+  const { trialDuration, warmup } = input.base.config.ab;
+  await waitForPortFree(settings.config.sut.url, signal);
+  const sut = await deps.startSut({ config: settings.config.sut, dir: settings.dir, logDir: path.join(input.outDir, 'ab', side), signal });
+  const results: ProfileResult[] = [];
+  try {
+    for (const profile of profiles) {
+      const r = await runLoadProfile(
+        { settings, config: settings.config, baseUrl: sut.url, sut, loadRunner: deps.loadRunner, logger: deps.logger, signal, outDir: input.outDir },
+        { ...profile, duration: trialDuration, warmup },
+      );
+      const exit = sut.exit();
+      if (exit) throw new SutError(`the ${side} SUT exited during an A/B trial of ${profile.name} (${exit.signal ?? `exit code ${exit.code}`})`, sut.logTail(40));
+      if (r.status === 'error') throw new SutError(`the ${side} SUT failed an A/B trial of ${profile.name}: ${r.reasons.join('; ')}`, sut.logTail(40));
+      results.push(r);
+    }
+  } finally {
+    await sut.stop();
+  }
+  return results;
+}
+
+/**
+ * The previous trial's SUT was stopped, but its port may take a moment to be released (or a
+ * straggler may still be closing): wait up to 5 s so that a trial does not fail on its own
+ * predecessor. A port that stays taken is startSut's clear error.
+ */
+async function waitForPortFree(sutUrl: string, signal: AbortSignal): Promise<void> {
+  const url = new URL(sutUrl);
+  const port = portOf(url);
+  const deadline = Date.now() + 5_000;
+  while (Date.now() < deadline && !signal.aborted) {
+    let busy = false;
+    for (const host of candidateHosts(url)) if (await isPortOpen(host, port)) busy = true;
+    if (!busy) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * The regression gate: a run fails only on a metric whose verdict is a significant regression
+ * AND whose estimated change is past its configured threshold (gates.regression). Everything
+ * else is reported, not failed on.
+ */
+import type { Comparison, ComparedMetric } from '../model/compare.js';
+import { WORSE_DIRECTION, isRatioMetric } from './metrics.js';
+
+export function pastThreshold(m: ComparedMetric): boolean {
+  if (m.verdict !== 'regression' || m.threshold === undefined) return false;
+  if (!isRatioMetric(m.metric)) return m.current - m.baseline > m.threshold;
+  const change = WORSE_DIRECTION[m.metric] > 0 ? m.ratio - 1 : 1 - m.ratio;
+  return change > m.threshold;
+}
+
+export function describeChange(m: ComparedMetric): string {
+  if (!isRatioMetric(m.metric)) {
+    const pp = (v: number) => `${(v * 100).toFixed(2)}%`;
+    return `error rate ${pp(m.baseline)} → ${pp(m.current)} (difference CI ${pp(m.ci[0])}…${pp(m.ci[1])})`;
+  }
+  const pct = (r: number) => `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(1)}%`;
+  return `${m.metric} ${pct(m.ratio)} (ratio ${m.ratio.toFixed(3)}, CI ${m.ci[0].toFixed(3)}–${m.ci[1].toFixed(3)})`;
+}
+
+/** Reasons for the run's failure: one per gated metric past its threshold. */
+export function regressionReasons(comparison: Comparison): string[] {
+  return comparison.metrics.filter(pastThreshold).map((m) => {
+    const p = m.pValue === null ? '' : `, p=${m.pValue < 0.001 ? m.pValue.toExponential(1) : m.pValue.toFixed(3)}`;
+    return `regression: ${m.profile} ${describeChange(m)}${p} is past the ${((m.threshold ?? 0) * 100).toFixed(1)}% threshold`;
+  });
+}

@@ -1,0 +1,71 @@
+/**
+ * What "worse" means for each compared metric, and how a change is measured: latency and
+ * throughput as a ratio (log scale), the error rate as a difference (a ratio of two rates near
+ * zero means nothing).
+ */
+import type { ComparedMetric } from '../model/compare.js';
+import { COMPARED_METRICS } from '../model/compare.js';
+import { errorRate } from '../gate.js';
+import type { ProfileResult } from '../model.js';
+
+export type MetricName = (typeof COMPARED_METRICS)[number];
+export type MetricValues = Record<MetricName, number>;
+export type RegressionGates = Partial<Record<MetricName, number>>;
+
+/** +1 when a higher value is worse (latency, errors), −1 when a lower value is worse (throughput). */
+export const WORSE_DIRECTION: Record<MetricName, 1 | -1> = { p50: 1, p90: 1, p99: 1, throughput: -1, errorRate: 1 };
+
+/** The error rate is compared as a difference; a change below 0.1 percentage point is noise. */
+export const ERROR_RATE_MIN_EFFECT = 0.001;
+
+export function isRatioMetric(metric: MetricName): boolean {
+  return metric !== 'errorRate';
+}
+
+export function metricValues(p: Pick<ProfileResult, 'latency' | 'throughput' | 'requests' | 'errors'>): MetricValues {
+  return { p50: p.latency.p50, p90: p.latency.p90, p99: p.latency.p99, throughput: p.throughput.rps, errorRate: errorRate(p) };
+}
+
+/** Change of `current` against `base` on the metric's own scale (log ratio or difference); NaN when undefined. */
+export function changeOf(metric: MetricName, base: number, current: number): number {
+  if (!isRatioMetric(metric)) return current - base;
+  return base > 0 && current > 0 ? Math.log(current / base) : NaN;
+}
+
+/** The `ratio` field: current/base; for the error rate with a zero base, floored at 0.01 %. */
+export function ratioOf(metric: MetricName, base: number, current: number): number {
+  if (base === current) return 1;
+  if (metric === 'errorRate') return current / Math.max(base, 1e-4);
+  return base > 0 ? current / base : 1;
+}
+
+/** Smallest change worth a verdict, on the metric's scale. */
+export function materialChange(metric: MetricName, minEffect: number, gate: number | undefined): number {
+  if (!isRatioMetric(metric)) return Math.max(ERROR_RATE_MIN_EFFECT, gate ?? 0);
+  return Math.log(1 + Math.max(minEffect, gate ?? 0));
+}
+
+/**
+ * The verdict from a change estimate, its interval and the corrected significance: a
+ * regression or improvement needs significance and at least `minimum` (the minimum effect);
+ * "no-change" needs the interval to rule out a change past `bound` (the larger of the minimum
+ * effect and the gate) in the worse direction; otherwise "inconclusive".
+ */
+export function verdictOf(
+  metric: MetricName,
+  estimate: number,
+  ci: [number, number],
+  significant: boolean,
+  minimum: number,
+  bound: number,
+): ComparedMetric['verdict'] {
+  const worse = WORSE_DIRECTION[metric];
+  if (significant && Math.abs(estimate) >= minimum) return worse * estimate > 0 ? 'regression' : 'improvement';
+  const worstCase = worse > 0 ? ci[1] : -ci[0];
+  return worstCase < bound ? 'no-change' : 'inconclusive';
+}
+
+/** Express a change on the metric's scale as the `ci` bound (ratio for ratio metrics, difference otherwise). */
+export function toReported(metric: MetricName, change: number): number {
+  return isRatioMetric(metric) ? Math.exp(change) : change;
+}

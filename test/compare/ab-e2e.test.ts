@@ -1,0 +1,114 @@
+/**
+ * A real A/B through the CLI with the shop example: base and head are two checkouts whose SUT
+ * is examples/shop/server.mjs with EXTRA_DELAY_MS 5 (base) and 6 (head): GET /api/report then
+ * takes ~10.5 vs ~11.5 ms, a +10 % latency change. Short on purpose: 8 pairs of 0.8 s trials.
+ */
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli.js';
+import { silentLogger } from '../../src/logger.js';
+import { runResultSchema } from '../../src/model.js';
+import { pidsWithMarker } from '../helpers/processes.js';
+
+const shop = fileURLToPath(new URL('../../examples/shop/server.mjs', import.meta.url));
+let root: string;
+let port: number;
+const marker = `PERFGATE_AB_TEST_${process.pid}`;
+
+/** A port below the ephemeral range, so that no server bound to port 0 takes it between trials. */
+async function stablePort(): Promise<number> {
+  for (;;) {
+    const p = 20_000 + Math.floor(Math.random() * 10_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const s = net.createServer().once('error', () => resolve(false));
+      s.listen(p, '127.0.0.1', () => s.close(() => resolve(true)));
+    });
+    if (free) return p;
+  }
+}
+
+async function checkout(name: string, delayMs: number, p50Gate = '5%'): Promise<string> {
+  const dir = path.join(root, name);
+  await mkdir(dir, { recursive: true });
+  await writeFile(
+    path.join(dir, 'perfgate.yml'),
+    `version: 1
+sut:
+  command: node ${shop}
+  env: { PORT: "${port}", EXTRA_DELAY_MS: "${delayMs}", MARKER: "${marker}" }
+  url: http://127.0.0.1:${port}
+  ready: { path: /health, timeout: 10s }
+profiles:
+  - { name: report, kind: load, connections: 4, requests: [{ method: GET, path: /api/report }] }
+gates: { regression: { p50: ${p50Gate} } }
+ab: { pairs: 8, trialDuration: 800ms, warmup: 200ms, alpha: 0.05 }
+report: { html: false }
+`,
+  );
+  return dir;
+}
+
+async function ab(head: string, out: string): Promise<{ code: number; stdout: string; result: ReturnType<typeof runResultSchema.parse> }> {
+  let stdout = '';
+  const code = await main(['ab', '--base', path.join(root, 'base'), '--head', head, '--out', out, '--seed', '11'], { logger: silentLogger, stdout: (t) => (stdout += t + '\n') });
+  const result = runResultSchema.parse(JSON.parse(await readFile(path.join(out, 'result.json'), 'utf8')));
+  return { code, stdout, result };
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'perfgate-ab-'));
+  port = await stablePort();
+  await checkout('base', 5);
+  await checkout('same', 5);
+  await checkout('slower', 6, '20%');
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('perfgate ab against the shop example', () => {
+  it('flags +10 % latency as a regression and fails the gate with the base branch\'s threshold', async () => {
+    const { code, stdout, result } = await ab(path.join(root, 'slower'), path.join(root, 'out-slower'));
+    const p50 = result.comparison!.metrics.find((m) => m.metric === 'p50')!;
+    expect(result.comparison!.method).toBe('ab');
+    expect(p50.verdict).toBe('regression');
+    expect(p50.ratio).toBeGreaterThan(1.05);
+    expect(p50.ratio).toBeLessThan(1.2);
+    expect(p50.ci[0]).toBeGreaterThan(1);
+    expect(p50.mde).not.toBeNull();
+    expect(code).toBe(1);
+    expect(result.status).toBe('fail');
+    expect(result.reasons[0]).toMatch(/^regression: report p50 \+\d+\.\d% \(ratio 1\.\d{3}, CI 1\.\d{3}–1\.\d{3}\), p=0\.\d{3} is past the 5\.0% threshold/);
+    // The head tried to loosen its gate to 20 %: the base's 5 % applied, and the change is flagged for review.
+    expect(result.notices.join('\n')).toMatch(/threshold change needs review: .*gates\.regression\.p50: 0\.05 → 0\.2/);
+    expect(stdout).toMatch(/report\s+p50\s+.*regression/);
+    expect(result.comparison!.warnings.join('\n')).toMatch(/seed 11; order [bh]{16}/);
+    expect(await pidsWithMarker(marker)).toEqual([]);
+  }, 60_000);
+
+  it('does not flag identical code', async () => {
+    const { code, result } = await ab(path.join(root, 'same'), path.join(root, 'out-same'));
+    const p50 = result.comparison!.metrics.find((m) => m.metric === 'p50')!;
+    expect(code).toBe(0);
+    expect(result.status).toBe('pass');
+    expect(['no-change', 'inconclusive']).toContain(p50.verdict);
+    expect(Math.abs(p50.ratio - 1)).toBeLessThan(0.05);
+    expect(result.notices).toEqual([]);
+    expect(await pidsWithMarker(marker)).toEqual([]);
+  }, 60_000);
+
+  it('refuses an A/B whose planned load passes the 10-minute cap, before booting anything', async () => {
+    const dir = path.join(root, 'huge');
+    await mkdir(dir, { recursive: true });
+    const text = (await readFile(path.join(root, 'base', 'perfgate.yml'), 'utf8')).replace('pairs: 8, trialDuration: 800ms', 'pairs: 100, trialDuration: 5s');
+    await writeFile(path.join(dir, 'perfgate.yml'), text);
+    const errors: string[] = [];
+    const code = await main(['ab', '--base', dir, '--head', dir, '--out', path.join(root, 'out-huge')], { logger: { ...silentLogger, error: (m) => errors.push(m) }, stdout: () => {} });
+    expect(code).toBe(2);
+    expect(errors.join('\n')).toMatch(/ab: 100 pairs × 2 sides × 1 profiles × \(5s trial \+ 0\.2s warmup\) is 1040s of load; an A\/B may take at most 10m/);
+  });
+});
