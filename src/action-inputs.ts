@@ -11,6 +11,8 @@ export const INPUTS = {
   workingDirectory: 'working-directory',
   out: 'out',
   githubToken: 'github-token',
+  baseline: 'baseline',
+  allowUntrustedCheckout: 'allow-untrusted-checkout',
 } as const;
 
 export interface ActionSettings {
@@ -18,6 +20,9 @@ export interface ActionSettings {
   configPath: string;
   outDir: string;
   githubToken: string | undefined;
+  /** Baseline location for `run --baseline` (a folder, or "auto"); undefined = no comparison. */
+  baseline: string | undefined;
+  allowUntrustedCheckout: boolean;
 }
 
 export function readActionSettings(env: NodeJS.ProcessEnv = process.env): ActionSettings {
@@ -35,5 +40,14 @@ export function readActionSettings(env: NodeJS.ProcessEnv = process.env): Action
     configPath: path.resolve(workingDirectory, config),
     outDir: path.resolve(workingDirectory, out),
     githubToken: token,
+    baseline: core.getInput(INPUTS.baseline) || undefined,
+    allowUntrustedCheckout: readBoolean(INPUTS.allowUntrustedCheckout),
   };
+}
+
+function readBoolean(name: string): boolean {
+  const raw = core.getInput(name).trim().toLowerCase();
+  if (raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  throw new ConfigError(`input ${name}: ${JSON.stringify(raw)} is not a boolean; expected true or false`);
 }

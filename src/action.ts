@@ -14,6 +14,10 @@ import { writeRunOutputs } from './outputs.js';
 import { runPipeline } from './pipeline.js';
 import { reviewAgainstRef } from './compare/review.js';
 import { startSut } from './sut/index.js';
+import { runBaselineStage } from './baseline/stage.js';
+import { publishToGitHub } from './publish/index.js';
+import { readRunEvent, untrustedCheckoutProblem } from './publish/event.js';
+import { execFileSync } from 'node:child_process';
 
 export const actionLogger: Logger = {
   info: (m) => core.info(m),
@@ -39,6 +43,14 @@ export async function run(): Promise<void> {
   process.once('SIGTERM', () => interrupts.abort(new Error('received SIGTERM')));
   try {
     const inputs = readActionSettings();
+    const event = readRunEvent(process.env);
+    const refusal = untrustedCheckoutProblem(event, checkedOutSha(inputs.workingDirectory), inputs.allowUntrustedCheckout);
+    if (refusal) {
+      core.setOutput('status', 'error');
+      await core.summary.addRaw(`## 💥 perfgate: refused to run\n\n${refusal}\n`).write();
+      core.setFailed(`perfgate: ${refusal}`);
+      return;
+    }
     // A pull request is gated with its base branch's thresholds when it edits them (listed for review).
     const review = reviewAgainstRef(await loadSettings(inputs.configPath), process.env.GITHUB_BASE_REF || undefined);
     const settings = review.settings;
@@ -47,12 +59,23 @@ export async function run(): Promise<void> {
       { logger: actionLogger, loadRunner: createLoadRunner(), startSut, signal: interrupts.signal },
     );
     result.notices.push(...review.notices);
+    if (inputs.baseline !== undefined) await runBaselineStage(result, settings, { location: inputs.baseline, baseRef: process.env.GITHUB_BASE_REF || undefined, env: process.env, cwd: inputs.workingDirectory, logger: actionLogger });
+    const webhook = settings.config.alerts.webhookEnv ? process.env[settings.config.alerts.webhookEnv] : undefined;
+    if (webhook) core.setSecret(webhook);
+    // Publish first (a failure to publish becomes a notice in the result), then write the record.
+    const published = await publishToGitHub(result, { token: inputs.githubToken, env: process.env, report: settings.config.report, alerts: settings.config.alerts, logger: actionLogger });
+    result.notices.push(...published.notices);
     const outputs = await writeRunOutputs(result, inputs.outDir, { html: settings.config.report.html });
     core.setOutput('status', result.status);
     core.setOutput('result-path', outputs.resultPath);
     core.setOutput('report-path', outputs.reportPath);
     if (outputs.htmlPath) core.setOutput('html-path', outputs.htmlPath);
     await core.summary.addRaw(outputs.markdown).write();
+    if (published.comment && 'url' in published.comment) core.setOutput('comment-url', published.comment.url);
+    // Annotations: GitHub shows 10 errors per step, so one per failed profile, the first ten.
+    for (const p of result.profiles.filter((x) => x.status === 'fail' || x.status === 'error').slice(0, 10)) {
+      core.error(p.reasons.join('\n') || p.status, { title: `perfgate: ${p.name} ${p.status === 'fail' ? 'failed its gate' : 'could not run'}` });
+    }
     if (result.sut.logTail && result.status === 'error') core.error(`last lines of the SUT's output:\n${result.sut.logTail}`);
     const code = exitCodeForStatus(result.status);
     if (code !== 0) core.setFailed(`perfgate: ${result.status}${result.reasons.length ? ` — ${result.reasons.slice(0, 3).join('; ')}` : ''}`);
@@ -62,5 +85,14 @@ export async function run(): Promise<void> {
     if (e instanceof SutError && e.logTail) core.error(`last lines of the SUT's output:\n${e.logTail}`);
     core.setOutput('status', 'error');
     core.setFailed(`perfgate: ${err.message} (exit code ${exitCodeOf(e)})`);
+  }
+}
+
+/** The commit checked out in the working directory (undefined outside a git checkout). */
+function checkedOutSha(cwd: string): string | undefined {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return undefined;
   }
 }

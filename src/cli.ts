@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { createConsoleLogger } from './console-logger.js';
 import { abCommand } from './commands/ab.js';
 import { baselineCommand } from './commands/baseline.js';
+import { publishCommand } from './commands/publish.js';
 import { runCommand } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
 import type { Command, CommandIo } from './commands/types.js';
@@ -14,7 +15,7 @@ import { ExitCode, exitCodeOf, SutError } from './errors.js';
 import type { Logger } from './logger.js';
 import { VERSION } from './version.js';
 
-export const COMMANDS: Command[] = [runCommand, schemaCommand, abCommand, baselineCommand];
+export const COMMANDS: Command[] = [runCommand, schemaCommand, abCommand, baselineCommand, publishCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,0 +1,94 @@
+/**
+ * Publishing a result to GitHub: the sticky PR comment, alert issues for scheduled runs, and the
+ * webhook. A failure to publish never changes the performance verdict: it becomes a notice (and
+ * a warning in the log), and the report is still in the job summary and the output folder.
+ */
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../logger.js';
+import type { RunResult } from '../model.js';
+import { planComment } from '../report/size.js';
+import { syncAlertIssues, sendWebhook } from './alerts.js';
+import { createGitHubClient, isReadOnlyTokenError, type RetryPolicy } from './client.js';
+import { commentMarker, upsertStickyComment, type UpsertOutcome } from './comment.js';
+import { readRunEvent, type RunEvent } from './event.js';
+
+export interface PublishOptions {
+  token: string | undefined;
+  env: NodeJS.ProcessEnv;
+  report: Config['report'];
+  alerts: Config['alerts'];
+  logger: Logger;
+  /** Overrides the PR found in the event (perfgate publish --pr). */
+  pullNumber?: number;
+  retry?: RetryPolicy;
+}
+
+export interface PublishOutcome {
+  comment?: UpsertOutcome;
+  commentBody?: string;
+  notices: string[];
+}
+
+export const FORK_NOTICE =
+  "the PR comment was not posted: this token is read-only (a pull request from a fork). The report is in the job summary and the output folder; to comment on fork PRs, upload the output folder as an artifact and post it from a workflow_run workflow with `perfgate publish` (see docs/publishing.md).";
+
+export async function publishToGitHub(result: RunResult, options: PublishOptions): Promise<PublishOutcome> {
+  const event = readRunEvent(options.env);
+  const notices: string[] = [];
+  const out: PublishOutcome = { notices };
+  const pullNumber = options.pullNumber ?? event.pullNumber;
+  if (!options.token) {
+    if (pullNumber) notices.push('no github-token: the PR comment was not posted');
+    return out;
+  }
+  if (!event.owner || !event.repo) {
+    notices.push('GITHUB_REPOSITORY is not set: nothing was published to GitHub');
+    return out;
+  }
+  const client = createGitHubClient(options.token, options.env, options.retry);
+  const warn = (what: string, e: unknown) => {
+    const msg = `${what} failed: ${httpText(e)}`;
+    options.logger.warn(msg);
+    notices.push(msg);
+  };
+
+  if (pullNumber && options.report.comment) {
+    const planned = planComment(result, { marker: commentMarker(options.report.id), ...(event.runUrl ? { artifactsUrl: event.runUrl } : {}) });
+    out.commentBody = planned.body;
+    try {
+      out.comment = await upsertStickyComment(client, { owner: event.owner, repo: event.repo, issueNumber: pullNumber, body: planned.body, id: options.report.id, headSha: event.headSha });
+      options.logger.info(out.comment.action === 'skipped' ? `PR comment left as it is: ${out.comment.reason}` : `PR comment ${out.comment.action}: ${out.comment.url}`);
+    } catch (e) {
+      if (isReadOnlyTokenError(e)) {
+        options.logger.warn(FORK_NOTICE);
+        notices.push(FORK_NOTICE);
+      } else warn('posting the PR comment', e);
+    }
+  }
+  if (event.name === 'schedule' && options.alerts.issues) {
+    try {
+      const a = await syncAlertIssues(client, result, { owner: event.owner, repo: event.repo, labels: options.alerts.labels, runUrl: event.runUrl, sha: event.headSha });
+      if (a.opened.length + a.updated.length + a.closed.length) options.logger.info(`alert issues: opened ${a.opened.join(', ') || 'none'}, updated ${a.updated.join(', ') || 'none'}, closed ${a.closed.join(', ') || 'none'}`);
+    } catch (e) {
+      warn('syncing the alert issues', e);
+    }
+  }
+  await sendWebhookIfConfigured(result, options, event, warn);
+  return out;
+}
+
+async function sendWebhookIfConfigured(result: RunResult, options: PublishOptions, event: RunEvent, warn: (what: string, e: unknown) => void): Promise<void> {
+  const name = options.alerts.webhookEnv;
+  const url = name ? options.env[name] : undefined;
+  if (!name || !url) return;
+  try {
+    await sendWebhook(url, result, event.runUrl);
+  } catch (e) {
+    warn(`the webhook in $${name}`, e);
+  }
+}
+
+function httpText(e: unknown): string {
+  const err = e as { status?: number; message?: string };
+  return err.status ? `HTTP ${err.status}: ${err.message ?? ''}` : (err.message ?? String(e));
+}

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { buildMarkdownReport } from '../../src/report/markdown.js';
+import { COMMENT_LIMIT, planComment } from '../../src/report/size.js';
+import { profile, result } from '../publish/results.js';
+
+const fences = (md: string) => (md.match(/^```/gm) ?? []).length;
+/** The markdown GitHub renders as text: code blocks and code spans removed (nothing in them is a mention or a tag). */
+const outsideCode = (md: string) => md.replace(/^(`{3,})[^\n]*\n[\s\S]*?^\1\s*$/gm, '').replace(/`[^`\n]*`/g, '');
+const openDetails = (md: string) => (md.match(/<details>/g) ?? []).length - (md.match(/<\/details>/g) ?? []).length;
+
+describe('untrusted text in the report', () => {
+  const evil = '@everyone </details> <img src=x onerror=alert(1)> [click](https://evil.example) `code` | cell';
+  const r = result([profile(evil, { status: 'fail', reasons: [evil], errors: { total: 1, byClass: { '4xx': 0, '5xx': 1, timeout: 0, refused: 0, reset: 0, other: 0 }, byStatus: { '500': 1 }, samples: ['HTTP 500 ``` @here </details>'] } })], {
+    reasons: [evil],
+    notices: [evil],
+    sut: { url: 'http://127.0.0.1:1', logTail: 'panic: ```\n</details>\n@everyone', exit: { code: 1, signal: null, atMs: 10 } },
+    status: 'error',
+  });
+  const md = buildMarkdownReport(r);
+
+  it('cannot mention, link, inject HTML or close a section', () => {
+    expect(outsideCode(md)).not.toMatch(/@everyone|@here/);
+    expect(md).toContain('panic: ```'); // the SUT's output is shown, inside a longer fence
+    expect(md).not.toContain('<img');
+    expect(md).not.toContain('](https://evil');
+    expect(md).not.toContain('https://evil');
+    expect(openDetails(outsideCode(md))).toBe(0);
+    expect(fences(md) % 2).toBe(0);
+  });
+
+  it('keeps the text readable', () => {
+    expect(md).toContain('&#64;everyone &lt;/details&gt; &lt;img src=x onerror=alert\\(1\\)&gt;');
+    expect(md).toContain('\\| cell');
+  });
+
+  it('keeps a table row on one line and its cells intact', () => {
+    const row = md.split('\n').find((l) => l.startsWith('| ❌'));
+    expect(row?.split(/(?<!\\)\|/).length).toBe(11);
+  });
+});
+
+describe('planComment', () => {
+  it('turns a 200k-character report into a comment under 65,536 characters with balanced fences and whole tables', () => {
+    const many = Array.from({ length: 700 }, (_, i) =>
+      profile(`endpoint-${i}-${'x'.repeat(40)}`, { status: i % 3 ? 'pass' : 'fail', reasons: i % 3 ? [] : [`SLO: p99 ${i} ms (limit ≤ 50 ms)`] }),
+    );
+    const r = result(many, { sut: { url: 'http://127.0.0.1:1', logTail: '```\nlog\n```' }, status: 'error' });
+    const full = buildMarkdownReport(r);
+    expect(full.length).toBeGreaterThan(200_000);
+    const planned = planComment(r);
+    expect(planned.body.length).toBeLessThanOrEqual(COMMENT_LIMIT);
+    expect(planned.level).toBe('summary');
+    expect(fences(planned.body) % 2).toBe(0);
+    expect(openDetails(planned.body)).toBe(0);
+    expect(planned.body).toContain("fit GitHub's comment size limit");
+    // Every table line is a complete row.
+    for (const line of planned.body.split('\n').filter((l) => l.startsWith('|'))) expect(line.endsWith('|')).toBe(true);
+    expect(planned.omittedProfiles).toBeGreaterThan(0);
+    expect(planned.body).toContain(`${planned.omittedProfiles} more profiles are in the full report`);
+  });
+
+  it('leaves a report that fits as it is', () => {
+    const r = result([profile('browse')]);
+    expect(planComment(r)).toEqual({ body: buildMarkdownReport(r), level: 'full', omittedProfiles: 0 });
+  });
+
+  it('builds the comment of a 10-profile run in well under a second', () => {
+    const r = result(Array.from({ length: 10 }, (_, i) => profile(`p${i}`)));
+    const t0 = performance.now();
+    planComment(r);
+    expect(performance.now() - t0).toBeLessThan(1000);
+  });
+});
