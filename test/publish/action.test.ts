@@ -1,0 +1,108 @@
+/**
+ * The action front door as the runner starts it: `node src/index.ts` (through tsx) with INPUT_*
+ * variables, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files and an event payload, publishing to the
+ * local fake GitHub.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startFakeGitHub, type FakeGitHub } from '../fixtures/fake-github/server.js';
+import { freePort, pidsWithMarker } from '../helpers/processes.js';
+
+let gh: FakeGitHub;
+let dir: string;
+beforeEach(async () => {
+  gh = await startFakeGitHub();
+  dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-action-'));
+});
+afterEach(async () => {
+  await gh.close();
+  expect(await pidsWithMarker(path.basename(dir))).toEqual([]);
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function runAction(event: string, payload: unknown, inputs: Record<string, string> = {}): Promise<{ code: number | null; outputs: string; summary: string; stdout: string }> {
+  const files = { event: path.join(dir, 'event.json'), output: path.join(dir, 'output'), summary: path.join(dir, 'summary') };
+  await writeFile(files.event, JSON.stringify(payload));
+  await writeFile(files.output, '');
+  await writeFile(files.summary, '');
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: dir,
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STEP_SUMMARY: files.summary,
+    GITHUB_EVENT_NAME: event,
+    GITHUB_EVENT_PATH: files.event,
+    GITHUB_REPOSITORY: 'o/r',
+    GITHUB_API_URL: gh.url,
+    GITHUB_RUN_ID: '42',
+    RUNNER_TEMP: dir,
+    'INPUT_CONFIG': 'perfgate.yml',
+    'INPUT_WORKING-DIRECTORY': '.',
+    'INPUT_OUT': 'out',
+    'INPUT_GITHUB-TOKEN': 'ghs_faketoken',
+    ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
+  };
+  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('src/index.ts')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stdout += d.toString()));
+  const code = await new Promise<number | null>((r) => child.once('exit', r));
+  return { code, outputs: await readFile(files.output, 'utf8'), summary: await readFile(files.summary, 'utf8'), stdout };
+}
+
+async function writeConfig(): Promise<void> {
+  const port = await freePort();
+  await writeFile(
+    path.join(dir, 'perfgate.yml'),
+    `version: 1
+sut:
+  command: node ${path.resolve('examples/shop/server.mjs')}
+  env: { PORT: "${port}", MARKER: "${path.basename(dir)}" }
+  url: http://127.0.0.1:${port}
+  ready: { path: /health, timeout: 10s }
+profiles:
+  - { name: browse, kind: load, duration: 2s, connections: 4, requests: [{ path: /api/items }], slo: { p99: 500ms } }
+`,
+  );
+}
+
+describe('the action', () => {
+  it('runs on a pull_request, posts the sticky comment, writes outputs and the job summary', async () => {
+    await writeConfig();
+    const sha = 'c'.repeat(40);
+    const { code, outputs, summary, stdout } = await runAction('pull_request', { number: 12, pull_request: { number: 12, head: { sha } } });
+    expect(code, stdout).toBe(0);
+    expect(outputs).toMatch(/status<<ghadelimiter_[^\n]+\npass\n/);
+    expect(outputs).toContain('comment-url');
+    expect(summary).toContain('perfgate: pass');
+    const comments = gh.issues.get(12)?.comments ?? [];
+    expect(comments).toHaveLength(1);
+    expect(comments[0]?.body).toContain('<!-- perfgate:comment id=default -->');
+    expect(comments[0]?.body).toContain(`perfgate:sha=${sha}`);
+    expect(comments[0]?.body).toContain('| ✅ browse');
+    // The token is registered as a secret (the runner masks it) and never printed otherwise.
+    expect(stdout).toContain('::add-mask::ghs_faketoken');
+    expect(stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n')).not.toContain('ghs_faketoken');
+  }, 60_000);
+
+  it('refuses to boot a PR head checkout under pull_request_target, and says why', async () => {
+    await writeConfig();
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8' }).trim();
+    git('init', '-q');
+    git('-c', 'user.name=t', '-c', 'user.email=t@t', 'add', 'perfgate.yml');
+    git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'pr head');
+    const head = git('rev-parse', 'HEAD');
+    const { code, outputs, summary, stdout } = await runAction('pull_request_target', { number: 3, pull_request: { number: 3, head: { sha: head } } });
+    expect(code).toBe(1);
+    expect(outputs).toMatch(/status<<ghadelimiter_[^\n]+\nerror\n/);
+    expect(stdout).toContain('refusing to boot the SUT');
+    expect(summary).toContain('pull_request_target');
+    expect(gh.requests).toEqual([]);
+  }, 30_000);
+});
