@@ -9,6 +9,7 @@ import type { ProfileResult, RunResult } from '../model.js';
 import { escapeMarkdown, inlineCode } from './escape.js';
 import { formatBytes, formatMs, formatPercent, formatRate, sparkline, STATUS_ICON } from './format.js';
 import { comparisonSection } from './markdown-compare.js';
+import { stressCharts, timelineCharts } from './mermaid.js';
 import { robustnessSection, stressSection } from './markdown-stress.js';
 
 export interface MarkdownOptions {
@@ -112,6 +113,10 @@ function profileSection(p: ProfileResult, options: MarkdownOptions): string[] {
     );
   }
   out.push(...stressSection(p), ...robustnessSection(p));
+  if (!options.compact) {
+    const charts = [...timelineCharts(p), ...stressCharts(p)];
+    if (charts.length) out.push('', '<details><summary>Charts</summary>', '', charts.join('\n\n'), '', '</details>');
+  }
   if (p.degradation) out.push('', `Within the run: ${p.degradation.degraded ? '⚠️ ' : ''}${p.degradation.detail}.`);
   if (p.throughput.bytesPerSec > 0 && !options.compact) out.push('', `Received ${formatBytes(p.throughput.bytesPerSec)}/s; latency mean ${formatMs(p.latency.mean)} ± ${formatMs(p.latency.stdev)}, p99.9 ${formatMs(p.latency.p999)}.`);
   if (p.generator?.saturated) out.push('', `⚠️ The load generator was saturated (${p.generator.evidence.join('; ')}): numbers may show perfgate's limit rather than the SUT's.`);

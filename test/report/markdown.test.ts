@@ -71,3 +71,24 @@ describe('planComment', () => {
     expect(performance.now() - t0).toBeLessThan(1000);
   });
 });
+
+describe('mermaid charts', () => {
+  it('draws latency and throughput over time, and cannot be broken by a profile name', async () => {
+    const { timelineCharts, stressCharts, thin } = await import('../../src/report/mermaid.js');
+    const p = profile('evil" ]\n  title "x');
+    const charts = timelineCharts(p);
+    expect(charts).toHaveLength(2);
+    expect(charts[0]).toContain('title "evil title x: latency per second, p50 (lower) and p99 (upper), ms"');
+    for (const c of charts) {
+      const lines = c.split('\n');
+      expect(lines[0]).toBe('```mermaid');
+      expect(lines.at(-1)).toBe('```');
+      expect(lines.filter((l) => l.trim().startsWith('title'))).toHaveLength(1);
+      expect((lines[2]?.match(/"/g) ?? []).length).toBe(2);
+    }
+    expect(charts[0]).toContain('line [0.9, 0.9');
+    expect(stressCharts(p)).toEqual([]);
+    expect(thin(Array.from({ length: 600 }, (_, i) => i))).toHaveLength(60);
+    expect(thin(Array.from({ length: 600 }, (_, i) => i)).at(-1)).toBe(599);
+  });
+});
