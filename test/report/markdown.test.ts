@@ -92,3 +92,17 @@ describe('mermaid charts', () => {
     expect(thin(Array.from({ length: 600 }, (_, i) => i)).at(-1)).toBe(599);
   });
 });
+
+describe('analysis sections', () => {
+  it('shows bottlenecks with evidence and suggestions marked for human review', () => {
+    const r = result([profile('browse')], {
+      bottlenecks: [{ kind: 'cpu', profile: 'browse', confidence: 0.9, evidence: ['SUT CPU 98% of a core for 9 of 10 s'] }],
+      suggestions: [{ category: 'code', title: 'Look at <hot> in server.js:42', evidence: ['41% of self time'], expectedImpact: 'up to 40% less CPU per request', requiresHumanReview: true, profile: 'browse' }],
+    });
+    const md = buildMarkdownReport(r);
+    expect(md).toContain('- **cpu** in browse (confidence 90%): SUT CPU 98% of a core for 9 of 10 s');
+    expect(md).toContain("need a human's review; perfgate applies nothing");
+    expect(md).toContain('code: Look at &lt;hot&gt; in server.js:42');
+    expect(openDetails(md)).toBe(0);
+  });
+});

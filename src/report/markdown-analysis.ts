@@ -1,0 +1,45 @@
+/** Bottlenecks, suggestions and resource usage in the markdown report. */
+import { markdownTable } from 'markdown-table';
+import type { ProfileResult, RunResult } from '../model.js';
+import { escapeMarkdown } from './escape.js';
+import { formatBytes } from './format.js';
+
+export function bottleneckSection(result: RunResult): string[] {
+  if (result.bottlenecks.length === 0) return [];
+  const out = ['', '### Bottlenecks', ''];
+  for (const b of result.bottlenecks) {
+    out.push(`- **${escapeMarkdown(b.kind)}** in ${escapeMarkdown(b.profile)} (confidence ${(b.confidence * 100).toFixed(0)}%): ${b.evidence.map(escapeMarkdown).join('; ')}`);
+  }
+  return out;
+}
+
+export function suggestionSection(result: RunResult): string[] {
+  if (result.suggestions.length === 0) return [];
+  const out = ['', '### Suggestions (need a human\'s review; perfgate applies nothing)', ''];
+  for (const s of result.suggestions) {
+    out.push(
+      `<details><summary>🔍 ${escapeMarkdown(s.category)}: ${escapeMarkdown(s.title)}${s.profile ? ` (${escapeMarkdown(s.profile)})` : ''}</summary>`,
+      '',
+      `Expected impact: ${escapeMarkdown(s.expectedImpact)}`,
+      '',
+      ...s.evidence.map((e) => `- ${escapeMarkdown(e)}`),
+      '',
+      '</details>',
+    );
+  }
+  return out;
+}
+
+/** One row per profile that has resource samples: peak CPU, peak RSS, event-loop delay. */
+export function resourceSection(profiles: readonly ProfileResult[]): string[] {
+  const rows = profiles
+    .filter((p) => p.resources && p.resources.samples.length > 0)
+    .map((p) => {
+      const s = p.resources?.samples ?? [];
+      const peak = (f: (x: (typeof s)[number]) => number | undefined) => Math.max(0, ...s.map((x) => f(x) ?? 0));
+      const eld = peak((x) => x.eventLoopDelayMs);
+      return [escapeMarkdown(p.name), `${peak((x) => x.cpuPercent).toFixed(0)}%`, formatBytes(peak((x) => x.rssBytes)), eld ? `${eld.toFixed(1)} ms` : '–', String(peak((x) => x.fds) || '–')];
+    });
+  if (rows.length === 0) return [];
+  return ['', '### Resources of the SUT', '', markdownTable([['profile', 'peak CPU', 'peak RSS', 'event-loop delay', 'open fds'], ...rows], { align: ['l', 'r', 'r', 'r', 'r'] })];
+}
