@@ -153,6 +153,17 @@ export const runResultSchema = z.object({
   bottlenecks: z.array(bottleneckSchema).default([]),
   suggestions: z.array(suggestionSchema).default([]),
   comparison: comparisonSchema.optional(),
+  /** Metric values over the stored history plus this run, oldest first, with detected step changes (for trend charts). */
+  trends: z
+    .array(
+      z.object({
+        profile: z.string(),
+        metric: z.string(),
+        points: z.array(z.object({ sha: z.string(), value: z.number() })),
+        steps: z.array(z.object({ sha: z.string(), change: z.number() })),
+      }),
+    )
+    .optional(),
   /** Notes for the reader that are not failures (threshold changes needing review, warnings). */
   notices: z.array(z.string()).default([]),
 });

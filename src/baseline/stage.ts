@@ -50,6 +50,7 @@ export async function runBaselineStage(result: RunResult, settings: Settings, op
     if (reasons.length && result.status !== 'error') result.status = 'fail';
     result.reasons.push(...reasons);
   }
+  if (history.length > 0) result.trends = trendSeries([...history, { sha: result.git.sha ?? 'current', result }]);
   const permission = baselineWritePermission(options.env);
   if (permission.event === 'schedule' || permission.event === 'local') result.notices.push(...trendNotices([...history, { sha: result.git.sha ?? 'current', result }]));
   if (!permission.allowed) {
@@ -62,6 +63,24 @@ export async function runBaselineStage(result: RunResult, settings: Settings, op
   }
   await store.save({ sha: result.git.sha, branch: result.git.branch, savedAt: new Date().toISOString(), event: permission.event, result }, settings.config.baseline.history);
   options.logger.info(`saved the baseline of ${result.git.branch} at ${result.git.sha.slice(0, 7)} to ${store.description}`);
+}
+
+/** p50 and throughput per profile over the history and this run, with step changes when the history is long enough. */
+export function trendSeries(runs: { sha: string; result: RunResult }[]): NonNullable<RunResult['trends']> {
+  const names = [...new Set(runs.flatMap((r) => r.result.profiles.map((p) => p.name)))];
+  const out: NonNullable<RunResult['trends']> = [];
+  for (const profile of names) {
+    for (const metric of ['p50', 'throughput'] as const) {
+      const points = runs.flatMap((r) => {
+        const p = r.result.profiles.find((x) => x.name === profile && x.status !== 'error' && x.requests.total > 0);
+        return p ? [{ sha: r.sha, value: metricValues(p)[metric] }] : [];
+      });
+      if (points.length < 2) continue;
+      const steps = points.length >= MIN_TREND_HISTORY ? detectSteps(points).map((s) => ({ sha: s.sha, change: s.change })) : [];
+      out.push({ profile, metric, points, steps });
+    }
+  }
+  return out;
 }
 
 /** "trend: …" notices for step changes of the median latency and the throughput. */

@@ -3,6 +3,7 @@ import { markdownTable } from 'markdown-table';
 import type { ProfileResult, RunResult } from '../model.js';
 import { escapeMarkdown } from './escape.js';
 import { formatBytes } from './format.js';
+import { trendChart } from './mermaid.js';
 
 export function bottleneckSection(result: RunResult): string[] {
   if (result.bottlenecks.length === 0) return [];
@@ -42,4 +43,16 @@ export function resourceSection(profiles: readonly ProfileResult[]): string[] {
     });
   if (rows.length === 0) return [];
   return ['', '### Resources of the SUT', '', markdownTable([['profile', 'peak CPU', 'peak RSS', 'event-loop delay', 'open fds'], ...rows], { align: ['l', 'r', 'r', 'r', 'r'] })];
+}
+
+/** History trends as Mermaid charts (p50 and throughput per profile), step changes named. */
+export function trendSection(result: RunResult): string[] {
+  const series = (result.trends ?? []).slice(0, 8);
+  const charts = series.flatMap((t) => {
+    const c = trendChart(`${t.profile}: ${t.metric} over the last ${t.points.length} results`, t.points.map((p) => ({ label: p.sha, value: p.value })));
+    return c ? [c] : [];
+  });
+  if (charts.length === 0) return [];
+  const steps = series.flatMap((t) => t.steps.map((s) => `- ${escapeMarkdown(t.profile)} ${escapeMarkdown(t.metric)} stepped ${s.change >= 0 ? '+' : ''}${(s.change * 100).toFixed(1)}% at \`${s.sha.slice(0, 12).replace(/`/g, '')}\``));
+  return ['', '<details><summary>Trend over the stored history</summary>', '', ...(steps.length ? [...steps, ''] : []), charts.join('\n\n'), '', '</details>'];
 }

@@ -8,7 +8,7 @@ import { describeCheck } from '../gate.js';
 import type { ProfileResult, RunResult } from '../model.js';
 import { escapeMarkdown, inlineCode } from './escape.js';
 import { formatBytes, formatMs, formatPercent, formatRate, sparkline, STATUS_ICON } from './format.js';
-import { bottleneckSection, resourceSection, suggestionSection } from './markdown-analysis.js';
+import { bottleneckSection, resourceSection, suggestionSection, trendSection } from './markdown-analysis.js';
 import { comparisonSection } from './markdown-compare.js';
 import { stressCharts, timelineCharts } from './mermaid.js';
 import { robustnessSection, stressSection } from './markdown-stress.js';
@@ -45,6 +45,7 @@ export function buildMarkdownReport(result: RunResult, options: MarkdownOptions 
   if (result.comparison) out.push(...comparisonSection(result.comparison));
   out.push(...bottleneckSection(result), ...suggestionSection(result));
   if (!options.summaryOnly) out.push(...resourceSection(result.profiles));
+  if (!options.compact) out.push(...trendSection(result));
   if (result.sut.exit) {
     out.push('', '### The SUT exited during the run', '');
     out.push(`It exited ${result.sut.exit.signal ? `on ${result.sut.exit.signal}` : `with code ${result.sut.exit.code}`} ${(result.sut.exit.atMs / 1000).toFixed(1)}s after start${result.sut.exit.duringProfile ? `, during profile ${escapeMarkdown(result.sut.exit.duringProfile)}` : ''}.`);

@@ -106,3 +106,16 @@ describe('analysis sections', () => {
     expect(openDetails(md)).toBe(0);
   });
 });
+
+describe('trend section', () => {
+  it('draws the history of a metric and names the step change', () => {
+    const r = result([profile('browse')], {
+      trends: [{ profile: 'browse', metric: 'p50', points: Array.from({ length: 10 }, (_, i) => ({ sha: `${i}`.repeat(40), value: i < 6 ? 1 : 1.2 })), steps: [{ sha: '6'.repeat(40), change: 0.2 }] }],
+    });
+    const md = buildMarkdownReport(r);
+    expect(md).toContain('Trend over the stored history');
+    expect(md).toContain('- browse p50 stepped +20.0% at `666666666666`');
+    expect(md).toMatch(/x-axis "commit" \["0000000", "1111111"/);
+    expect(openDetails(md)).toBe(0);
+  });
+});
