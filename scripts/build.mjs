@@ -6,6 +6,8 @@ import { rm, chmod } from 'node:fs/promises';
 
 const banner = "import { createRequire as __pgCreateRequire } from 'node:module'; const require = __pgCreateRequire(import.meta.url);";
 
+// report.html inlines uPlot: regenerate its source module first (see scripts/gen-vendor.mjs).
+await import('./gen-vendor.mjs');
 await rm('dist', { recursive: true, force: true });
 const common = {
   bundle: true,

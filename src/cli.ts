@@ -8,6 +8,7 @@ import { createConsoleLogger } from './console-logger.js';
 import { abCommand } from './commands/ab.js';
 import { baselineCommand } from './commands/baseline.js';
 import { publishCommand } from './commands/publish.js';
+import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
 import type { Command, CommandIo } from './commands/types.js';
@@ -15,7 +16,7 @@ import { ExitCode, exitCodeOf, SutError } from './errors.js';
 import type { Logger } from './logger.js';
 import { VERSION } from './version.js';
 
-export const COMMANDS: Command[] = [runCommand, schemaCommand, abCommand, baselineCommand, publishCommand];
+export const COMMANDS: Command[] = [runCommand, schemaCommand, abCommand, baselineCommand, reportCommand, publishCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -2,6 +2,7 @@
  * Writes what a run leaves behind: result.json (atomically: it is the record), report.md and
  * report.html. Shared by both front doors and by `perfgate report`.
  */
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from './fs-atomic.js';
 import type { RunResult } from './model.js';
@@ -15,9 +16,11 @@ export interface RunOutputs {
   markdown: string;
 }
 
-export async function writeRunOutputs(result: RunResult, outDir: string, options: { html?: boolean } = {}): Promise<RunOutputs> {
+export async function writeRunOutputs(result: RunResult, outDir: string, options: { html?: boolean; rewriteResult?: boolean } = {}): Promise<RunOutputs> {
   const resultPath = path.join(outDir, 'result.json');
-  await writeFileAtomic(resultPath, JSON.stringify(result, null, 2) + '\n');
+  await mkdir(outDir, { recursive: true });
+  // `perfgate report` rebuilds the reports only: the stored record is never rewritten.
+  if (options.rewriteResult !== false) await writeFileAtomic(resultPath, JSON.stringify(result, null, 2) + '\n');
   const markdown = buildMarkdownReport(result);
   const reportPath = path.join(outDir, 'report.md');
   await writeFileAtomic(reportPath, markdown);

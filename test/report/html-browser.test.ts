@@ -1,0 +1,125 @@
+/**
+ * report.html in a real browser: Debian's Chromium driven by playwright-core, every network
+ * request blocked, the file opened from disk. Every chart must be drawn (a canvas with pixels),
+ * the page must log no errors, and hostile text must stay text. A screenshot is kept in
+ * test-artifacts/ for a human to look at.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildHtmlReport } from '../../src/report/html.js';
+import { profile, result } from '../publish/results.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+let browser: Browser;
+let dir: string;
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium (.ci/run does) or set CHROMIUM_PATH`);
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+  dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-html-'));
+}, 30_000);
+afterAll(async () => {
+  await browser?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const hostile = '<img src=x onerror="window.__pwned=1"></script><script>window.__pwned=2</script>';
+const timeline = Array.from({ length: 30 }, (_, t) => ({ t, rps: 900 + 50 * Math.sin(t), p50: 1 + 0.1 * Math.cos(t), p99: 4 + (t % 7), errors: t % 10 === 0 ? 3 : 0 }));
+const rich = result(
+  [
+    profile(`browse ${hostile}`, { timeline, errors: { total: 9, byClass: { '4xx': 0, '5xx': 9, timeout: 0, refused: 0, reset: 0, other: 0 }, byStatus: { '500': 9 }, samples: [hostile] } }),
+    profile('capacity', {
+      kind: 'stress',
+      timeline,
+      stress: {
+        maxSustainableRps: 400,
+        breakingPoint: { step: 4, offered: 500, reason: 'slo', detail: 'p99 over 100 ms' },
+        steps: [100, 200, 300, 400, 500].map((offered, i) => ({ offered, achievedRps: Math.min(offered, 420), p50: 1 + i, p99: 5 + i * i * 10, errorRate: 0, metSlo: i < 4 })),
+        recovery: { recovered: true, seconds: 2 },
+        exhaustion: [],
+      },
+      resources: { samples: timeline.map((p) => ({ t: p.t, cpuPercent: 50 + p.t, rssBytes: 80e6 + p.t * 1e6, eventLoopDelayMs: 2 + (p.t % 3) })), summary: {} },
+    }),
+  ],
+  {
+    comparison: {
+      method: 'ab',
+      metrics: [
+        { profile: 'browse', metric: 'p50', baseline: 1, current: 1.08, ratio: 1.08, ci: [1.05, 1.11], pValue: 0.001, verdict: 'regression', mde: 0.02 },
+        { profile: 'browse', metric: 'throughput', baseline: 900, current: 895, ratio: 0.994, ci: [0.98, 1.01], pValue: 0.4, verdict: 'no-change', mde: 0.015 },
+      ],
+      warnings: [],
+    },
+    trends: [{ profile: 'browse', metric: 'p50', points: Array.from({ length: 12 }, (_, i) => ({ sha: `${i % 10}`.repeat(40), value: i < 7 ? 1 : 1.2 })), steps: [{ sha: '7'.repeat(40), change: 0.2 }] }],
+    bottlenecks: [{ kind: 'cpu', profile: 'capacity', confidence: 0.8, evidence: ['CPU 98%'] }],
+    suggestions: [{ category: 'code', title: `look at ${hostile}`, evidence: ['hot'], expectedImpact: 'less CPU', requiresHumanReview: true }],
+  },
+);
+
+describe('report.html in Chromium', () => {
+  it('draws every chart offline, logs no errors, keeps hostile text inert, and leaves a screenshot', async () => {
+    const file = path.join(dir, 'report.html');
+    await writeFile(file, buildHtmlReport(rich));
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const blocked: string[] = [];
+    await page.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith('file:')) return route.continue();
+      blocked.push(url);
+      return route.abort();
+    });
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(pathToFileURL(file).href);
+    await page.waitForSelector('body[data-charts-done="true"]', { timeout: 10_000 });
+    const charts = await page.$$eval('[data-chart]', (els) =>
+      els.map((el) => {
+        const canvas = el.querySelector('canvas');
+        let painted = 0;
+        if (canvas) {
+          const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray();
+          for (let i = 3; i < data.length; i += 4) if ((data[i] ?? 0) > 0) painted++;
+        }
+        return { kind: el.getAttribute('data-chart'), rendered: el.getAttribute('data-rendered'), painted };
+      }),
+    );
+    expect(charts.map((c) => c.kind).sort()).toEqual(['comparison', 'latency', 'latency', 'resources', 'stress', 'throughput', 'throughput', 'trend']);
+    for (const c of charts) {
+      expect(c.rendered, c.kind ?? '').toBe('true');
+      expect(c.painted, c.kind ?? '').toBeGreaterThan(500);
+    }
+    expect(errors).toEqual([]);
+    expect(blocked).toEqual([]);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.textContent('h2#profile-0')).toContain('<img src=x onerror=');
+    await mkdir('test-artifacts', { recursive: true });
+    await page.screenshot({ path: 'test-artifacts/report.png', fullPage: true });
+    await page.close();
+  }, 30_000);
+});
+
+describe('perfgate report', () => {
+  it('rebuilds report.md and report.html from a stored result.json without touching it', async () => {
+    const { main } = await import('../../src/cli.js');
+    const { readFile } = await import('node:fs/promises');
+    const stored = path.join(dir, 'stored');
+    await mkdir(stored, { recursive: true });
+    const json = JSON.stringify(rich);
+    await writeFile(path.join(stored, 'result.json'), json);
+    const quiet = { info() {}, warn() {}, error() {}, debug() {}, progress() {} };
+    const code = await main(['report', '--result', stored], { stdout: () => {}, logger: quiet, cwd: dir });
+    expect(code).toBe(0);
+    expect(await readFile(path.join(stored, 'result.json'), 'utf8')).toBe(json);
+    expect(await readFile(path.join(stored, 'report.md'), 'utf8')).toContain('## ✅ perfgate: pass');
+    expect(await readFile(path.join(stored, 'report.html'), 'utf8')).toContain('data-chart="stress"');
+    await writeFile(path.join(stored, 'result.json'), '{"schemaVersion": 9}');
+    expect(await main(['report', '--result', stored], { stdout: () => {}, logger: quiet, cwd: dir })).toBe(3);
+  });
+});
