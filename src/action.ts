@@ -9,6 +9,7 @@ import { exitCodeOf, SutError } from './errors.js';
 import { exitCodeForStatus } from './gate.js';
 import { gitContext, runnerContext } from './git-context.js';
 import { createLoadRunner } from './load/index.js';
+import { createMonitorObservers } from './monitor/observer.js';
 import type { Logger } from './logger.js';
 import { writeRunOutputs } from './outputs.js';
 import { runPipeline } from './pipeline.js';
@@ -56,7 +57,7 @@ export async function run(): Promise<void> {
     const settings = review.settings;
     const result = await runPipeline(
       { settings, outDir: inputs.outDir, context: { git: gitContext(process.env, settings.dir), runner: runnerContext(process.env) } },
-      { logger: actionLogger, loadRunner: createLoadRunner(), startSut, signal: interrupts.signal },
+      { logger: actionLogger, loadRunner: createLoadRunner(), startSut, signal: interrupts.signal, observers: createMonitorObservers(settings, inputs.outDir, actionLogger) },
     );
     result.notices.push(...review.notices);
     if (inputs.baseline !== undefined) await runBaselineStage(result, settings, { location: inputs.baseline, baseRef: process.env.GITHUB_BASE_REF || undefined, env: process.env, cwd: inputs.workingDirectory, logger: actionLogger });

@@ -5,6 +5,7 @@ import { ConfigError } from '../errors.js';
 import { exitCodeForStatus } from '../gate.js';
 import { gitContext, runnerContext } from '../git-context.js';
 import { createLoadRunner } from '../load/index.js';
+import { createMonitorObservers } from '../monitor/observer.js';
 import { writeRunOutputs } from '../outputs.js';
 import { runBaselineStage } from '../baseline/stage.js';
 import { formatComparisonTable } from '../compare/format.js';
@@ -65,7 +66,7 @@ Exit codes: 0 pass (or inconclusive), 1 a gate failed, 2 usage or config error,
         context: { git: gitContext(io.env, settings.dir), runner: runnerContext(io.env) },
         ...(values.profile ? { only: values.profile } : {}),
       },
-      { logger: io.logger, loadRunner: createLoadRunner(), startSut, signal: io.signal },
+      { logger: io.logger, loadRunner: createLoadRunner(), startSut, signal: io.signal, observers: createMonitorObservers(settings, outDir, io.logger, io.env) },
     );
     result.notices.push(...review.notices);
     if (values.baseline !== undefined) await runBaselineStage(result, settings, { location: values.baseline, baseRef, env: io.env, cwd: io.cwd, logger: io.logger });

@@ -13,9 +13,33 @@ export const resourceSampleSchema = z.object({
   eventLoopDelayMs: z.number().optional(),
   heapUsedBytes: z.number().optional(),
 });
+/** A function from the SUT's V8 CPU profile, by self time. */
+export const hotFunctionSchema = z.object({
+  functionName: z.string(),
+  url: z.string(),
+  /** 1-based line, as editors show it. */
+  line: z.number(),
+  selfMs: z.number(),
+  selfPercent: z.number(),
+});
+export type HotFunction = z.infer<typeof hotFunctionSchema>;
+
 export const resourcesSchema = z.object({
   samples: z.array(resourceSampleSchema),
+  /** Aggregates over the profile's window (names in src/monitor/summary.ts). */
   summary: z.record(z.string(), z.number()).default({}),
+  hotFunctions: z.array(hotFunctionSchema).optional(),
+  /** Prometheus series kept from the SUT's metrics endpoints: name{labels} → [t, value]. */
+  metrics: z.array(z.object({ series: z.string(), points: z.array(z.tuple([z.number(), z.number()])) })).optional(),
+  /** PostgreSQL activity during the profile (deltas of pg_stat_* views). */
+  database: z
+    .object({
+      statements: z.array(z.object({ query: z.string(), calls: z.number(), totalMs: z.number(), meanMs: z.number(), rows: z.number() })),
+      seqScans: z.array(z.object({ table: z.string(), seqScans: z.number(), seqRowsRead: z.number(), idxScans: z.number(), liveRows: z.number() })),
+      connections: z.object({ used: z.number(), max: z.number() }),
+      lockWaits: z.number(),
+    })
+    .optional(),
 });
 export type Resources = z.infer<typeof resourcesSchema>;
 

@@ -1,0 +1,121 @@
+/**
+ * Bottleneck rules: each a small function over one profile's measurements that returns a
+ * finding with its evidence, or nothing. Thresholds and their sources:
+ * - event loop: Clinic Doctor flags a median delay ≥ 10 ms or a max ≥ 100 ms.
+ * - CPU: a process near a full core (≥ 85 % of one core, the single thread of a Node SUT) cannot
+ *   serve more; 85 % leaves room for /proc sampling jitter.
+ * - memory: steady growth (linear fit R² ≥ 0.8) of ≥ 30 MiB/min and ≥ 20 MiB in the window.
+ * - I/O: ≥ 50 MiB/s of disk traffic or ≥ 20 % iowait.
+ * - network: ≥ 1 % TCP retransmits (on loopback they mean drops), listen-queue overflows, or ≥ 1 % of
+ *   requests refused or reset.
+ * - database: statements take ≥ 30 % of the time requests spend, or lock waits, or ≥ 90 % of
+ *   max_connections in use.
+ * - load generator: perfgate's own client thread ≥ 90 % busy or its event loop lagging ≥ 20 ms.
+ * "No bottleneck" is a valid answer: a lightly loaded healthy SUT trips none of them.
+ */
+import { linearRegression, linearRegressionLine, rSquared } from 'simple-statistics';
+import type { ProfileResult } from '../model.js';
+import type { Bottleneck } from '../model/monitor.js';
+
+const MIB = 1024 * 1024;
+type Rule = (p: ProfileResult) => Bottleneck | undefined;
+
+const pct = (x: number) => `${x.toFixed(0)}%`;
+const clamp = (x: number) => Math.max(0.05, Math.min(0.99, x));
+
+export const cpuRule: Rule = (p) => {
+  const s = p.resources?.summary;
+  const median = s?.cpuPercentMedian;
+  if (median === undefined || median < 85) return undefined;
+  const evidence = [`the SUT used ${pct(median)} of a core (median of ${p.resources?.samples.length ?? 0} samples, p90 ${pct(s?.cpuPercentP90 ?? median)})`];
+  if (s?.systemCpuShare !== undefined) evidence.push(`${pct(s.systemCpuShare * 100)} of it in the kernel`);
+  if (p.throughput.rps > 0) evidence.push(`${((median * 10) / p.throughput.rps).toFixed(2)} ms of CPU per request at ${p.throughput.rps.toFixed(0)} req/s`);
+  return { kind: 'cpu', profile: p.name, confidence: clamp(median / 100), evidence };
+};
+
+export const eventLoopRule: Rule = (p) => {
+  const s = p.resources?.summary;
+  if (s?.eventLoopDelayP50Ms === undefined) return undefined;
+  const median = s.eventLoopDelayP50Ms;
+  const max = s.eventLoopDelayMaxMs ?? 0;
+  if (median < 10 && max < 100) return undefined;
+  const evidence = [`event-loop delay median ${median.toFixed(1)} ms, max ${max.toFixed(0)} ms (Clinic Doctor flags ≥ 10 ms median or ≥ 100 ms max)`];
+  if (s.eventLoopUtilization !== undefined) evidence.push(`event-loop utilization ${pct(s.eventLoopUtilization * 100)}`);
+  if (s.cpuPercentMedian !== undefined && s.cpuPercentMedian < 50) evidence.push(`while the CPU was only ${pct(s.cpuPercentMedian)} busy: something blocks the loop without computing (synchronous I/O, Atomics.wait, execSync)`);
+  return { kind: 'event-loop', profile: p.name, confidence: clamp(median >= 10 ? 0.9 : 0.6), evidence };
+};
+
+/** Growth of a series in bytes per minute with the fit's R²; undefined for too few points. */
+export function growth(points: [number, number][]): { perMin: number; r2: number; total: number } | undefined {
+  if (points.length < 5) return undefined;
+  const fit = linearRegression(points);
+  const r2 = rSquared(points, linearRegressionLine(fit));
+  const span = (points.at(-1)?.[0] ?? 0) - (points[0]?.[0] ?? 0);
+  return { perMin: fit.m * 60, r2: Number.isFinite(r2) ? r2 : 0, total: fit.m * span };
+}
+
+export const memoryRule: Rule = (p) => {
+  const samples = p.resources?.samples ?? [];
+  const heap = samples.filter((s) => s.heapUsedBytes !== undefined).map((s) => [s.t, s.heapUsedBytes ?? 0] as [number, number]);
+  const series = heap.length >= 5 ? { name: 'heap', g: growth(heap) } : { name: 'RSS', g: growth(samples.map((s) => [s.t, s.rssBytes])) };
+  const g = series.g;
+  if (!g || g.perMin < 30 * MIB || g.total < 20 * MIB || g.r2 < 0.8) return undefined;
+  const perRequest = p.requests.total > 0 ? g.total / p.requests.total : 0;
+  return {
+    kind: 'memory',
+    profile: p.name,
+    confidence: clamp(g.r2),
+    evidence: [
+      `${series.name} grew ${(g.perMin / MIB).toFixed(0)} MiB/min (${(g.total / MIB).toFixed(0)} MiB over the profile, linear fit R² ${g.r2.toFixed(2)})`,
+      ...(perRequest > 0 ? [`about ${(perRequest / 1024).toFixed(1)} KiB retained per request`] : []),
+    ],
+  };
+};
+
+export const ioRule: Rule = (p) => {
+  const s = p.resources?.summary;
+  if (!s) return undefined;
+  const disk = (s.readBytesPerSec ?? 0) + (s.writeBytesPerSec ?? 0);
+  const iowait = s.iowaitPercent ?? 0;
+  if (disk < 50 * MIB && iowait < 20) return undefined;
+  return { kind: 'io', profile: p.name, confidence: clamp(iowait >= 20 ? 0.8 : 0.6), evidence: [`disk ${(disk / MIB).toFixed(0)} MiB/s (read ${((s.readBytesPerSec ?? 0) / MIB).toFixed(0)}, write ${((s.writeBytesPerSec ?? 0) / MIB).toFixed(0)}), iowait ${pct(iowait)}`] };
+};
+
+export const networkRule: Rule = (p) => {
+  const s = p.resources?.summary ?? {};
+  const attempts = p.requests.total || 1;
+  const lost = p.errors.byClass.refused + p.errors.byClass.reset;
+  const evidence: string[] = [];
+  if ((s.tcpRetransPercent ?? 0) >= 1) evidence.push(`${(s.tcpRetransPercent ?? 0).toFixed(1)}% of TCP segments retransmitted`);
+  if ((s.listenOverflows ?? 0) > 0) evidence.push(`the listen queue overflowed ${s.listenOverflows} times`);
+  if (lost / attempts >= 0.01) evidence.push(`${lost} requests refused or reset (${pct((lost / attempts) * 100)})`);
+  return evidence.length ? { kind: 'network', profile: p.name, confidence: clamp(0.5 + 0.15 * evidence.length), evidence } : undefined;
+};
+
+export const databaseRule: Rule = (p) => {
+  const db = p.resources?.database;
+  if (!db) return undefined;
+  const dbMs = db.statements.reduce((s, x) => s + x.totalMs, 0);
+  const requestMs = p.latency.mean * p.requests.total;
+  const share = requestMs > 0 ? dbMs / requestMs : 0;
+  const evidence: string[] = [];
+  const top = db.statements[0];
+  if (share >= 0.3 && top) evidence.push(`statements took ${pct(share * 100)} of the time requests spent (${(dbMs / 1000).toFixed(1)} s of ${(requestMs / 1000).toFixed(1)} s); slowest in total: ${top.calls} calls, mean ${top.meanMs.toFixed(2)} ms`);
+  if (db.lockWaits > 0) evidence.push(`${db.lockWaits} sessions waited on locks`);
+  if (db.connections.max > 0 && db.connections.used >= 0.9 * db.connections.max) evidence.push(`${db.connections.used} of ${db.connections.max} connections in use`);
+  const scan = db.seqScans[0];
+  if (evidence.length && scan && scan.seqScans > 0) evidence.push(`table ${scan.table}: ${scan.seqScans} sequential scans read ${scan.seqRowsRead} rows (${scan.liveRows} live rows)`);
+  return evidence.length ? { kind: 'database', profile: p.name, confidence: clamp(Math.max(share, 0.6)), evidence } : undefined;
+};
+
+export const loadGeneratorRule: Rule = (p) => {
+  const g = p.generator;
+  if (!g?.saturated) return undefined;
+  return { kind: 'load-generator', profile: p.name, confidence: clamp(Math.max(g.cpuPercent / 100, 0.7)), evidence: [...g.evidence, `at ${p.throughput.rps.toFixed(0)} req/s the client, not the SUT, set the pace`] };
+};
+
+export const RULES: readonly Rule[] = [loadGeneratorRule, cpuRule, eventLoopRule, memoryRule, databaseRule, ioRule, networkRule];
+
+export function classifyBottlenecks(profiles: readonly ProfileResult[]): Bottleneck[] {
+  return profiles.flatMap((p) => RULES.map((rule) => rule(p)).filter((b): b is Bottleneck => b !== undefined));
+}

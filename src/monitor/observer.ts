@@ -1,0 +1,127 @@
+/**
+ * The monitor and the analyzers as pipeline observers: the Node probe goes into the SUT's
+ * environment, a sampler runs around each profile and attaches `resources` to its result, and
+ * after the run the bottleneck and suggestion rules read it all. Read-only throughout.
+ */
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { classifyBottlenecks } from '../analyze/bottlenecks.js';
+import { suggestImprovements } from '../analyze/suggestions.js';
+import type { ProfileConfig, Settings } from '../config/schema.js';
+import type { Logger } from '../logger.js';
+import type { RunObserver } from '../pipeline.js';
+import type { SutHandle } from '../sut/types.js';
+import { hotFunctions, type CpuProfile } from './cpu-profile.js';
+import { PROBE_SOURCE } from './probe-source.js';
+import { readProbeLines, ResourceSampler } from './sampler.js';
+
+/** Bottleneck identification must finish within 5 minutes (mission budget); in practice it takes milliseconds. */
+const ANALYSIS_BUDGET_MS = 5 * 60_000;
+const NODE_COMMAND = /(^|[\s/;&|])(node|npm|npx|tsx|yarn|pnpm|ts-node)(\s|$)/;
+
+export function isNodeCommand(command: string | undefined): boolean {
+  return command !== undefined && NODE_COMMAND.test(command);
+}
+
+export function createMonitorObservers(settings: Settings, outDir: string, logger: Logger, env: NodeJS.ProcessEnv = process.env): RunObserver[] {
+  const monitor = settings.config.monitor;
+  if (!monitor.enabled) return [];
+  const dir = path.join(outDir, 'monitor');
+  const probeFile = path.join(dir, 'node-probe.jsonl');
+  const cpuDir = path.join(dir, 'cpu-profiles');
+  const wantProbe = monitor.node === 'on' || (monitor.node === 'auto' && isNodeCommand(settings.config.sut.command));
+  let probing = false;
+  let sampler: ResourceSampler | undefined;
+  let cpuProfileCount = 0;
+
+  const observer: RunObserver = {
+    name: 'monitor',
+    async sutEnv() {
+      if (!wantProbe || !settings.config.sut.command) return {};
+      await mkdir(cpuDir, { recursive: true });
+      const probePath = path.join(dir, 'perfgate-probe.cjs');
+      await writeFile(probePath, PROBE_SOURCE);
+      await writeFile(probeFile, '');
+      probing = true;
+      const existing = settings.config.sut.env.NODE_OPTIONS ?? env.NODE_OPTIONS ?? '';
+      return {
+        NODE_OPTIONS: `${existing} --require ${JSON.stringify(probePath)}`.trim(),
+        PERFGATE_PROBE_FILE: probeFile,
+        PERFGATE_PROBE_INTERVAL: String(Math.max(100, monitor.interval)),
+        ...(monitor.cpuProfile ? { PERFGATE_CPU_PROFILE_DIR: cpuDir } : {}),
+      };
+    },
+    async beforeProfile(_profile: ProfileConfig, sut: SutHandle) {
+      if (sut.pid === undefined) return; // an external server: its processes are not ours to read
+      sampler = new ResourceSampler(() => sut.pids(), monitor.interval, probing ? probeFile : undefined);
+      sampler.start();
+      if (probing && monitor.cpuProfile) {
+        // Start this profile's CPU profile clean: write out (and skip) what ran before it.
+        const before = await countProfiles(cpuDir);
+        await flushCpuProfiles(sut);
+        await newProfiles(cpuDir, before, 1500);
+      }
+      cpuProfileCount = await countProfiles(cpuDir);
+    },
+    async afterProfile(_profile: ProfileConfig, sut: SutHandle, result) {
+      if (!sampler) return;
+      const resources = sampler.stop();
+      sampler = undefined;
+      if (probing && monitor.cpuProfile && !sut.exit()) {
+        await flushCpuProfiles(sut);
+        const profiles = await newProfiles(cpuDir, cpuProfileCount, 3000);
+        if (profiles.length) resources.hotFunctions = hotFunctions(profiles).functions;
+      }
+      result.resources = resources;
+    },
+    async afterRun(result) {
+      const t0 = Date.now();
+      const bottlenecks = classifyBottlenecks(result.profiles);
+      const suggestions = suggestImprovements(result.profiles, bottlenecks, settings.config.profiles);
+      if (Date.now() - t0 > ANALYSIS_BUDGET_MS) throw new Error('bottleneck identification passed its 5-minute budget');
+      result.bottlenecks.push(...bottlenecks);
+      result.suggestions.push(...suggestions);
+      for (const b of bottlenecks) logger.info(`bottleneck (${b.profile}): ${b.kind} — ${b.evidence[0] ?? ''}`);
+    },
+  };
+  return [observer];
+
+  /** Asks every probed process of the SUT to write its CPU profile so far (SIGUSR2; only PIDs that run the probe). */
+  async function flushCpuProfiles(sut: SutHandle): Promise<void> {
+    const probed = new Set(readProbeLines(probeFile, 0, Date.now() + 1000).map((l) => l.pid));
+    for (const pid of sut.pids()) {
+      if (!probed.has(pid)) continue;
+      try {
+        process.kill(pid, 'SIGUSR2');
+      } catch {
+        // Gone.
+      }
+    }
+  }
+}
+
+async function countProfiles(dir: string): Promise<number> {
+  return (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.cpuprofile')).length;
+}
+
+async function newProfiles(dir: string, before: number, waitMs: number): Promise<CpuProfile[]> {
+  const deadline = Date.now() + waitMs;
+  let files: string[] = [];
+  while (Date.now() < deadline) {
+    files = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.cpuprofile')).sort((a, b) => fileOrder(a) - fileOrder(b));
+    if (files.length > before) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const fresh = files.slice(before);
+  const out: CpuProfile[] = [];
+  for (const f of fresh) {
+    try {
+      out.push(JSON.parse(await readFile(path.join(dir, f), 'utf8')) as CpuProfile);
+    } catch {
+      // Half-written: skip.
+    }
+  }
+  return out;
+}
+
+const fileOrder = (name: string) => Number(/-(\d+)\.cpuprofile$/.exec(name)?.[1] ?? 0);

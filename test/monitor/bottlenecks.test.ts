@@ -1,0 +1,82 @@
+/**
+ * Bottleneck identification end to end: a real SUT with one problem per endpoint, booted by
+ * perfgate with its Node probe, loaded, sampled from /proc, and classified. Each case must find
+ * its bottleneck with evidence, and a healthy, lightly loaded server must get none.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli.js';
+import { silentLogger } from '../../src/logger.js';
+import { runResultSchema, type RunResult } from '../../src/model.js';
+import { freePort, pidsWithMarker } from '../helpers/processes.js';
+import { FIXTURES } from '../helpers/servers.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-monitor-'));
+});
+afterEach(async () => {
+  expect(await pidsWithMarker(path.basename(dir))).toEqual([]);
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function run(profile: string, monitor = ''): Promise<RunResult> {
+  const port = await freePort();
+  await writeFile(
+    path.join(dir, 'perfgate.yml'),
+    `version: 1
+sut:
+  command: node ${path.join(FIXTURES, 'hotspots.mjs')}
+  env: { PORT: "${port}", MARKER: "${path.basename(dir)}" }
+  url: http://127.0.0.1:${port}
+  ready: { path: /health }
+profiles:
+  - ${profile}
+${monitor}`,
+  );
+  await main(['run', '--config', path.join(dir, 'perfgate.yml'), '--out', path.join(dir, 'out'), '--no-html'], { stdout: () => {}, logger: silentLogger, cwd: dir });
+  return runResultSchema.parse(JSON.parse(await readFile(path.join(dir, 'out', 'result.json'), 'utf8')));
+}
+const kinds = (r: RunResult) => r.bottlenecks.map((b) => b.kind);
+
+describe('bottleneck identification', () => {
+  it('names a CPU-bound handler, and the hot function from the CPU profile', async () => {
+    const r = await run('{ name: p, kind: load, duration: 3s, connections: 8, requests: [{ path: /cpu }] }', 'monitor: { cpuProfile: true }');
+    expect(kinds(r)).toContain('cpu');
+    const cpu = r.bottlenecks.find((b) => b.kind === 'cpu');
+    expect(cpu?.evidence[0]).toMatch(/the SUT used \d+% of a core/);
+    expect(r.profiles[0]?.resources?.hotFunctions?.map((f) => f.functionName)).toContain('countPrimes');
+    const code = r.suggestions.find((s) => s.category === 'code');
+    expect(code?.title).toMatch(/^Look at countPrimes \(.*hotspots\.mjs:\d+\)/);
+    expect(code?.requiresHumanReview).toBe(true);
+  }, 30_000);
+
+  it('names a synchronous blocking call as an event-loop bottleneck, not CPU', async () => {
+    const r = await run('{ name: p, kind: load, duration: 3s, connections: 4, requests: [{ path: /block }] }');
+    expect(kinds(r)).toContain('event-loop');
+    expect(kinds(r)).not.toContain('cpu');
+    expect(r.bottlenecks.find((b) => b.kind === 'event-loop')?.evidence.join(' ')).toMatch(/event-loop delay median \d+\.\d ms/);
+    expect(r.suggestions.map((s) => s.title).join('\n')).toContain('Replace the synchronous call');
+  }, 30_000);
+
+  it('names a handler that retains memory, with the growth rate', async () => {
+    const r = await run('{ name: p, kind: load, duration: 3s, connections: 4, requests: [{ path: /leak }] }');
+    const mem = r.bottlenecks.find((b) => b.kind === 'memory');
+    expect(mem?.evidence[0]).toMatch(/grew \d+ MiB\/min/);
+    expect(mem?.evidence.join(' ')).toMatch(/KiB retained per request/);
+  }, 30_000);
+
+  it('names the load generator when perfgate, not the SUT, sets the pace', async () => {
+    const r = await run('{ name: p, kind: load, duration: 3s, connections: 64, requests: [{ path: /fast }] }');
+    expect(kinds(r)).toContain('load-generator');
+  }, 30_000);
+
+  it('claims no bottleneck for a healthy, lightly loaded server', async () => {
+    const r = await run('{ name: p, kind: load, duration: 3s, rate: 50, requests: [{ path: /fast }] }');
+    expect(r.bottlenecks).toEqual([]);
+    expect(r.profiles[0]?.resources?.samples.length).toBeGreaterThan(20);
+    expect(r.profiles[0]?.resources?.summary.eventLoopDelayP50Ms).toBeLessThan(5);
+  }, 30_000);
+});
