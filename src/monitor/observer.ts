@@ -12,6 +12,7 @@ import type { Logger } from '../logger.js';
 import type { RunObserver } from '../pipeline.js';
 import type { SutHandle } from '../sut/types.js';
 import { hotFunctions, type CpuProfile } from './cpu-profile.js';
+import { PG_STAT_STATEMENTS_HELP, PostgresMonitor } from './postgres.js';
 import { PROBE_SOURCE } from './probe-source.js';
 import { readProbeLines, ResourceSampler } from './sampler.js';
 
@@ -33,6 +34,10 @@ export function createMonitorObservers(settings: Settings, outDir: string, logge
   let probing = false;
   let sampler: ResourceSampler | undefined;
   let cpuProfileCount = 0;
+  let db: PostgresMonitor | undefined;
+  let dbBefore: Awaited<ReturnType<PostgresMonitor['snapshot']>> | undefined;
+  const pgUrlEnv = monitor.postgres?.urlEnv;
+  let missingExtension = false;
 
   const observer: RunObserver = {
     name: 'monitor',
@@ -52,6 +57,16 @@ export function createMonitorObservers(settings: Settings, outDir: string, logge
       };
     },
     async beforeProfile(_profile: ProfileConfig, sut: SutHandle) {
+      if (pgUrlEnv) {
+        const url = env[pgUrlEnv];
+        if (!url) throw new Error(`monitor.postgres.urlEnv: $${pgUrlEnv} is empty; expected a connection string in that environment variable`);
+        db ??= await PostgresMonitor.connect(url);
+        if (!db.hasStatements && !missingExtension) {
+          missingExtension = true;
+          logger.warn(PG_STAT_STATEMENTS_HELP);
+        }
+        dbBefore = await db.snapshot();
+      }
       if (sut.pid === undefined) return; // an external server: its processes are not ours to read
       sampler = new ResourceSampler(() => sut.pids(), monitor.interval, probing ? probeFile : undefined);
       sampler.start();
@@ -64,9 +79,13 @@ export function createMonitorObservers(settings: Settings, outDir: string, logge
       cpuProfileCount = await countProfiles(cpuDir);
     },
     async afterProfile(_profile: ProfileConfig, sut: SutHandle, result) {
-      if (!sampler) return;
-      const resources = sampler.stop();
+      const resources = sampler?.stop() ?? { samples: [], summary: {} };
       sampler = undefined;
+      if (db && dbBefore) {
+        resources.database = await db.delta(dbBefore, await db.snapshot());
+        dbBefore = undefined;
+      }
+      if (resources.samples.length === 0 && !resources.database) return;
       if (probing && monitor.cpuProfile && !sut.exit()) {
         await flushCpuProfiles(sut);
         const profiles = await newProfiles(cpuDir, cpuProfileCount, 3000);
@@ -75,6 +94,10 @@ export function createMonitorObservers(settings: Settings, outDir: string, logge
       result.resources = resources;
     },
     async afterRun(result) {
+      await db?.close();
+      db = undefined;
+      if (missingExtension) result.notices.push(PG_STAT_STATEMENTS_HELP);
+      if (pgUrlEnv && env[pgUrlEnv] && result.profiles.length && !result.profiles.some((p) => p.resources?.database)) result.notices.push('PostgreSQL statistics were not collected');
       const t0 = Date.now();
       const bottlenecks = classifyBottlenecks(result.profiles);
       const suggestions = suggestImprovements(result.profiles, bottlenecks, settings.config.profiles);
