@@ -53,7 +53,7 @@ const leak: Make = (p, found) => {
 
 /** "WHERE col = …" → col: the column an index would serve. */
 export function filteredColumn(query: string): string | undefined {
-  return /\bwhere\s+(?:\w+\.)?"?(\w+)"?\s*(?:=|<|>|<=|>=|in\b|like\b|between\b)/i.exec(query)?.[1];
+  return /\bwhere\s+(?:"?\w+"?\.)?"?(\w+)"?\s*(?:=|<|>|<=|>=|in\b|like\b|between\b)/i.exec(query)?.[1];
 }
 
 const slowQuery: Make = (p, found) => {

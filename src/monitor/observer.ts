@@ -14,6 +14,7 @@ import type { SutHandle } from '../sut/types.js';
 import { hotFunctions, type CpuProfile } from './cpu-profile.js';
 import { PG_STAT_STATEMENTS_HELP, PostgresMonitor } from './postgres.js';
 import { PROBE_SOURCE } from './probe-source.js';
+import { PrometheusScraper } from './prometheus.js';
 import { readProbeLines, ResourceSampler } from './sampler.js';
 
 /** Bottleneck identification must finish within 5 minutes (mission budget); in practice it takes milliseconds. */
@@ -38,6 +39,8 @@ export function createMonitorObservers(settings: Settings, outDir: string, logge
   let dbBefore: Awaited<ReturnType<PostgresMonitor['snapshot']>> | undefined;
   const pgUrlEnv = monitor.postgres?.urlEnv;
   let missingExtension = false;
+  let scraper: PrometheusScraper | undefined;
+  const scrapeErrors: string[] = [];
 
   const observer: RunObserver = {
     name: 'monitor',
@@ -57,6 +60,11 @@ export function createMonitorObservers(settings: Settings, outDir: string, logge
       };
     },
     async beforeProfile(_profile: ProfileConfig, sut: SutHandle) {
+      const prom = monitor.prometheus;
+      if (prom && prom.series.length) {
+        scraper = await PrometheusScraper.create(sut.url, prom.endpoints, prom.series, prom.interval, settings.config.targets.allow);
+        scraper.start();
+      }
       if (pgUrlEnv) {
         const url = env[pgUrlEnv];
         if (!url) throw new Error(`monitor.postgres.urlEnv: $${pgUrlEnv} is empty; expected a connection string in that environment variable`);
@@ -81,11 +89,17 @@ export function createMonitorObservers(settings: Settings, outDir: string, logge
     async afterProfile(_profile: ProfileConfig, sut: SutHandle, result) {
       const resources = sampler?.stop() ?? { samples: [], summary: {} };
       sampler = undefined;
+      if (scraper) {
+        const scraped = await scraper.stop();
+        scraper = undefined;
+        if (scraped.metrics.length) resources.metrics = scraped.metrics;
+        scrapeErrors.push(...scraped.errors);
+      }
       if (db && dbBefore) {
         resources.database = await db.delta(dbBefore, await db.snapshot());
         dbBefore = undefined;
       }
-      if (resources.samples.length === 0 && !resources.database) return;
+      if (resources.samples.length === 0 && !resources.database && !resources.metrics) return;
       if (probing && monitor.cpuProfile && !sut.exit()) {
         await flushCpuProfiles(sut);
         const profiles = await newProfiles(cpuDir, cpuProfileCount, 3000);
@@ -97,6 +111,7 @@ export function createMonitorObservers(settings: Settings, outDir: string, logge
       await db?.close();
       db = undefined;
       if (missingExtension) result.notices.push(PG_STAT_STATEMENTS_HELP);
+      for (const e of [...new Set(scrapeErrors)].slice(0, 3)) result.notices.push(`Prometheus scrape failed: ${e}`);
       if (pgUrlEnv && env[pgUrlEnv] && result.profiles.length && !result.profiles.some((p) => p.resources?.database)) result.notices.push('PostgreSQL statistics were not collected');
       const t0 = Date.now();
       const bottlenecks = classifyBottlenecks(result.profiles);

@@ -80,3 +80,14 @@ describe('bottleneck identification', () => {
     expect(r.profiles[0]?.resources?.summary.eventLoopDelayP50Ms).toBeLessThan(5);
   }, 30_000);
 });
+
+describe('Prometheus scraping', () => {
+  it('keeps the listed series of the SUT\'s /metrics over the profile', async () => {
+    const r = await run('{ name: p, kind: load, duration: 2s, rate: 50, requests: [{ path: /fast }] }', 'monitor: { prometheus: { series: ["app_*"], interval: 250ms } }');
+    const metrics = r.profiles[0]?.resources?.metrics ?? [];
+    expect(metrics.map((m) => m.series).sort()).toEqual(['app_inflight', 'app_requests_total{route="all"}']);
+    const counter = metrics.find((m) => m.series.startsWith('app_requests_total'))?.points ?? [];
+    expect(counter.length).toBeGreaterThanOrEqual(5);
+    expect((counter.at(-1)?.[1] ?? 0) - (counter[0]?.[1] ?? 0)).toBeGreaterThan(50);
+  }, 30_000);
+});

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { classifyBottlenecks, growth } from '../../src/analyze/bottlenecks.js';
+import { filteredColumn } from '../../src/analyze/suggestions.js';
+import { hotFunctions, type CpuProfile } from '../../src/monitor/cpu-profile.js';
+import { isNodeCommand } from '../../src/monitor/observer.js';
+import { parseExposition, seriesMatcher } from '../../src/monitor/prometheus.js';
+import { profile } from '../publish/results.js';
+
+describe('parseExposition', () => {
+  it('reads names, sorted labels with escapes, values and special floats; skips comments', () => {
+    const text = '# HELP x y\n# TYPE a counter\na_total{z="1",a="q\\"uote"} 42 1700000000000\nb 3.5\nc{le="+Inf"} +Inf\nbroken line\n';
+    expect(parseExposition(text)).toEqual([
+      { name: 'a_total', series: 'a_total{a="q\\"uote",z="1"}', value: 42 },
+      { name: 'b', series: 'b', value: 3.5 },
+      { name: 'c', series: 'c{le="+Inf"}', value: Infinity },
+    ]);
+  });
+  it('matches series by name or prefix*', () => {
+    const keep = seriesMatcher(['pool_size', 'queue_*']);
+    expect(['pool_size', 'pool_size_max', 'queue_depth', 'other'].filter(keep)).toEqual(['pool_size', 'queue_depth']);
+  });
+});
+
+describe('hotFunctions', () => {
+  it('ranks self time from samples and time deltas, leaves pseudo-frames out, and reports GC', () => {
+    const frame = (id: number, functionName: string, url = 'file:///app/server.js', lineNumber = 9) => ({ id, callFrame: { functionName, url, lineNumber }, hitCount: 0 });
+    const p: CpuProfile = {
+      nodes: [frame(1, '(root)', ''), frame(2, 'handle'), frame(3, 'hash', 'file:///app/server.js', 41), frame(4, '(garbage collector)', ''), frame(5, '(idle)', ''), frame(6, 'parse', 'node:internal/url', 3)],
+      startTime: 0,
+      endTime: 100_000,
+      samples: [3, 3, 3, 3, 2, 4, 5, 5, 6, 3],
+      timeDeltas: [0, 10_000, 10_000, 10_000, 10_000, 10_000, 10_000, 10_000, 10_000, 10_000],
+    };
+    const r = hotFunctions([p]);
+    expect(r.functions[0]).toMatchObject({ functionName: 'hash', url: 'file:///app/server.js', line: 42 });
+    expect(r.functions.map((f) => f.functionName)).not.toContain('(idle)');
+    expect(r.gcPercent).toBeGreaterThan(0);
+  });
+});
+
+describe('bottleneck rules on measured numbers', () => {
+  const withSummary = (summary: Record<string, number>, extra = {}) => profile('p', { resources: { samples: [], summary }, ...extra });
+  it.each([
+    ['CPU at 97% of a core', withSummary({ cpuPercentMedian: 97, cpuPercentP90: 99 }), ['cpu']],
+    ['CPU at 60%', withSummary({ cpuPercentMedian: 60 }), []],
+    ['event-loop delay median 12 ms (Clinic: ≥ 10)', withSummary({ eventLoopDelayP50Ms: 12, eventLoopDelayMaxMs: 30, cpuPercentMedian: 20 }), ['event-loop']],
+    ['event-loop max 150 ms (Clinic: ≥ 100)', withSummary({ eventLoopDelayP50Ms: 1, eventLoopDelayMaxMs: 150 }), ['event-loop']],
+    ['disk at 80 MiB/s', withSummary({ readBytesPerSec: 80 * 1024 * 1024 }), ['io']],
+    ['2% TCP retransmits', withSummary({ tcpRetransPercent: 2 }), ['network']],
+    ['a quiet run', withSummary({ cpuPercentMedian: 5, eventLoopDelayP50Ms: 0.1, eventLoopDelayMaxMs: 3 }), []],
+  ])('%s → %o', (_name, p, kinds) => {
+    expect(classifyBottlenecks([p]).map((b) => b.kind)).toEqual(kinds);
+  });
+
+  it('needs steady growth for a leak: a sawtooth (GC) is not one', () => {
+    const steady = Array.from({ length: 30 }, (_, i) => [i / 10, 100e6 + i * 5e6] as [number, number]);
+    const saw = Array.from({ length: 30 }, (_, i) => [i / 10, 100e6 + (i % 5) * 20e6] as [number, number]);
+    expect(growth(steady)?.r2).toBeCloseTo(1, 5);
+    expect(growth(saw)?.r2).toBeLessThan(0.8);
+  });
+});
+
+describe('helpers', () => {
+  it.each([
+    ['SELECT * FROM orders WHERE customer_id = $1', 'customer_id'],
+    ['select sum(x) from t where "t"."Email" like $1', 'Email'],
+    ['SELECT 1', undefined],
+  ])('filteredColumn(%s) = %s', (q, col) => {
+    expect(filteredColumn(q)).toBe(col);
+  });
+  it.each([
+    ['node server.js', true],
+    ['npm start', true],
+    ['cd api && npx tsx src/main.ts', true],
+    ['./bin/server --port 3000', false],
+    ['python -m http.server', false],
+  ])('isNodeCommand(%s) = %s', (cmd, expected) => {
+    expect(isNodeCommand(cmd)).toBe(expected);
+  });
+});
