@@ -32,6 +32,8 @@ export class ResourceSampler {
   private lastAt = 0;
   private sys0: SystemCounters | undefined;
   private ctx0 = 0;
+  private pidCache: number[] = [];
+  private pidAge = Infinity;
 
   constructor(
     private readonly pids: () => number[],
@@ -42,7 +44,7 @@ export class ResourceSampler {
   start(): void {
     this.t0 = performance.now();
     this.wall0 = Date.now();
-    this.first = this.last = readTree(this.pids());
+    this.first = this.last = readTree(this.treePids());
     this.lastAt = this.t0;
     this.ctx0 = this.first.ctxSwitches;
     this.sys0 = readSystem();
@@ -50,9 +52,22 @@ export class ResourceSampler {
     this.timer.unref();
   }
 
+  /**
+   * Finding the tree means reading every process's stat file: the expensive part of a sample.
+   * The tree rarely changes during a profile, so it is looked up once a second, not every sample.
+   */
+  private treePids(): number[] {
+    if (this.pidAge * this.intervalMs >= 1000) {
+      this.pidCache = this.pids();
+      this.pidAge = 0;
+    }
+    this.pidAge++;
+    return this.pidCache;
+  }
+
   private sample(): void {
     const now = performance.now();
-    const c = readTree(this.pids());
+    const c = readTree(this.treePids());
     const prev = this.last ?? c;
     const dt = Math.max(1, now - this.lastAt);
     this.samples.push({
