@@ -66,7 +66,7 @@ export async function run(): Promise<void> {
     // Publish first (a failure to publish becomes a notice in the result), then write the record.
     const published = await publishToGitHub(result, { token: inputs.githubToken, env: process.env, report: settings.config.report, alerts: settings.config.alerts, logger: actionLogger });
     result.notices.push(...published.notices);
-    const outputs = await writeRunOutputs(result, inputs.outDir, { html: settings.config.report.html });
+    const outputs = await writeRunOutputs(result, inputs.outDir, { html: settings.config.report.html, ...(settings.config.export.junit ? { junit: settings.config.export.junit } : {}) });
     core.setOutput('status', result.status);
     core.setOutput('result-path', outputs.resultPath);
     core.setOutput('report-path', outputs.reportPath);

@@ -5,8 +5,10 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createConsoleLogger } from './console-logger.js';
+import { createJsonLogger, extractLogFormat, LOG_FORMATS } from './json-logger.js';
 import { abCommand } from './commands/ab.js';
 import { baselineCommand } from './commands/baseline.js';
+import { mergeCommand } from './commands/merge.js';
 import { publishCommand } from './commands/publish.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
@@ -16,7 +18,7 @@ import { ExitCode, exitCodeOf, SutError } from './errors.js';
 import type { Logger } from './logger.js';
 import { VERSION } from './version.js';
 
-export const COMMANDS: Command[] = [runCommand, schemaCommand, abCommand, baselineCommand, reportCommand, publishCommand];
+export const COMMANDS: Command[] = [runCommand, schemaCommand, abCommand, baselineCommand, reportCommand, publishCommand, mergeCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -27,7 +29,8 @@ Usage: perfgate <command> [options]
 Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
 
-Run "perfgate <command> --help" for a command's options.
+Run "perfgate <command> --help" for a command's options. Every command also takes
+--log-format text|json (json: one JSON object per log line on stderr).
 Exit codes: 0 pass, 1 a gate failed, 2 usage or config error, 3 the SUT or environment failed.`;
 }
 
@@ -36,7 +39,14 @@ export async function main(
   io: { env?: NodeJS.ProcessEnv; cwd?: string; stdout?: (t: string) => void; logger?: Logger; signal?: AbortSignal } = {},
 ): Promise<number> {
   const stdout = io.stdout ?? ((t: string) => void process.stdout.write(t.endsWith('\n') ? t : t + '\n'));
-  const logger = io.logger ?? createConsoleLogger({ verbose: argv.includes('--verbose') || argv.includes('-v') });
+  const extracted = extractLogFormat(argv);
+  argv = extracted.argv;
+  const verbose = argv.includes('--verbose') || argv.includes('-v');
+  const logger = io.logger ?? (extracted.format === 'json' ? createJsonLogger({ verbose }) : createConsoleLogger({ verbose }));
+  if (extracted.format !== undefined && !(LOG_FORMATS as readonly string[]).includes(extracted.format)) {
+    logger.error(`--log-format: ${JSON.stringify(extracted.format)} is not a log format; expected one of ${LOG_FORMATS.join(', ')}`);
+    return ExitCode.Usage;
+  }
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const target = name === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined;

@@ -4,6 +4,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { buildJunitXml } from './export/junit.js';
 import { writeFileAtomic } from './fs-atomic.js';
 import type { RunResult } from './model.js';
 import { buildMarkdownReport } from './report/markdown.js';
@@ -13,10 +14,11 @@ export interface RunOutputs {
   resultPath: string;
   reportPath: string;
   htmlPath: string | undefined;
+  junitPath?: string | undefined;
   markdown: string;
 }
 
-export async function writeRunOutputs(result: RunResult, outDir: string, options: { html?: boolean; rewriteResult?: boolean } = {}): Promise<RunOutputs> {
+export async function writeRunOutputs(result: RunResult, outDir: string, options: { html?: boolean; rewriteResult?: boolean; junit?: string } = {}): Promise<RunOutputs> {
   const resultPath = path.join(outDir, 'result.json');
   await mkdir(outDir, { recursive: true });
   // `perfgate report` rebuilds the reports only: the stored record is never rewritten.
@@ -29,5 +31,11 @@ export async function writeRunOutputs(result: RunResult, outDir: string, options
     htmlPath = path.join(outDir, 'report.html');
     await writeFileAtomic(htmlPath, buildHtmlReport(result));
   }
-  return { resultPath, reportPath, htmlPath, markdown };
+  let junitPath: string | undefined;
+  if (options.junit) {
+    junitPath = path.resolve(outDir, options.junit);
+    await mkdir(path.dirname(junitPath), { recursive: true });
+    await writeFileAtomic(junitPath, buildJunitXml(result));
+  }
+  return { resultPath, reportPath, htmlPath, junitPath, markdown };
 }

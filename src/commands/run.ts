@@ -11,6 +11,8 @@ import { runBaselineStage } from '../baseline/stage.js';
 import { formatComparisonTable } from '../compare/format.js';
 import { reviewAgainstRef } from '../compare/review.js';
 import { runPipeline } from '../pipeline.js';
+import { parseShard, shardConfig } from '../shard/split.js';
+import { startAtObserver } from '../shard/start-at.js';
 import { startSut } from '../sut/index.js';
 import { formatConsoleSummary } from '../summary.js';
 import type { Command } from './types.js';
@@ -32,6 +34,10 @@ Options:
       --baseline DIR|auto  compare with the stored baseline (a folder, or auto: the
                         config's baseline store); saves the result on push/schedule
                         of the default branch
+      --shard i/n       run 1/n of every profile's load (rate or users), for spreading
+                        load over n runners; combine with perfgate merge
+      --start-at TIME   ISO time at which to start the load (after the SUT is ready), so
+                        that shards on several runners overlap
       --base-ref REF    base branch (default: $GITHUB_BASE_REF): its baseline history,
                         and its gates/SLOs when this change edits them
   -v, --verbose         print debug messages
@@ -48,6 +54,8 @@ Exit codes: 0 pass (or inconclusive), 1 a gate failed, 2 usage or config error,
         profile: { type: 'string', short: 'p', multiple: true },
         'no-html': { type: 'boolean', default: false },
         baseline: { type: 'string' },
+        shard: { type: 'string' },
+        'start-at': { type: 'string' },
         'base-ref': { type: 'string' },
         verbose: { type: 'boolean', short: 'v', default: false },
       },
@@ -56,7 +64,10 @@ Exit codes: 0 pass (or inconclusive), 1 a gate failed, 2 usage or config error,
     });
     const baseRef = values['base-ref'] ?? (io.env.GITHUB_BASE_REF || undefined);
     const review = reviewAgainstRef(await loadSettings(path.resolve(io.cwd, values.config)), baseRef);
-    const settings = review.settings;
+    const shard = values.shard !== undefined ? parseShard(values.shard) : undefined;
+    const settings = shard ? { ...review.settings, config: shardConfig(review.settings.config, shard) } : review.settings;
+    const startAt = values['start-at'] !== undefined ? Date.parse(values['start-at']) : undefined;
+    if (startAt !== undefined && Number.isNaN(startAt)) throw new ConfigError(`--start-at: ${JSON.stringify(values['start-at'])} is not a time; expected an ISO time such as 2026-11-25T10:00:00Z`);
     const outDir = path.resolve(io.cwd, values.out);
     if (outDir === settings.dir) throw new ConfigError(`--out: ${JSON.stringify(values.out)} is the config's own folder; expected a separate output folder such as perfgate-report`);
     const result = await runPipeline(
@@ -66,11 +77,11 @@ Exit codes: 0 pass (or inconclusive), 1 a gate failed, 2 usage or config error,
         context: { git: gitContext(io.env, settings.dir), runner: runnerContext(io.env) },
         ...(values.profile ? { only: values.profile } : {}),
       },
-      { logger: io.logger, loadRunner: createLoadRunner(), startSut, signal: io.signal, observers: createMonitorObservers(settings, outDir, io.logger, io.env) },
+      { logger: io.logger, loadRunner: createLoadRunner(), startSut, signal: io.signal, observers: [...(startAt !== undefined ? [startAtObserver(startAt, io.logger)] : []), ...createMonitorObservers(settings, outDir, io.logger, io.env)] },
     );
     result.notices.push(...review.notices);
     if (values.baseline !== undefined) await runBaselineStage(result, settings, { location: values.baseline, baseRef, env: io.env, cwd: io.cwd, logger: io.logger });
-    const outputs = await writeRunOutputs(result, outDir, { html: !values['no-html'] && settings.config.report.html });
+    const outputs = await writeRunOutputs(result, outDir, { html: !values['no-html'] && settings.config.report.html, ...(settings.config.export.junit ? { junit: settings.config.export.junit } : {}) });
     io.stdout(formatConsoleSummary(result));
     if (result.comparison) io.stdout(formatComparisonTable(result.comparison));
     if (result.sut.logTail && result.status === 'error') io.logger.error(`last lines of the SUT's output:\n${result.sut.logTail}`);

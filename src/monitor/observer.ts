@@ -13,6 +13,7 @@ import type { RunObserver } from '../pipeline.js';
 import type { SutHandle } from '../sut/types.js';
 import { hotFunctions, type CpuProfile } from './cpu-profile.js';
 import { PG_STAT_STATEMENTS_HELP, PostgresMonitor } from './postgres.js';
+import { hygieneSuggestions, probeHttp, type HygieneFinding } from './http-hygiene.js';
 import { PROBE_SOURCE } from './probe-source.js';
 import { PrometheusScraper } from './prometheus.js';
 import { readProbeLines, ResourceSampler } from './sampler.js';
@@ -41,6 +42,7 @@ export function createMonitorObservers(settings: Settings, outDir: string, logge
   let missingExtension = false;
   let scraper: PrometheusScraper | undefined;
   const scrapeErrors: string[] = [];
+  const hygiene = new Map<string, HygieneFinding[]>();
 
   const observer: RunObserver = {
     name: 'monitor',
@@ -86,7 +88,12 @@ export function createMonitorObservers(settings: Settings, outDir: string, logge
       }
       cpuProfileCount = await countProfiles(cpuDir);
     },
-    async afterProfile(_profile: ProfileConfig, sut: SutHandle, result) {
+    async afterProfile(profile: ProfileConfig, sut: SutHandle, result) {
+      if (profile.kind === 'load' && !sut.exit()) {
+        const paths = [...new Set(profile.requests.filter((r) => r.method === 'GET').map((r) => r.path))].slice(0, 3);
+        const found = await Promise.all(paths.map((p) => probeHttp(sut.url, p)));
+        hygiene.set(profile.name, found.filter((f): f is HygieneFinding => f !== undefined));
+      }
       const resources = sampler?.stop() ?? { samples: [], summary: {} };
       sampler = undefined;
       if (scraper) {
@@ -119,6 +126,7 @@ export function createMonitorObservers(settings: Settings, outDir: string, logge
       if (Date.now() - t0 > ANALYSIS_BUDGET_MS) throw new Error('bottleneck identification passed its 5-minute budget');
       result.bottlenecks.push(...bottlenecks);
       result.suggestions.push(...suggestions);
+      for (const p of result.profiles) result.suggestions.push(...hygieneSuggestions(p.name, hygiene.get(p.name) ?? [], p.throughput.rps));
       for (const b of bottlenecks) logger.info(`bottleneck (${b.profile}): ${b.kind} — ${b.evidence[0] ?? ''}`);
     },
   };

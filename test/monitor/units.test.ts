@@ -78,3 +78,27 @@ describe('helpers', () => {
     expect(isNodeCommand(cmd)).toBe(expected);
   });
 });
+
+describe('HTTP hygiene', () => {
+  it('suggests compression for large uncompressed JSON and keep-alive for a server that closes connections', async () => {
+    const http = await import('node:http');
+    const { probeHttp, hygieneSuggestions } = await import('../../src/monitor/http-hygiene.js');
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', connection: 'close' });
+      res.end(JSON.stringify({ items: Array.from({ length: 200 }, (_, i) => ({ id: i, name: `item ${i}` })) }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const { port } = server.address() as import('node:net').AddressInfo;
+      const found = await probeHttp(`http://127.0.0.1:${port}`, '/api/items');
+      expect(found).toMatchObject({ path: '/api/items', encoding: undefined, connection: 'close' });
+      const s = hygieneSuggestions('browse', found ? [found] : [], 1000);
+      expect(s.map((x) => x.category)).toEqual(['config', 'config']);
+      expect(s[0]?.title).toMatch(/^Compress responses: \/api\/items sends \d+\.\d KiB of application\/json uncompressed/);
+      expect(s[1]?.title).toBe('Keep connections alive: the server closes the connection after every response');
+      expect(s.every((x) => x.requiresHumanReview)).toBe(true);
+    } finally {
+      server.close();
+    }
+  });
+});

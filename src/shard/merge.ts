@@ -1,0 +1,110 @@
+/**
+ * Merges the results of shards that loaded the same SUT at the same time into one result:
+ * HDR histograms are added (so percentiles are exact, not averages of percentiles), counts and
+ * rates summed, timelines aligned by wall-clock second, SLO checks evaluated again on the merged
+ * numbers.
+ */
+import * as hdr from 'hdr-histogram-js';
+import { DataError } from '../errors.js';
+import { worstStatus } from '../gate.js';
+import { emptyErrorClasses, type Latency, type ProfileResult, type RunResult, type TimelinePoint } from '../model.js';
+
+export function mergeHistograms(encoded: readonly string[]): hdr.Histogram {
+  const merged = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
+  for (const e of encoded) merged.add(hdr.decodeFromCompressedBase64(e));
+  return merged;
+}
+
+function latencyOf(h: hdr.Histogram, parts: readonly ProfileResult[]): Latency {
+  const n = h.totalCount;
+  const pct = (p: number) => (n ? h.getValueAtPercentile(p) / 1000 : 0);
+  const count = (p: ProfileResult) => p.requests.total;
+  const total = parts.reduce((s, p) => s + count(p), 0) || 1;
+  const mean = parts.reduce((s, p) => s + p.latency.mean * count(p), 0) / total;
+  // Pooled standard deviation: within-shard variance plus the spread of the shard means.
+  const variance = parts.reduce((s, p) => s + count(p) * (p.latency.stdev ** 2 + (p.latency.mean - mean) ** 2), 0) / total;
+  return { min: n ? h.minNonZeroValue / 1000 : 0, mean, stdev: Math.sqrt(variance), p50: pct(50), p90: pct(90), p99: pct(99), p999: pct(99.9), max: n ? h.maxValue / 1000 : 0 };
+}
+
+function mergeTimelines(parts: readonly ProfileResult[]): TimelinePoint[] {
+  const starts = parts.map((p) => Date.parse(p.startedAt) + p.warmupSec * 1000);
+  const origin = Math.min(...starts);
+  const seconds = new Map<number, { rps: number; errors: number; p50w: number; p99: number }>();
+  parts.forEach((p, i) => {
+    const offset = Math.round(((starts[i] ?? origin) - origin) / 1000);
+    for (const pt of p.timeline) {
+      const t = pt.t + offset;
+      const s = seconds.get(t) ?? { rps: 0, errors: 0, p50w: 0, p99: 0 };
+      s.rps += pt.rps;
+      s.errors += pt.errors;
+      s.p50w += pt.p50 * pt.rps;
+      s.p99 = Math.max(s.p99, pt.p99);
+      seconds.set(t, s);
+    }
+  });
+  // Per-second percentiles are not kept as histograms: p50 is request-weighted, p99 the shards' highest.
+  return [...seconds.entries()].sort(([a], [b]) => a - b).map(([t, s]) => ({ t, rps: s.rps, errors: s.errors, p50: s.rps ? s.p50w / s.rps : 0, p99: s.p99 }));
+}
+
+export function mergeProfile(parts: readonly ProfileResult[]): ProfileResult {
+  const first = parts[0];
+  if (!first) throw new DataError('nothing to merge');
+  const missing = parts.filter((p) => !p.histogram && p.requests.total > 0);
+  if (missing.length) throw new DataError(`profile ${first.name}: a shard's result has no latency histogram, so percentiles cannot be merged exactly`);
+  const h = mergeHistograms(parts.flatMap((p) => (p.histogram ? [p.histogram] : [])));
+  const byClass = emptyErrorClasses();
+  const byStatus: Record<string, number> = {};
+  for (const p of parts) {
+    for (const [k, v] of Object.entries(p.errors.byClass)) byClass[k as keyof typeof byClass] += v;
+    for (const [k, v] of Object.entries(p.errors.byStatus)) byStatus[k] = (byStatus[k] ?? 0) + v;
+  }
+  const sum = (f: (p: ProfileResult) => number) => parts.reduce((s, p) => s + f(p), 0);
+  const merged: ProfileResult = {
+    ...first,
+    reasons: [],
+    ...(first.connections !== undefined ? { connections: sum((p) => p.connections ?? 0) } : {}),
+    ...(first.rate !== undefined ? { rate: sum((p) => p.rate ?? 0) } : {}),
+    startedAt: parts.map((p) => p.startedAt).sort()[0] ?? first.startedAt,
+    durationSec: Math.max(...parts.map((p) => p.durationSec)),
+    requests: { total: sum((p) => p.requests.total), ok: sum((p) => p.requests.ok), dropped: sum((p) => p.requests.dropped) },
+    errors: { total: sum((p) => p.errors.total), byClass, byStatus, samples: [...new Set(parts.flatMap((p) => p.errors.samples))].slice(0, 10) },
+    throughput: { rps: sum((p) => p.throughput.rps), bytesPerSec: sum((p) => p.throughput.bytesPerSec) },
+    latency: latencyOf(h, parts),
+    ...(h.totalCount ? { histogram: hdr.encodeIntoCompressedBase64(h) } : {}),
+    timeline: mergeTimelines(parts),
+  };
+  delete merged.degradation;
+  delete merged.resources;
+  const errorRate = merged.requests.total ? merged.errors.total / merged.requests.total : 0;
+  const checks = first.slo.checks.map((c) => {
+    const actual = c.metric === 'errorRate' ? errorRate : c.metric === 'throughput' ? merged.throughput.rps : (merged.latency[c.metric as keyof Latency] ?? c.actual);
+    return { ...c, actual, pass: c.unit === 'rps' ? actual >= c.limit : actual <= c.limit };
+  });
+  merged.slo = { pass: checks.every((c) => c.pass), checks };
+  const generatorSaturated = parts.some((p) => p.generator?.saturated);
+  merged.status = parts.some((p) => p.status === 'error') ? 'error' : !merged.slo.pass ? (generatorSaturated ? 'inconclusive' : 'fail') : 'pass';
+  merged.reasons = checks.filter((c) => !c.pass).map((c) => `SLO: ${c.metric} ${c.actual} over ${c.limit}`);
+  if (generatorSaturated) merged.reasons.push('a shard\'s load generator was saturated');
+  return merged;
+}
+
+export function mergeResults(results: readonly RunResult[]): RunResult {
+  const first = results[0];
+  if (!first) throw new DataError('perfgate merge: no results given');
+  const names = [...new Set(results.flatMap((r) => r.profiles.map((p) => p.name)))];
+  const profiles = names.map((n) => mergeProfile(results.flatMap((r) => r.profiles.filter((p) => p.name === n))));
+  const started = results.map((r) => r.startedAt).sort()[0] ?? first.startedAt;
+  const finished = results.map((r) => r.finishedAt).sort().at(-1) ?? first.finishedAt;
+  return {
+    ...first,
+    status: results.some((r) => r.status === 'error') ? 'error' : worstStatus(profiles.map((p) => p.status)),
+    reasons: profiles.flatMap((p) => p.reasons.map((r) => `${p.name}: ${r}`)),
+    startedAt: started,
+    finishedAt: finished,
+    durationMs: Date.parse(finished) - Date.parse(started),
+    profiles,
+    bottlenecks: [],
+    suggestions: [],
+    notices: [`merged from ${results.length} shards`],
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * Load spread over shards: the split of rate and users, the exact merge of HDR histograms, and
+ * three shard processes against one loopback server compared with one run of the same load.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import * as hdr from 'hdr-histogram-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli.js';
+import { seededRandom } from '../../src/compare/prng.js';
+import { silentLogger } from '../../src/logger.js';
+import { runResultSchema } from '../../src/model.js';
+import { mergeHistograms } from '../../src/shard/merge.js';
+import { parseShard, shareOf } from '../../src/shard/split.js';
+import { startFixture, type FixtureServer } from '../helpers/servers.js';
+
+describe('splitting the load', () => {
+  it.each([
+    [10, 3, [4, 3, 3]],
+    [2, 3, [1, 1, 0]],
+    [9, 3, [3, 3, 3]],
+  ])('%i users over %i shards → %o', (total, count, shares) => {
+    expect([1, 2, 3].slice(0, count).map((index) => shareOf(total, { index, count }))).toEqual(shares);
+  });
+  it.each(['0/3', '4/3', '1-3', 'a/b'])('refuses --shard %s', (text) => {
+    expect(() => parseShard(text)).toThrow(/expected i\/n with 1 ≤ i ≤ n/);
+  });
+});
+
+describe('merging histograms', () => {
+  it('gives exactly the histogram of the union of the samples', () => {
+    const random = seededRandom(7);
+    const all = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
+    const parts = [0, 1, 2].map((k) => {
+      const h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
+      for (let i = 0; i < 20_000; i++) {
+        const us = Math.round(200 + (k + 1) * 300 * -Math.log(1 - random()));
+        h.recordValue(us);
+        all.recordValue(us);
+      }
+      return hdr.encodeIntoCompressedBase64(h);
+    });
+    const merged = mergeHistograms(parts);
+    expect(merged.totalCount).toBe(all.totalCount);
+    for (const p of [1, 10, 50, 90, 99, 99.9, 99.99, 100]) expect(merged.getValueAtPercentile(p)).toBe(all.getValueAtPercentile(p));
+    // Min and max are known to the histogram's resolution (3 significant digits), as every value is.
+    expect(merged.maxValue).toBe(all.highestEquivalentValue(all.maxValue));
+    expect(merged.lowestEquivalentValue(merged.minNonZeroValue)).toBe(all.lowestEquivalentValue(all.minNonZeroValue));
+  });
+});
+
+describe('three shards against one server', () => {
+  let server: FixtureServer;
+  let dir: string;
+  beforeAll(async () => {
+    server = await startFixture('behaviours.mjs');
+    dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-shard-'));
+    await writeFile(
+      path.join(dir, 'perfgate.yml'),
+      `version: 1\nsut: { url: "${server.url}", ready: { path: /health } }\nprofiles:\n  - { name: api, kind: load, duration: 3s, rate: 300, requests: [{ path: "/cpu?ms=0.5" }], slo: { p99: 500ms } }\n`,
+    );
+  });
+  afterAll(async () => {
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('merge to the same rate and latency as one run of the whole load', async () => {
+    const startAt = new Date(Date.now() + 4000).toISOString();
+    const shards = [1, 2, 3].map(
+      (i) =>
+        new Promise<number | null>((resolve) => {
+          const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'run', '--config', path.join(dir, 'perfgate.yml'), '--out', path.join(dir, `shard-${i}`), '--shard', `${i}/3`, '--start-at', startAt, '--no-html'], { stdio: 'ignore' });
+          child.once('exit', resolve);
+        }),
+    );
+    expect(await Promise.all(shards)).toEqual([0, 0, 0]);
+    const code = await main(['merge', ...[1, 2, 3].map((i) => path.join(dir, `shard-${i}`)), '--out', path.join(dir, 'merged'), '--no-html'], { stdout: () => {}, logger: silentLogger, cwd: dir });
+    expect(code).toBe(0);
+    const merged = runResultSchema.parse(JSON.parse(await readFile(path.join(dir, 'merged', 'result.json'), 'utf8'))).profiles[0];
+    await main(['run', '--config', path.join(dir, 'perfgate.yml'), '--out', path.join(dir, 'single'), '--no-html'], { stdout: () => {}, logger: silentLogger, cwd: dir });
+    const single = runResultSchema.parse(JSON.parse(await readFile(path.join(dir, 'single', 'result.json'), 'utf8'))).profiles[0];
+    expect(merged?.rate).toBe(300);
+    expect(merged?.throughput.rps).toBeGreaterThan(300 * 0.95);
+    expect(merged?.throughput.rps).toBeLessThan(300 * 1.05);
+    expect(Math.abs((merged?.requests.total ?? 0) - (single?.requests.total ?? 0))).toBeLessThanOrEqual(30);
+    // Same server, same load: the medians agree within the noise of this machine.
+    expect((merged?.latency.p50 ?? 0) / (single?.latency.p50 ?? 1)).toBeGreaterThan(0.7);
+    expect((merged?.latency.p50 ?? 0) / (single?.latency.p50 ?? 1)).toBeLessThan(1.4);
+    expect(merged?.timeline.length).toBeGreaterThanOrEqual(3);
+  }, 60_000);
+});
