@@ -2,6 +2,7 @@
  * The GitHub Action front door: settle the inputs, run the same pipeline as the CLI, write the
  * outputs and the job summary, publish, and only then decide the step's outcome (one setFailed).
  */
+import { exportResult } from './export/index.js';
 import * as core from '@actions/core';
 import { readActionSettings } from './action-inputs.js';
 import { loadSettings } from './config/load.js';
@@ -66,6 +67,7 @@ export async function run(): Promise<void> {
     // Publish first (a failure to publish becomes a notice in the result), then write the record.
     const published = await publishToGitHub(result, { token: inputs.githubToken, env: process.env, report: settings.config.report, alerts: settings.config.alerts, logger: actionLogger });
     result.notices.push(...published.notices);
+    await exportResult(result, settings.config, inputs.outDir, actionLogger);
     const outputs = await writeRunOutputs(result, inputs.outDir, { html: settings.config.report.html, ...(settings.config.export.junit ? { junit: settings.config.export.junit } : {}) });
     core.setOutput('status', result.status);
     core.setOutput('result-path', outputs.resultPath);

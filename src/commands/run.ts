@@ -1,3 +1,4 @@
+import { exportResult } from '../export/index.js';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadSettings } from '../config/load.js';
@@ -81,6 +82,7 @@ Exit codes: 0 pass (or inconclusive), 1 a gate failed, 2 usage or config error,
     );
     result.notices.push(...review.notices);
     if (values.baseline !== undefined) await runBaselineStage(result, settings, { location: values.baseline, baseRef, env: io.env, cwd: io.cwd, logger: io.logger });
+    await exportResult(result, settings.config, outDir, io.logger);
     const outputs = await writeRunOutputs(result, outDir, { html: !values['no-html'] && settings.config.report.html, ...(settings.config.export.junit ? { junit: settings.config.export.junit } : {}) });
     io.stdout(formatConsoleSummary(result));
     if (result.comparison) io.stdout(formatComparisonTable(result.comparison));

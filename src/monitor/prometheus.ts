@@ -57,7 +57,7 @@ export class PrometheusScraper {
 
   static async create(baseUrl: string, endpoints: readonly string[], series: readonly string[], intervalMs: number, allow: readonly string[]): Promise<PrometheusScraper> {
     const urls = endpoints.map((e) => (/^https?:\/\//.test(e) ? e : baseUrl.replace(/\/$/, '') + e));
-    for (const u of urls) await assertTargetAllowed(u, allow);
+    for (const u of urls) await assertTargetAllowed(u, allow, 'monitor.prometheus.endpoints');
     return new PrometheusScraper(urls, seriesMatcher(series), intervalMs);
   }
 
