@@ -8,6 +8,7 @@ import { createConsoleLogger } from './console-logger.js';
 import { createJsonLogger, extractLogFormat, LOG_FORMATS } from './json-logger.js';
 import { abCommand } from './commands/ab.js';
 import { baselineCommand } from './commands/baseline.js';
+import { importCommand } from './commands/import.js';
 import { mergeCommand } from './commands/merge.js';
 import { publishCommand } from './commands/publish.js';
 import { reportCommand } from './commands/report.js';
@@ -18,7 +19,7 @@ import { ExitCode, exitCodeOf, SutError } from './errors.js';
 import type { Logger } from './logger.js';
 import { VERSION } from './version.js';
 
-export const COMMANDS: Command[] = [runCommand, schemaCommand, abCommand, baselineCommand, reportCommand, publishCommand, mergeCommand];
+export const COMMANDS: Command[] = [runCommand, schemaCommand, abCommand, baselineCommand, reportCommand, publishCommand, mergeCommand, importCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,0 +1,79 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { environmentFingerprint } from '../environment.js';
+import { ConfigError, DataError } from '../errors.js';
+import { worstStatus } from '../gate.js';
+import { jtlProfile, parseJtl } from '../jmeter/jtl.js';
+import { RESULT_SCHEMA_VERSION, type RunResult } from '../model.js';
+import { writeRunOutputs } from '../outputs.js';
+import { formatConsoleSummary } from '../summary.js';
+import { VERSION } from '../version.js';
+import type { Command } from './types.js';
+
+export const importCommand: Command = {
+  name: 'import',
+  summary: 'turn a JMeter JTL (CSV or XML) into a perfgate result and report',
+  help: `Usage: perfgate import jtl FILE [--out DIR] [--name NAME]
+
+Reads a JMeter results file (CSV with or without a header, or XML) and writes result.json,
+report.md and report.html, so that baselines, comparisons and reports work for JMeter runs too.
+One profile holds every sample; when the plan has several labels (samplers), each label gets
+its own profile as well, like the rows of JMeter's aggregate report.
+
+Options:
+  -o, --out DIR     output folder (default: ./perfgate-report)
+  -n, --name NAME   name of the overall profile (default: the file's name)
+      --no-html     do not write report.html
+  -h, --help        show this help
+
+Exit codes: 0 written, 2 usage error, 3 unreadable JTL.`,
+  async run(io) {
+    const { values, positionals } = parseArgs({
+      args: io.argv,
+      options: { out: { type: 'string', short: 'o', default: 'perfgate-report' }, name: { type: 'string', short: 'n' }, 'no-html': { type: 'boolean', default: false } },
+      strict: true,
+      allowPositionals: true,
+    });
+    const [format, file] = positionals;
+    if (format !== 'jtl' || !file) throw new ConfigError(`import: expected "perfgate import jtl FILE"; got ${JSON.stringify(positionals.join(' '))}`);
+    const abs = path.resolve(io.cwd, file);
+    let text: string;
+    try {
+      text = await readFile(abs, 'utf8');
+    } catch (e) {
+      throw new DataError(`import: cannot read ${abs} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    const result = resultFromJtl(text, abs, values.name ?? path.basename(abs).replace(/\.(jtl|csv|xml)$/i, ''));
+    const outputs = await writeRunOutputs(result, path.resolve(io.cwd, values.out), { html: !values['no-html'] });
+    io.stdout(formatConsoleSummary(result));
+    io.logger.info(`imported ${result.profiles[0]?.requests.total ?? 0} samples into ${path.relative(io.cwd, outputs.resultPath)}`);
+    return 0;
+  },
+};
+
+export function resultFromJtl(text: string, file: string, name: string): RunResult {
+  const samples = parseJtl(text, file);
+  const labels = [...new Set(samples.map((s) => s.label))];
+  const profiles = [jtlProfile(name, samples), ...(labels.length > 1 ? labels.map((l) => jtlProfile(`${name} · ${l}`, samples.filter((s) => s.label === l))) : [])];
+  const first = profiles[0];
+  const started = first?.startedAt ?? new Date().toISOString();
+  const finishedMs = Date.parse(started) + (first?.durationSec ?? 0) * 1000;
+  return {
+    schemaVersion: RESULT_SCHEMA_VERSION,
+    tool: { name: 'perfgate', version: VERSION },
+    status: worstStatus(profiles.map((p) => p.status)),
+    reasons: profiles.flatMap((p) => p.reasons.map((r) => `${p.name}: ${r}`)),
+    startedAt: started,
+    finishedAt: new Date(finishedMs).toISOString(),
+    durationMs: finishedMs - Date.parse(started),
+    configPath: file,
+    git: {},
+    environment: environmentFingerprint({ ci: false }),
+    sut: { url: `jmeter:${path.basename(file)}` },
+    profiles,
+    bottlenecks: [],
+    suggestions: [],
+    notices: ['imported from a JMeter JTL: latencies are whole milliseconds (JMeter’s precision)'],
+  };
+}
