@@ -4,6 +4,7 @@
  */
 import type { ProfileConfig } from '../config/schema.js';
 import type { ProfileResult } from '../model.js';
+import { runJmeterProfile } from './jmeter.js';
 import { runLoadProfile } from './load.js';
 import { runRobustnessProfile } from './robustness.js';
 import { runStressProfile } from './stress.js';
@@ -17,7 +18,7 @@ export async function runProfile(ctx: ProfileContext, profile: ProfileConfig): P
       return runStressProfile(ctx, profile);
     case 'robustness':
       return runRobustnessProfile(ctx, profile);
-    default:
-      throw new Error(`profile kind ${profile.kind} is not wired yet`);
+    case 'jmeter':
+      return runJmeterProfile(ctx, profile);
   }
 }
