@@ -64,6 +64,8 @@ export async function run(): Promise<void> {
     if (inputs.baseline !== undefined) await runBaselineStage(result, settings, { location: inputs.baseline, baseRef: process.env.GITHUB_BASE_REF || undefined, env: process.env, cwd: inputs.workingDirectory, logger: actionLogger });
     const webhook = settings.config.alerts.webhookEnv ? process.env[settings.config.alerts.webhookEnv] : undefined;
     if (webhook) core.setSecret(webhook);
+    const otlpHeaders = settings.config.export.otlp?.headersEnv ? process.env[settings.config.export.otlp.headersEnv] : undefined;
+    if (otlpHeaders) core.setSecret(otlpHeaders);
     // Publish first (a failure to publish becomes a notice in the result), then write the record.
     const published = await publishToGitHub(result, { token: inputs.githubToken, env: process.env, report: settings.config.report, alerts: settings.config.alerts, logger: actionLogger });
     result.notices.push(...published.notices);
