@@ -88,9 +88,20 @@ describe('three shards against one server', () => {
     expect(merged?.throughput.rps).toBeGreaterThan(300 * 0.95);
     expect(merged?.throughput.rps).toBeLessThan(300 * 1.05);
     expect(Math.abs((merged?.requests.total ?? 0) - (single?.requests.total ?? 0))).toBeLessThanOrEqual(30);
-    // Same server, same load: the medians agree within the noise of this machine.
-    expect((merged?.latency.p50 ?? 0) / (single?.latency.p50 ?? 1)).toBeGreaterThan(0.7);
-    expect((merged?.latency.p50 ?? 0) / (single?.latency.p50 ?? 1)).toBeLessThan(1.4);
+    // The merged median lies between the shards' medians (a property of the merge, not of timing),
+    // and the merged count is the sum of the shards' counts.
+    const parts = await Promise.all(
+      [1, 2, 3].map(async (i) => runResultSchema.parse(JSON.parse(await readFile(path.join(dir, `shard-${i}`, 'result.json'), 'utf8'))).profiles[0]),
+    );
+    const p50s = parts.map((p) => p?.latency.p50 ?? Number.NaN);
+    expect(merged?.latency.p50).toBeGreaterThanOrEqual(Math.min(...p50s));
+    expect(merged?.latency.p50).toBeLessThanOrEqual(Math.max(...p50s));
+    expect(merged?.requests.total).toBe(parts.reduce((sum, p) => sum + (p?.requests.total ?? 0), 0));
+    // Against one run of the whole load on the same server: the same order of magnitude. (Three
+    // generator processes share this machine's 2 cores with the server, so a tighter bound would
+    // measure CPU contention on the runner, not the merge.)
+    expect((merged?.latency.p50 ?? 0) / (single?.latency.p50 ?? 1)).toBeGreaterThan(0.4);
+    expect((merged?.latency.p50 ?? 0) / (single?.latency.p50 ?? 1)).toBeLessThan(2.5);
     expect(merged?.timeline.length).toBeGreaterThanOrEqual(3);
   }, 60_000);
 });
