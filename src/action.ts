@@ -16,7 +16,9 @@ import { writeRunOutputs } from './outputs.js';
 import { runPipeline } from './pipeline.js';
 import { reviewAgainstRef } from './compare/review.js';
 import { startSut } from './sut/index.js';
+import { openBaselineStore } from './baseline/index.js';
 import { runBaselineStage } from './baseline/stage.js';
+import { actionsCacheTransport } from './action-cache.js';
 import { publishToGitHub } from './publish/index.js';
 import { readRunEvent, untrustedCheckoutProblem } from './publish/event.js';
 import { execFileSync } from 'node:child_process';
@@ -56,12 +58,13 @@ export async function run(): Promise<void> {
     // A pull request is gated with its base branch's thresholds when it edits them (listed for review).
     const review = reviewAgainstRef(await loadSettings(inputs.configPath), process.env.GITHUB_BASE_REF || undefined);
     const settings = review.settings;
+    const store = inputs.baseline !== undefined ? openBaselineStore(settings, inputs.baseline, inputs.workingDirectory, { cache: actionsCacheTransport(), env: process.env }) : undefined;
     const result = await runPipeline(
       { settings, outDir: inputs.outDir, context: { git: gitContext(process.env, settings.dir), runner: runnerContext(process.env) } },
       { logger: actionLogger, loadRunner: createLoadRunner(), startSut, signal: interrupts.signal, observers: createMonitorObservers(settings, inputs.outDir, actionLogger) },
     );
     result.notices.push(...review.notices);
-    if (inputs.baseline !== undefined) await runBaselineStage(result, settings, { location: inputs.baseline, baseRef: process.env.GITHUB_BASE_REF || undefined, env: process.env, cwd: inputs.workingDirectory, logger: actionLogger });
+    if (store) await runBaselineStage(result, settings, { store, baseRef: process.env.GITHUB_BASE_REF || undefined, env: process.env, logger: actionLogger });
     const webhook = settings.config.alerts.webhookEnv ? process.env[settings.config.alerts.webhookEnv] : undefined;
     if (webhook) core.setSecret(webhook);
     const otlpHeaders = settings.config.export.otlp?.headersEnv ? process.env[settings.config.export.otlp.headersEnv] : undefined;

@@ -2,21 +2,26 @@
 import path from 'node:path';
 import type { Settings } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
+import { createCacheStore } from './cache-store.js';
 import { createDirStore } from './dir-store.js';
 import { createGitStore } from './git-store.js';
-import type { BaselineStore } from './types.js';
+import type { BaselineStore, CacheTransport } from './types.js';
 
-export type { BaselineStore } from './types.js';
+export type { BaselineStore, CacheTransport } from './types.js';
 export type { BaselineEntry } from './format.js';
+
+export interface OpenStoreOptions {
+  /** The Actions cache service; only the action has one (its token is not given to `run:` steps). */
+  cache?: CacheTransport;
+  env?: NodeJS.ProcessEnv;
+}
 
 /**
  * `location` is a folder (a dir store there) or "auto"/undefined (the config's baseline
- * section). The Actions cache is not offered as a store: its entries are immutable per key and
- * evicted after 7 days unused (a quiet repository would lose its baseline), it cannot be listed
- * or trimmed, and only the action's edge may import @actions/* — keep .perfgate/baselines in an
- * actions/cache step of the workflow instead (see docs/regression.md).
+ * section). Open the store before the profiles run, so that a store that cannot be used is a
+ * usage error (exit 2) before minutes of load, not after.
  */
-export function openBaselineStore(settings: Settings, location: string | undefined, cwd: string): BaselineStore {
+export function openBaselineStore(settings: Settings, location: string | undefined, cwd: string, options: OpenStoreOptions = {}): BaselineStore {
   if (location !== undefined && location !== 'auto') return createDirStore(path.resolve(cwd, location));
   const b = settings.config.baseline;
   switch (b.store) {
@@ -24,9 +29,14 @@ export function openBaselineStore(settings: Settings, location: string | undefin
       return createDirStore(path.resolve(settings.dir, b.path));
     case 'git':
       return createGitStore({ repoDir: settings.dir, branch: b.branch, path: b.path });
-    case 'cache':
-      throw new ConfigError(
-        `baseline.store: "cache" is not supported; expected "dir" or "git". Actions cache entries are immutable and evicted after 7 days unused; cache the baseline folder with actions/cache and use store: dir (see docs/regression.md)`,
-      );
+    case 'cache': {
+      if (!options.cache) {
+        throw new ConfigError(
+          `baseline.store: "cache" needs the perfgate GitHub Action: the Actions cache service's token is given only to actions, not to run: steps or a laptop; expected "dir" or "git" here (or --baseline DIR)`,
+        );
+      }
+      const env = options.env ?? process.env;
+      return createCacheStore({ dir: path.resolve(settings.dir, b.path), transport: options.cache, uniqueSuffix: `${env.GITHUB_RUN_ID ?? Date.now()}-${env.GITHUB_RUN_ATTEMPT ?? '1'}` });
+    }
   }
 }

@@ -12,17 +12,16 @@ import { detectSteps } from '../compare/trend.js';
 import { DataError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { RunResult } from '../model.js';
-import { openBaselineStore } from './index.js';
+import type { BaselineStore } from './index.js';
 import { baselineWritePermission } from './trust.js';
 import type { BaselineEntry } from './format.js';
 
 export interface BaselineStageOptions {
-  /** --baseline value: a folder, or "auto" for the config's store. */
-  location: string;
+  /** Opened with openBaselineStore before the profiles ran. */
+  store: BaselineStore;
   /** The branch whose history is the baseline (a PR's base branch); default: the run's own branch. */
   baseRef: string | undefined;
   env: NodeJS.ProcessEnv;
-  cwd: string;
   logger: Logger;
 }
 
@@ -30,7 +29,7 @@ export interface BaselineStageOptions {
 const MIN_TREND_HISTORY = 8;
 
 export async function runBaselineStage(result: RunResult, settings: Settings, options: BaselineStageOptions): Promise<void> {
-  const store = openBaselineStore(settings, options.location, options.cwd);
+  const { store } = options;
   const branch = options.baseRef ?? result.git.branch ?? 'main';
   let history: BaselineEntry[];
   try {
@@ -61,7 +60,15 @@ export async function runBaselineStage(result: RunResult, settings: Settings, op
     options.logger.warn(`baseline not saved: ${result.status === 'error' ? 'the run failed' : 'the commit or branch is unknown'}`);
     return;
   }
-  await store.save({ sha: result.git.sha, branch: result.git.branch, savedAt: new Date().toISOString(), event: permission.event, result }, settings.config.baseline.history);
+  try {
+    await store.save({ sha: result.git.sha, branch: result.git.branch, savedAt: new Date().toISOString(), event: permission.event, result }, settings.config.baseline.history);
+  } catch (e) {
+    // The measurements are still written to result.json; the run says loudly that the history did not grow.
+    result.status = 'error';
+    result.reasons.push(`baseline: not saved to ${store.description}: ${(e as Error).message}`);
+    options.logger.error(`baseline not saved: ${(e as Error).message}`);
+    return;
+  }
   options.logger.info(`saved the baseline of ${result.git.branch} at ${result.git.sha.slice(0, 7)} to ${store.description}`);
 }
 

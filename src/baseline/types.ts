@@ -10,3 +10,14 @@ export interface BaselineStore {
   save(entry: BaselineEntry, keep: number): Promise<void>;
   branches(): Promise<string[]>;
 }
+
+/**
+ * The Actions cache service as the cache store sees it (implemented at the action's edge with
+ * @actions/cache, so that only the action imports @actions/*).
+ */
+export interface CacheTransport {
+  /** Restores the newest entry whose key starts with `prefix` into `dir`; the key it restored, or undefined on a miss. */
+  restore(dir: string, prefix: string): Promise<string | undefined>;
+  /** Saves `dir` under `key`; throws when the service did not store it. */
+  save(dir: string, key: string): Promise<void>;
+}

@@ -8,6 +8,7 @@ import { gitContext, runnerContext } from '../git-context.js';
 import { createLoadRunner } from '../load/index.js';
 import { createMonitorObservers } from '../monitor/observer.js';
 import { writeRunOutputs } from '../outputs.js';
+import { openBaselineStore } from '../baseline/index.js';
 import { runBaselineStage } from '../baseline/stage.js';
 import { formatComparisonTable } from '../compare/format.js';
 import { reviewAgainstRef } from '../compare/review.js';
@@ -67,6 +68,7 @@ Exit codes: 0 pass (or inconclusive), 1 a gate failed, 2 usage or config error,
     const review = reviewAgainstRef(await loadSettings(path.resolve(io.cwd, values.config)), baseRef);
     const shard = values.shard !== undefined ? parseShard(values.shard) : undefined;
     const settings = shard ? { ...review.settings, config: shardConfig(review.settings.config, shard) } : review.settings;
+    const store = values.baseline !== undefined ? openBaselineStore(settings, values.baseline, io.cwd, { env: io.env }) : undefined;
     const startAt = values['start-at'] !== undefined ? Date.parse(values['start-at']) : undefined;
     if (startAt !== undefined && Number.isNaN(startAt)) throw new ConfigError(`--start-at: ${JSON.stringify(values['start-at'])} is not a time; expected an ISO time such as 2026-11-25T10:00:00Z`);
     const outDir = path.resolve(io.cwd, values.out);
@@ -81,7 +83,7 @@ Exit codes: 0 pass (or inconclusive), 1 a gate failed, 2 usage or config error,
       { logger: io.logger, loadRunner: createLoadRunner(), startSut, signal: io.signal, observers: [...(startAt !== undefined ? [startAtObserver(startAt, io.logger)] : []), ...createMonitorObservers(settings, outDir, io.logger, io.env)] },
     );
     result.notices.push(...review.notices);
-    if (values.baseline !== undefined) await runBaselineStage(result, settings, { location: values.baseline, baseRef, env: io.env, cwd: io.cwd, logger: io.logger });
+    if (store) await runBaselineStage(result, settings, { store, baseRef, env: io.env, logger: io.logger });
     await exportResult(result, settings.config, outDir, io.logger);
     const outputs = await writeRunOutputs(result, outDir, { html: !values['no-html'] && settings.config.report.html, ...(settings.config.export.junit ? { junit: settings.config.export.junit } : {}) });
     io.stdout(formatConsoleSummary(result));

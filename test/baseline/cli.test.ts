@@ -124,4 +124,13 @@ describe('perfgate run --baseline', () => {
     // The PR did not write: the history is the three stored results.
     expect((await createDirStore(store).history('main')).map((e) => e.sha[0])).toEqual(['2', '3', '4']);
   }, 60_000);
+
+  it('refuses store: cache outside the action with exit 2, before any load is sent', async () => {
+    const cacheConfig = path.join(root, 'cache.yml');
+    // The SUT URL is a closed port: reaching the load would fail differently (exit 3).
+    await writeFile(cacheConfig, `version: 1\nsut: { url: "http://127.0.0.1:9" }\nprofiles:\n  - { name: api, kind: load, duration: 1s, connections: 1, requests: [{ path: / }] }\nbaseline: { store: cache }\n`);
+    const { code, errors } = await cli(['run', '--config', cacheConfig, '--baseline', 'auto', '--out', path.join(root, 'cache-out')]);
+    expect(code).toBe(2);
+    expect(errors).toContain('baseline.store: "cache" needs the perfgate GitHub Action');
+  });
 });

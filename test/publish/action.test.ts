@@ -7,7 +7,9 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startFakeActionsCache } from '../fixtures/fake-actions-cache/server.js';
 import { startFakeGitHub, type FakeGitHub } from '../fixtures/fake-github/server.js';
 import { freePort, pidsWithMarker } from '../helpers/processes.js';
 
@@ -23,7 +25,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function runAction(event: string, payload: unknown, inputs: Record<string, string> = {}): Promise<{ code: number | null; outputs: string; summary: string; stdout: string }> {
+async function runAction(event: string, payload: unknown, inputs: Record<string, string> = {}, extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; outputs: string; summary: string; stdout: string }> {
   const files = { event: path.join(dir, 'event.json'), output: path.join(dir, 'output'), summary: path.join(dir, 'summary') };
   await writeFile(files.event, JSON.stringify(payload));
   await writeFile(files.output, '');
@@ -47,8 +49,9 @@ async function runAction(event: string, payload: unknown, inputs: Record<string,
     'INPUT_OUT': 'out',
     'INPUT_GITHUB-TOKEN': 'ghs_faketoken',
     ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
+    ...extraEnv,
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('src/index.ts')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', pathToFileURL(path.resolve('node_modules/tsx/dist/loader.mjs')).href, path.resolve('src/index.ts')], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -56,7 +59,7 @@ async function runAction(event: string, payload: unknown, inputs: Record<string,
   return { code, outputs: await readFile(files.output, 'utf8'), summary: await readFile(files.summary, 'utf8'), stdout };
 }
 
-async function writeConfig(): Promise<void> {
+async function writeConfig(extra = ''): Promise<void> {
   const port = await freePort();
   await writeFile(
     path.join(dir, 'perfgate.yml'),
@@ -68,7 +71,7 @@ sut:
   ready: { path: /health, timeout: 10s }
 profiles:
   - { name: browse, kind: load, duration: 2s, connections: 4, requests: [{ path: /api/items }], slo: { p99: 500ms } }
-`,
+${extra}`,
   );
 }
 
@@ -105,4 +108,33 @@ describe('the action', () => {
     expect(summary).toContain('pull_request_target');
     expect(gh.requests).toEqual([]);
   }, 30_000);
+
+  it('keeps baselines in the Actions cache: a push on main saves, a pull request compares and saves nothing', async () => {
+    await writeConfig('baseline: { store: cache }\n');
+    const cache = await startFakeActionsCache();
+    try {
+      const cacheEnv = { ACTIONS_RESULTS_URL: cache.url, ACTIONS_RUNTIME_TOKEN: cache.token, ACTIONS_CACHE_SERVICE_V2: 'true' };
+      const main = 'a'.repeat(40);
+      const push = await runAction('push', { repository: { default_branch: 'main' } }, { baseline: 'auto' }, { ...cacheEnv, GITHUB_REF: 'refs/heads/main', GITHUB_REF_NAME: 'main', GITHUB_SHA: main, GITHUB_RUN_ID: '7', GITHUB_RUN_ATTEMPT: '1' });
+      expect(push.code, push.stdout).toBe(0);
+      expect(push.stdout).toContain(`saved the baseline of main at aaaaaaa to Actions cache`);
+      expect(cache.entries.map((e) => [e.key, e.finalized])).toEqual([[`perfgate-baselines/v1/main/${main}/7-1`, true]]);
+      // A new runner: nothing local survives.
+      await rm(path.join(dir, '.perfgate'), { recursive: true, force: true });
+      const pr = await runAction(
+        'pull_request',
+        { number: 5, pull_request: { number: 5, head: { sha: 'b'.repeat(40) } }, repository: { default_branch: 'main' } },
+        { baseline: 'auto' },
+        { ...cacheEnv, GITHUB_REF: 'refs/pull/5/merge', GITHUB_HEAD_REF: 'feature', GITHUB_BASE_REF: 'main', GITHUB_SHA: 'b'.repeat(40), GITHUB_RUN_ID: '8' },
+      );
+      expect(pr.code, pr.stdout).not.toBe(2);
+      expect(pr.code, pr.stdout).not.toBe(3);
+      const result = JSON.parse(await readFile(path.join(dir, 'out', 'result.json'), 'utf8')) as { comparison?: { metrics: { profile: string; metric: string }[] }; notices: string[] };
+      expect(result.comparison?.metrics.map((m) => m.metric)).toEqual(expect.arrayContaining(['p50', 'p99', 'throughput']));
+      expect(result.notices.join('\n')).toContain('baseline not saved: a pull_request event only reads baselines');
+      expect(cache.entries).toHaveLength(1);
+    } finally {
+      await cache.close();
+    }
+  }, 60_000);
 });
