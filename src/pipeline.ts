@@ -6,16 +6,15 @@
 import { mkdir } from 'node:fs/promises';
 import { ConfigError, SutError } from './errors.js';
 import type { ProfileConfig, Settings } from './config/schema.js';
-import { environmentFingerprint } from './environment.js';
 import { worstStatus } from './gate.js';
 import type { LoadRunner } from './load/types.js';
 import type { Logger } from './logger.js';
-import { RESULT_SCHEMA_VERSION, type ProfileResult, type RunResult } from './model.js';
+import type { ProfileResult, RunResult } from './model.js';
+import { newRunResult } from './result.js';
 import { emptyMeasurement } from './profiles/empty.js';
 import { runProfile } from './profiles/index.js';
 import type { StartSutOptions, SutHandle } from './sut/types.js';
 import { assertTargetAllowed } from './sut/target.js';
-import { VERSION } from './version.js';
 
 /**
  * A stage that watches the run without owning it (the resource monitor, the analyzers): the
@@ -69,23 +68,13 @@ export async function runPipeline(input: PipelineInput, deps: PipelineDeps): Pro
   await assertTargetAllowed(config.sut.url, config.targets.allow);
   await mkdir(input.outDir, { recursive: true });
 
-  const result: RunResult = {
-    schemaVersion: RESULT_SCHEMA_VERSION,
-    tool: { name: 'perfgate', version: VERSION },
-    status: 'pass',
-    reasons: [],
-    startedAt: started.toISOString(),
-    finishedAt: started.toISOString(),
-    durationMs: 0,
+  const result: RunResult = newRunResult({
+    startedAt: started,
     configPath: input.settings.path,
     git: input.context?.git ?? {},
-    environment: environmentFingerprint(input.context?.runner ?? { ci: false }),
+    runner: input.context?.runner ?? { ci: false },
     sut: { url: config.sut.url, ...(config.sut.command ? { command: config.sut.command } : {}) },
-    profiles: [],
-    bottlenecks: [],
-    suggestions: [],
-    notices: [],
-  };
+  });
   const finish = (): RunResult => {
     const end = now();
     result.finishedAt = end.toISOString();

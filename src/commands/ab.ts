@@ -7,15 +7,14 @@ import { formatComparisonTable } from '../compare/format.js';
 import { regressionReasons } from '../compare/gate.js';
 import { comparePaired } from '../compare/paired.js';
 import { reviewNotice, thresholdChanges } from '../compare/review.js';
-import { environmentFingerprint } from '../environment.js';
 import { ConfigError } from '../errors.js';
 import { exitCodeForStatus } from '../gate.js';
 import { gitContext, runnerContext } from '../git-context.js';
 import { createLoadRunner } from '../load/index.js';
-import { RESULT_SCHEMA_VERSION, type RunResult } from '../model.js';
+import type { RunResult } from '../model.js';
+import { newRunResult } from '../result.js';
 import { writeRunOutputs } from '../outputs.js';
 import { startSut } from '../sut/index.js';
-import { VERSION } from '../version.js';
 import type { Command } from './types.js';
 
 export const abCommand: Command = {
@@ -74,26 +73,21 @@ Exit codes: 0 pass, 1 a regression past a gate, 2 usage or config error, 3 a SUT
     const paired = comparePaired(trials.pairs, { alpha, minEffect, gates: base.config.gates.regression ?? {} });
     const changes = thresholdChanges(base, head);
     const result: RunResult = {
-      schemaVersion: RESULT_SCHEMA_VERSION,
-      tool: { name: 'perfgate', version: VERSION },
-      status: 'pass',
-      reasons: [],
-      startedAt: started.toISOString(),
-      finishedAt: new Date().toISOString(),
-      durationMs: Date.now() - started.getTime(),
-      configPath: head.path,
-      git: gitContext(io.env, head.dir),
-      environment: environmentFingerprint(runnerContext(io.env)),
-      sut: { url: head.config.sut.url, ...(head.config.sut.command ? { command: head.config.sut.command } : {}) },
+      ...newRunResult({
+        startedAt: started,
+        finishedAt: new Date(),
+        configPath: head.path,
+        git: gitContext(io.env, head.dir),
+        runner: runnerContext(io.env),
+        sut: { url: head.config.sut.url, ...(head.config.sut.command ? { command: head.config.sut.command } : {}) },
+        notices: changes.length ? [reviewNotice(changes)] : [],
+      }),
       profiles: trials.lastHead.map((p) => ({ ...p, status: 'pass', reasons: [`last head trial of the A/B (${base.config.ab.trialDuration / 1000}s); SLOs are not gated in an A/B`] })),
-      bottlenecks: [],
-      suggestions: [],
       comparison: {
         method: 'ab',
         metrics: paired.metrics,
         warnings: [...paired.warnings, `seed ${seed}; order ${trials.order.map((s) => s[0]).join('')} (b = base, h = head); ${Math.round(trials.loadMs / 1000)}s of load`],
       },
-      notices: changes.length ? [reviewNotice(changes)] : [],
     };
     result.reasons = regressionReasons(result.comparison!);
     if (result.reasons.length) result.status = 'fail';

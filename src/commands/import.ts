@@ -1,14 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { environmentFingerprint } from '../environment.js';
 import { ConfigError, DataError } from '../errors.js';
 import { worstStatus } from '../gate.js';
 import { jtlProfile, parseJtl } from '../jmeter/jtl.js';
-import { RESULT_SCHEMA_VERSION, type RunResult } from '../model.js';
+import type { RunResult } from '../model.js';
 import { writeRunOutputs } from '../outputs.js';
 import { formatConsoleSummary } from '../summary.js';
-import { VERSION } from '../version.js';
+import { newRunResult } from '../result.js';
 import type { Command } from './types.js';
 
 export const importCommand: Command = {
@@ -59,21 +58,17 @@ export function resultFromJtl(text: string, file: string, name: string): RunResu
   const first = profiles[0];
   const started = first?.startedAt ?? new Date().toISOString();
   const finishedMs = Date.parse(started) + (first?.durationSec ?? 0) * 1000;
-  return {
-    schemaVersion: RESULT_SCHEMA_VERSION,
-    tool: { name: 'perfgate', version: VERSION },
-    status: worstStatus(profiles.map((p) => p.status)),
-    reasons: profiles.flatMap((p) => p.reasons.map((r) => `${p.name}: ${r}`)),
-    startedAt: started,
-    finishedAt: new Date(finishedMs).toISOString(),
-    durationMs: finishedMs - Date.parse(started),
+  const result = newRunResult({
+    startedAt: new Date(started),
+    finishedAt: new Date(finishedMs),
     configPath: file,
     git: {},
-    environment: environmentFingerprint({ ci: false }),
+    runner: { ci: false },
     sut: { url: `jmeter:${path.basename(file)}` },
-    profiles,
-    bottlenecks: [],
-    suggestions: [],
     notices: ['imported from a JMeter JTL: latencies are whole milliseconds (JMeter’s precision)'],
-  };
+  });
+  result.status = worstStatus(profiles.map((p) => p.status));
+  result.reasons = profiles.flatMap((p) => p.reasons.map((r) => `${p.name}: ${r}`));
+  result.profiles = profiles;
+  return result;
 }

@@ -53,6 +53,7 @@ export function comparePaired(pairsByProfile: Record<string, TrialPair[]>, optio
           verdict: 'inconclusive',
           mde: null,
           ...(gate !== undefined ? { threshold: gate } : {}),
+          trials: pairs.map((p) => ({ base: p.base[name], head: p.head[name] })),
         },
       });
       if (diffs.length > 0 && !hl.exact && !constant) {

@@ -14,6 +14,8 @@ export const comparedMetricSchema = z.object({
   verdict: z.enum(['regression', 'improvement', 'no-change', 'inconclusive']),
   mde: z.number().nullable(),
   threshold: z.number().optional(),
+  /** Same-runner A/B only: the metric in every base/head trial pair, in the order they ran. */
+  trials: z.array(z.object({ base: z.number(), head: z.number() })).optional(),
 });
 export type ComparedMetric = z.infer<typeof comparedMetricSchema>;
 

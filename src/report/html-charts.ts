@@ -68,6 +68,17 @@ export const CHART_SCRIPT = String.raw`
           { label: 'CI low', stroke: C.grey, width: 0, points: { show: true, size: 5 } }, { label: 'CI high', stroke: C.grey, width: 0, points: { show: true, size: 5 } },
           { label: 'no change', stroke: C.grey, dash: [4, 4] }] },
         [m.map(function (_, i) { return i; }), m.map(function (v) { return v.ratio; }), m.map(function (v) { return v.ci[0]; }), m.map(function (v) { return v.ci[1]; }), m.map(function () { return 1; })]);
+    } else if (kind === 'ab-trials') {
+      var am = result.comparison.metrics[Number(el.getAttribute('data-metric'))], tp = am.trials;
+      var pct = function (v) { return (v >= 1 ? '+' : '') + ((v - 1) * 100).toFixed(1) + '%'; };
+      draw(el, { title: am.profile + ' ' + am.metric + ' in each A/B pair: head vs base ' + pct(am.ratio) + ' [' + pct(am.ci[0]) + ', ' + pct(am.ci[1]) + '], ' + am.verdict,
+        scales: { x: { time: false } },
+        axes: [{ label: 'pair (in the order run)' }, { label: am.metric === 'throughput' ? 'req/s' : am.metric === 'errorRate' ? 'error rate' : 'ms' }],
+        series: [{ label: 'pair' }, { label: 'base', stroke: C.grey, width: 0, points: { show: true, size: 7, fill: C.grey } },
+          { label: 'head', stroke: C.p50, width: 0, points: { show: true, size: 7, fill: C.p50 } },
+          { label: 'base median', stroke: C.grey, dash: [4, 4] }, { label: 'head median', stroke: C.p50, dash: [4, 4] }] },
+        [tp.map(function (_, i) { return i + 1; }), tp.map(function (v) { return v.base; }), tp.map(function (v) { return v.head; }),
+          tp.map(function () { return am.baseline; }), tp.map(function () { return am.current; })]);
     } else if (kind === 'trend') {
       var tr = result.trends[Number(el.getAttribute('data-trend'))];
       var stepShas = tr.steps.map(function (v) { return v.sha; });

@@ -118,7 +118,14 @@ function comparisonSection(result: RunResult): string {
     (m) =>
       `<tr><td>${escapeHtml(`${m.profile} ${m.metric}`)}</td><td>${m.baseline.toFixed(3)}</td><td>${m.current.toFixed(3)}</td><td>${m.ratio.toFixed(3)}</td><td>${m.ci[0].toFixed(3)}–${m.ci[1].toFixed(3)}</td><td>${m.mde === null ? '–' : formatPercent(m.mde, 1)}</td><td class="${m.verdict === 'regression' ? 'fail' : m.verdict === 'improvement' ? 'pass' : ''}">${m.verdict}</td></tr>`,
   );
-  return `<h2>Comparison (${c.method === 'ab' ? 'same-runner A/B' : 'stored baseline'})</h2><div class="card">${chart('comparison')}<table><thead><tr><th>metric</th><th>baseline</th><th>current</th><th>ratio</th><th>CI</th><th>MDE</th><th>verdict</th></tr></thead><tbody>${rows.join('')}</tbody></table>${list(c.warnings)}</div>`;
+  // Per-pair values of the metrics a reader checks first (the table has them all), a few profiles at most.
+  const trialCharts = c.metrics
+    .map((m, i) => ({ m, i }))
+    .filter(({ m }) => (m.trials?.length ?? 0) > 0 && ['p50', 'p99', 'throughput'].includes(m.metric))
+    .slice(0, 12)
+    .map(({ i }) => chart('ab-trials', undefined, ` data-metric="${i}"`))
+    .join('');
+  return `<h2>Comparison (${c.method === 'ab' ? 'same-runner A/B' : 'stored baseline'})</h2><div class="card">${chart('comparison')}${trialCharts}<table><thead><tr><th>metric</th><th>baseline</th><th>current</th><th>ratio</th><th>CI</th><th>MDE</th><th>verdict</th></tr></thead><tbody>${rows.join('')}</tbody></table>${list(c.warnings)}</div>`;
 }
 
 /** The result as the charts need it: the HDR histograms (kept in result.json) are left out. */

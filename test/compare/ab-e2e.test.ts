@@ -80,6 +80,9 @@ describe('perfgate ab against the shop example', () => {
     expect(p50.ratio).toBeLessThan(1.2);
     expect(p50.ci[0]).toBeGreaterThan(1);
     expect(p50.mde).not.toBeNull();
+    // Every pair's values are kept for the report's per-trial chart; most pairs show the head slower.
+    expect(p50.trials).toHaveLength(8);
+    expect(p50.trials!.filter((t) => t.head > t.base).length).toBeGreaterThanOrEqual(6);
     expect(code).toBe(1);
     expect(result.status).toBe('fail');
     expect(result.reasons[0]).toMatch(/^regression: report p50 \+\d+\.\d% \(ratio 1\.\d{3}, CI 1\.\d{3}–1\.\d{3}\), p=0\.\d{3} is past the 5\.0% threshold/);

@@ -49,7 +49,7 @@ const rich = result(
     comparison: {
       method: 'ab',
       metrics: [
-        { profile: 'browse', metric: 'p50', baseline: 1, current: 1.08, ratio: 1.08, ci: [1.05, 1.11], pValue: 0.001, verdict: 'regression', mde: 0.02 },
+        { profile: 'browse', metric: 'p50', baseline: 1, current: 1.08, ratio: 1.08, ci: [1.05, 1.11], pValue: 0.001, verdict: 'regression', mde: 0.02, trials: Array.from({ length: 16 }, (_, i) => ({ base: 1 + (i % 3) * 0.01, head: 1.08 + (i % 4) * 0.01 })) },
         { profile: 'browse', metric: 'throughput', baseline: 900, current: 895, ratio: 0.994, ci: [0.98, 1.01], pValue: 0.4, verdict: 'no-change', mde: 0.015 },
       ],
       warnings: [],
@@ -90,7 +90,7 @@ describe('report.html in Chromium', () => {
         return { kind: el.getAttribute('data-chart'), rendered: el.getAttribute('data-rendered'), painted };
       }),
     );
-    expect(charts.map((c) => c.kind).sort()).toEqual(['comparison', 'latency', 'latency', 'resources', 'stress', 'throughput', 'throughput', 'trend']);
+    expect(charts.map((c) => c.kind).sort()).toEqual(['ab-trials', 'comparison', 'latency', 'latency', 'resources', 'stress', 'throughput', 'throughput', 'trend']);
     for (const c of charts) {
       expect(c.rendered, c.kind ?? '').toBe('true');
       expect(c.painted, c.kind ?? '').toBeGreaterThan(500);

@@ -61,7 +61,7 @@ describe('three shards against one server', () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-shard-'));
     await writeFile(
       path.join(dir, 'perfgate.yml'),
-      `version: 1\nsut: { url: "${server.url}", ready: { path: /health } }\nprofiles:\n  - { name: api, kind: load, duration: 3s, rate: 300, requests: [{ path: "/cpu?ms=0.5" }], slo: { p99: 500ms } }\n`,
+      `version: 1\nsut: { url: "${server.url}", ready: { path: /health } }\nprofiles:\n  - { name: api, kind: load, duration: 3s, rate: 300, requests: [{ path: "/sleep?ms=10" }], slo: { p99: 500ms } }\n`,
     );
   });
   afterAll(async () => {
@@ -88,20 +88,29 @@ describe('three shards against one server', () => {
     expect(merged?.throughput.rps).toBeGreaterThan(300 * 0.95);
     expect(merged?.throughput.rps).toBeLessThan(300 * 1.05);
     expect(Math.abs((merged?.requests.total ?? 0) - (single?.requests.total ?? 0))).toBeLessThanOrEqual(30);
-    // The merged median lies between the shards' medians (a property of the merge, not of timing),
-    // and the merged count is the sum of the shards' counts.
+    // A quantile of the merged samples lies between the shards' own quantiles (a property of the
+    // merge, not of timing), and the merged count is the sum of the shards' counts.
     const parts = await Promise.all(
       [1, 2, 3].map(async (i) => runResultSchema.parse(JSON.parse(await readFile(path.join(dir, `shard-${i}`, 'result.json'), 'utf8'))).profiles[0]),
     );
-    const p50s = parts.map((p) => p?.latency.p50 ?? Number.NaN);
-    expect(merged?.latency.p50).toBeGreaterThanOrEqual(Math.min(...p50s));
-    expect(merged?.latency.p50).toBeLessThanOrEqual(Math.max(...p50s));
+    for (const q of ['p50', 'p90', 'p99'] as const) {
+      const values = parts.map((p) => p?.latency[q] ?? Number.NaN);
+      expect(merged?.latency[q]).toBeGreaterThanOrEqual(Math.min(...values));
+      expect(merged?.latency[q]).toBeLessThanOrEqual(Math.max(...values));
+    }
     expect(merged?.requests.total).toBe(parts.reduce((sum, p) => sum + (p?.requests.total ?? 0), 0));
-    // Against one run of the whole load on the same server: the same order of magnitude. (Three
-    // generator processes share this machine's 2 cores with the server, so a tighter bound would
-    // measure CPU contention on the runner, not the merge.)
-    expect((merged?.latency.p50 ?? 0) / (single?.latency.p50 ?? 1)).toBeGreaterThan(0.4);
-    expect((merged?.latency.p50 ?? 0) / (single?.latency.p50 ?? 1)).toBeLessThan(2.5);
+    // Against one run of the whole load on the same server. The server waits 10 ms per request
+    // without using CPU, so the three generator processes sharing this machine's 2 cores add
+    // little: p50 and p90 agree closely. p99 of ~900 samples is the 9th-slowest request, set by a
+    // few scheduler or GC pauses; measured here, merged/single p99 ranged 0.7–3.6 over four
+    // runs, so it is only held to the same order of magnitude.
+    const ratio = (q: 'p50' | 'p90' | 'p99') => (merged?.latency[q] ?? 0) / (single?.latency[q] ?? 1);
+    expect(ratio('p50')).toBeGreaterThan(0.85);
+    expect(ratio('p50')).toBeLessThan(1.2);
+    expect(ratio('p90')).toBeGreaterThan(0.75);
+    expect(ratio('p90')).toBeLessThan(1.35);
+    expect(ratio('p99')).toBeGreaterThan(0.2);
+    expect(ratio('p99')).toBeLessThan(5);
     expect(merged?.timeline.length).toBeGreaterThanOrEqual(3);
   }, 60_000);
 });
