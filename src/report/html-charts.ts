@@ -62,7 +62,7 @@ export const CHART_SCRIPT = String.raw`
           r.map(function (v) { return v.eventLoopDelayMs == null ? null : v.eventLoopDelayMs; })]);
     } else if (kind === 'comparison') {
       var m = result.comparison.metrics;
-      draw(el, { title: 'change against ' + (result.comparison.method === 'ab' ? 'the base (A/B)' : 'the baseline') + ': estimate and confidence interval', scales: { x: { time: false }, y: { range: function (u, lo, hi) { return [Math.min(lo, 0.9), Math.max(hi, 1.1)]; } } },
+      draw(el, { title: 'change against ' + (result.comparison.method === 'ab' ? 'the base (A/B)' : 'the baseline') + ': estimate and confidence interval', scales: { x: { time: false, range: function () { return [-0.5, m.length - 0.5]; } }, y: { range: function (u, lo, hi) { return [Math.min(lo, 0.9), Math.max(hi, 1.1)]; } } },
         axes: [{ label: 'metric #', values: function (u, v) { return v.map(function (i) { var x = m[i]; return x ? x.profile + ' ' + x.metric : ''; }); } }, { label: 'ratio' }],
         series: [{ label: '#' }, { label: 'ratio', stroke: C.p50, width: 0, points: { show: true, size: 9, fill: C.p50 } },
           { label: 'CI low', stroke: C.grey, width: 0, points: { show: true, size: 5 } }, { label: 'CI high', stroke: C.grey, width: 0, points: { show: true, size: 5 } },
@@ -72,7 +72,7 @@ export const CHART_SCRIPT = String.raw`
       var am = result.comparison.metrics[Number(el.getAttribute('data-metric'))], tp = am.trials;
       var pct = function (v) { return (v >= 1 ? '+' : '') + ((v - 1) * 100).toFixed(1) + '%'; };
       draw(el, { title: am.profile + ' ' + am.metric + ' in each A/B pair: head vs base ' + pct(am.ratio) + ' [' + pct(am.ci[0]) + ', ' + pct(am.ci[1]) + '], ' + am.verdict,
-        scales: { x: { time: false } },
+        scales: { x: { time: false, range: function () { return [0.5, tp.length + 0.5]; } } },
         axes: [{ label: 'pair (in the order run)' }, { label: am.metric === 'throughput' ? 'req/s' : am.metric === 'errorRate' ? 'error rate' : 'ms' }],
         series: [{ label: 'pair' }, { label: 'base', stroke: C.grey, width: 0, points: { show: true, size: 7, fill: C.grey } },
           { label: 'head', stroke: C.p50, width: 0, points: { show: true, size: 7, fill: C.p50 } },
