@@ -25,7 +25,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function runAction(event: string, payload: unknown, inputs: Record<string, string> = {}, extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; outputs: string; summary: string; stdout: string }> {
+async function runAction(event: string, payload: unknown, inputs: Record<string, string> = {}, extraEnv: NodeJS.ProcessEnv = {}, bundle?: string): Promise<{ code: number | null; outputs: string; summary: string; stdout: string }> {
   const files = { event: path.join(dir, 'event.json'), output: path.join(dir, 'output'), summary: path.join(dir, 'summary') };
   await writeFile(files.event, JSON.stringify(payload));
   await writeFile(files.output, '');
@@ -51,7 +51,8 @@ async function runAction(event: string, payload: unknown, inputs: Record<string,
     ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
     ...extraEnv,
   };
-  const child = spawn(process.execPath, ['--import', pathToFileURL(path.resolve('node_modules/tsx/dist/loader.mjs')).href, path.resolve('src/index.ts')], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = bundle ? [bundle] : ['--import', pathToFileURL(path.resolve('node_modules/tsx/dist/loader.mjs')).href, path.resolve('src/index.ts')];
+  const child = spawn(process.execPath, args, { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -93,6 +94,25 @@ describe('the action', () => {
     expect(stdout).toContain('::add-mask::ghs_faketoken');
     expect(stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n')).not.toContain('ghs_faketoken');
   }, 60_000);
+
+  it('does the same as one bundle run by plain node, as the runner starts dist/index.js', async () => {
+    // A fresh bundle with the options of the committed dist/ (CI also checks dist/ is this build).
+    const { build } = await import('esbuild');
+    const { common, banner } = (await import(pathToFileURL(path.resolve('scripts/bundle-options.mjs')).href)) as { common: Record<string, unknown>; banner: string };
+    const bundle = path.join(dir, 'bundle', 'index.js');
+    await build({ ...common, entryPoints: [path.resolve('src/index.ts')], outfile: bundle, banner: { js: banner } });
+    await writeConfig();
+    const sha = 'd'.repeat(40);
+    const first = await runAction('pull_request', { number: 21, pull_request: { number: 21, head: { sha } } }, {}, {}, bundle);
+    expect(first.code, first.stdout).toBe(0);
+    const second = await runAction('pull_request', { number: 21, pull_request: { number: 21, head: { sha } } }, {}, {}, bundle);
+    expect(second.code, second.stdout).toBe(0);
+    expect(second.outputs).toMatch(/status<<ghadelimiter_[^\n]+\npass\n/);
+    expect(second.summary).toContain('perfgate: pass');
+    // Two runs, one comment: created, then edited in place.
+    expect(gh.issues.get(21)?.comments).toHaveLength(1);
+    expect(gh.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1);
+  }, 90_000);
 
   it('refuses to boot a PR head checkout under pull_request_target, and says why', async () => {
     await writeConfig();
