@@ -6,7 +6,8 @@
  */
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import { ExportResultCode } from '@opentelemetry/core';
+import { MeterProvider, PeriodicExportingMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { RunResult } from '../model.js';
 import { assertTargetAllowed } from '../sut/target.js';
 import { VERSION } from '../version.js';
@@ -31,7 +32,20 @@ export function parseOtlpHeaders(text: string | undefined): Record<string, strin
 export async function exportOtlp(result: RunResult, options: OtlpOptions): Promise<void> {
   await assertTargetAllowed(options.url, options.allow, 'export.otlp.url');
   const exporter = new OTLPMetricExporter({ url: options.url, headers: options.headers ?? {}, timeoutMillis: options.timeoutMs ?? 10_000 });
-  const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 60_000, exportTimeoutMillis: options.timeoutMs ?? 10_000 });
+  // The SDK hands a failed export to its global error handler (a no-op logger) and resolves
+  // shutdown() anyway; watch the exporter's verdict so that a refused export is not reported as sent.
+  let outcome: { ok: true } | { ok: false; error: Error } | undefined;
+  const watched: PushMetricExporter = {
+    export: (metrics, done) =>
+      exporter.export(metrics, (r) => {
+        outcome = r.code === ExportResultCode.SUCCESS ? { ok: true } : { ok: false, error: r.error ?? new Error('the collector did not accept the metrics') };
+        done(r);
+      }),
+    forceFlush: () => exporter.forceFlush(),
+    shutdown: () => exporter.shutdown(),
+    selectAggregationTemporality: (kind) => exporter.selectAggregationTemporality(kind),
+  };
+  const reader = new PeriodicExportingMetricReader({ exporter: watched, exportIntervalMillis: 60_000, exportTimeoutMillis: options.timeoutMs ?? 10_000 });
   const provider = new MeterProvider({
     resource: resourceFromAttributes({ 'service.name': 'perfgate', 'service.version': VERSION, 'vcs.ref.head.name': result.git.branch ?? 'unknown', 'vcs.ref.head.revision': result.git.sha ?? 'unknown' }),
     readers: [reader],
@@ -55,4 +69,6 @@ export async function exportOtlp(result: RunResult, options: OtlpOptions): Promi
   }
   // Shutting the provider down collects and exports once, then closes the exporter.
   await provider.shutdown();
+  if (!outcome) throw new Error(`no answer from ${options.url} within ${(options.timeoutMs ?? 10_000) / 1000}s`);
+  if (!outcome.ok) throw new Error(`${options.url}: ${outcome.error.message}`);
 }

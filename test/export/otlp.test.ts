@@ -19,7 +19,9 @@ beforeAll(async () => {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       received.push({ path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) });
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      // /refuse answers as a collector that rejects the payload (OTLP/HTTP: 400 is not retried).
+      if (req.url === '/refuse') res.writeHead(400, { 'content-type': 'application/json' }).end('{"code":3,"message":"bad metrics"}');
+      else res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -52,4 +54,16 @@ describe('OTLP export', () => {
   it('refuses a collector that is not loopback and not allowed', async () => {
     await expect(exportOtlp(result([profile('x')]), { url: 'http://10.9.9.9:4318/v1/metrics', allow: [] })).rejects.toThrow(/export\.otlp\.url: host 10\.9\.9\.9/);
   });
+
+  it('fails, so the run can say so, when the collector refuses the metrics or does not answer', async () => {
+    const refuse = url.replace('/v1/metrics', '/refuse');
+    await expect(exportOtlp(result([profile('x')]), { url: refuse, allow: [] })).rejects.toThrow(/\/refuse: .*400|Bad Request/);
+    const closed = await new Promise<number>((resolve) => {
+      const s = http.createServer().listen(0, '127.0.0.1', () => {
+        const port = (s.address() as AddressInfo).port;
+        s.close(() => resolve(port));
+      });
+    });
+    await expect(exportOtlp(result([profile('x')]), { url: `http://127.0.0.1:${closed}/v1/metrics`, allow: [], timeoutMs: 1500 })).rejects.toThrow(/127\.0\.0\.1/);
+  }, 20_000);
 });
