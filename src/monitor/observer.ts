@@ -10,10 +10,13 @@ import { suggestImprovements } from '../analyze/suggestions.js';
 import type { ProfileConfig, Settings } from '../config/schema.js';
 import type { Logger } from '../logger.js';
 import type { RunObserver } from '../pipeline.js';
+import { treePids } from '../sut/process-tree.js';
+import { isLoopbackAddress } from '../sut/target.js';
 import type { SutHandle } from '../sut/types.js';
 import { hotFunctions, type CpuProfile } from './cpu-profile.js';
 import { PG_STAT_STATEMENTS_HELP, PostgresMonitor } from './postgres.js';
 import { hygieneSuggestions, probeHttp, type HygieneFinding } from './http-hygiene.js';
+import { findListener } from './listener.js';
 import { PROBE_SOURCE } from './probe-source.js';
 import { PrometheusScraper } from './prometheus.js';
 import { readProbeLines, ResourceSampler } from './sampler.js';
@@ -43,6 +46,30 @@ export function createMonitorObservers(settings: Settings, outDir: string, logge
   let scraper: PrometheusScraper | undefined;
   const scrapeErrors: string[] = [];
   const hygiene = new Map<string, HygieneFinding[]>();
+  let external: { pids: number[]; notice?: string } | undefined;
+
+  /**
+   * A server perfgate did not start, on this machine: sample the process tree that listens on
+   * the URL's port (found once per run), and say which PIDs were read.
+   */
+  function externalPids(url: string): (() => number[]) | undefined {
+    if (!external) {
+      const u = new URL(url);
+      const port = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
+      const loopback = isLoopbackAddress(u.hostname.replace(/^\[|\]$/g, '')) || u.hostname === 'localhost';
+      const found = loopback ? findListener(port) : { pids: [], listening: false, self: false };
+      external = { pids: found.pids };
+      if (found.pids.length) {
+        external.notice = `resources were sampled from PID ${found.pids.join(', ')} and its children: the process listening on port ${port}, which perfgate did not start (no Node probe, CPU profile or event-loop data for it)`;
+        logger.info(`monitoring PID ${found.pids.join(', ')}, the process listening on port ${port}`);
+      } else if (found.listening && !found.self) {
+        external.notice = `the process listening on port ${port} belongs to another user: its resources were not sampled (run perfgate as that user, or let perfgate start it with sut.command)`;
+      }
+    }
+    const roots = external.pids;
+    if (!roots.length) return undefined;
+    return () => [...new Set(roots.flatMap((pid) => treePids(pid)))];
+  }
 
   const observer: RunObserver = {
     name: 'monitor',
@@ -77,8 +104,9 @@ export function createMonitorObservers(settings: Settings, outDir: string, logge
         }
         dbBefore = await db.snapshot();
       }
-      if (sut.pid === undefined) return; // an external server: its processes are not ours to read
-      sampler = new ResourceSampler(() => sut.pids(), monitor.interval, probing ? probeFile : undefined);
+      const pids = sut.pid === undefined ? externalPids(sut.url) : () => sut.pids();
+      if (!pids) return;
+      sampler = new ResourceSampler(pids, monitor.interval, probing ? probeFile : undefined);
       sampler.start();
       if (probing && monitor.cpuProfile) {
         // Start this profile's CPU profile clean: write out (and skip) what ran before it.
@@ -118,6 +146,7 @@ export function createMonitorObservers(settings: Settings, outDir: string, logge
       await db?.close();
       db = undefined;
       if (missingExtension) result.notices.push(PG_STAT_STATEMENTS_HELP);
+      if (external?.notice) result.notices.push(external.notice);
       for (const e of [...new Set(scrapeErrors)].slice(0, 3)) result.notices.push(`Prometheus scrape failed: ${e}`);
       if (pgUrlEnv && env[pgUrlEnv] && result.profiles.length && !result.profiles.some((p) => p.resources?.database)) result.notices.push('PostgreSQL statistics were not collected');
       const t0 = Date.now();
