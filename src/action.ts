@@ -22,6 +22,8 @@ import { actionsCacheTransport } from './action-cache.js';
 import { publishToGitHub } from './publish/index.js';
 import { readRunEvent, untrustedCheckoutProblem } from './publish/event.js';
 import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { planComment, SUMMARY_LIMIT_BYTES, utf8Bytes } from './report/size.js';
 
 export const actionLogger: Logger = {
   info: (m) => core.info(m),
@@ -78,7 +80,9 @@ export async function run(): Promise<void> {
     core.setOutput('result-path', outputs.resultPath);
     core.setOutput('report-path', outputs.reportPath);
     if (outputs.htmlPath) core.setOutput('html-path', outputs.htmlPath);
-    await core.summary.addRaw(outputs.markdown).write();
+    // The job summary holds 1 MiB: a larger report is rebuilt with less detail (never cut), the full one stays in the output folder.
+    const summary = planComment(result, { fullReportHint: `The full report is ${path.basename(outputs.reportPath)} and report.html in ${inputs.outDir} (upload it with actions/upload-artifact).` }, SUMMARY_LIMIT_BYTES, utf8Bytes);
+    await core.summary.addRaw(summary.level === 'full' ? outputs.markdown : summary.body).write();
     if (published.comment && 'url' in published.comment) core.setOutput('comment-url', published.comment.url);
     // Annotations: GitHub shows 10 errors per step, so one per failed profile, the first ten.
     for (const p of result.profiles.filter((x) => x.status === 'fail' || x.status === 'error').slice(0, 10)) {

@@ -10,6 +10,9 @@ import { buildMarkdownReport, type MarkdownOptions } from './markdown.js';
 
 /** GitHub's limit, less room for the markers the publisher adds. */
 export const COMMENT_LIMIT = 65_536 - 512;
+/** The job summary: 1 MiB per step, in bytes (the runner drops a larger one whole). */
+export const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 1024;
+export const utf8Bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
 
 export interface PlannedComment {
   body: string;
@@ -18,18 +21,20 @@ export interface PlannedComment {
   omittedProfiles: number;
 }
 
-export function planComment(result: RunResult, options: MarkdownOptions & { fullReportHint?: string } = {}, limit = COMMENT_LIMIT): PlannedComment {
-  const hint = `\n> [!NOTE]\n> Some detail was left out to fit GitHub's comment size limit. ${options.fullReportHint ?? 'The full report is in the job summary and in the uploaded report artifact (report.md, report.html).'}\n`;
+/** `measure`: how the limit counts (GitHub counts a comment in characters, the job summary in bytes). */
+export function planComment(result: RunResult, options: MarkdownOptions & { fullReportHint?: string } = {}, limit = COMMENT_LIMIT, measure: (text: string) => number = (t) => t.length): PlannedComment {
+  const hint = `\n> [!NOTE]\n> Some detail was left out to fit GitHub's size limit. ${options.fullReportHint ?? 'The full report is in the job summary and in the uploaded report artifact (report.md, report.html).'}\n`;
   const full = buildMarkdownReport(result, options);
-  if (full.length <= limit) return { body: full, level: 'full', omittedProfiles: 0 };
+  if (measure(full) <= limit) return { body: full, level: 'full', omittedProfiles: 0 };
   const compact = buildMarkdownReport(result, { ...options, compact: true }) + hint;
-  if (compact.length <= limit) return { body: compact, level: 'compact', omittedProfiles: 0 };
+  if (measure(compact) <= limit) return { body: compact, level: 'compact', omittedProfiles: 0 };
   // Summary: the same builder on a result stripped of per-profile detail, with as many table rows as fit.
   let keep = result.profiles.length;
   for (;;) {
     const summary = buildMarkdownReport(summaryOf(result, keep), { ...options, compact: true, summaryOnly: true }) + hint;
-    if (summary.length <= limit || keep === 0) return { body: summary, level: 'summary', omittedProfiles: result.profiles.length - keep };
-    keep = Math.floor(keep * Math.min(0.9, limit / summary.length));
+    const size = measure(summary);
+    if (size <= limit || keep === 0) return { body: summary, level: 'summary', omittedProfiles: result.profiles.length - keep };
+    keep = Math.floor(keep * Math.min(0.9, limit / size));
   }
 }
 

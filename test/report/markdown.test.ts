@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildMarkdownReport } from '../../src/report/markdown.js';
-import { COMMENT_LIMIT, planComment } from '../../src/report/size.js';
+import { COMMENT_LIMIT, planComment, SUMMARY_LIMIT_BYTES, utf8Bytes } from '../../src/report/size.js';
 import { profile, result } from '../publish/results.js';
 
 const fences = (md: string) => (md.match(/^```/gm) ?? []).length;
@@ -52,11 +52,25 @@ describe('planComment', () => {
     expect(planned.level).toBe('summary');
     expect(fences(planned.body) % 2).toBe(0);
     expect(openDetails(planned.body)).toBe(0);
-    expect(planned.body).toContain("fit GitHub's comment size limit");
+    expect(planned.body).toContain("fit GitHub's size limit");
     // Every table line is a complete row.
     for (const line of planned.body.split('\n').filter((l) => l.startsWith('|'))) expect(line.endsWith('|')).toBe(true);
     expect(planned.omittedProfiles).toBeGreaterThan(0);
     expect(planned.body).toContain(`${planned.omittedProfiles} more profiles are in the full report`);
+  });
+
+  it('fits the job summary in 1 MiB counted in bytes, not characters', () => {
+    // 3-byte characters: the full report is under a million characters but over 1 MiB of UTF-8.
+    const many = Array.from({ length: 800 }, (_, i) => profile(`€${i}-${'€'.repeat(60)}`));
+    const r = result(many);
+    const full = buildMarkdownReport(r);
+    expect(full.length).toBeLessThan(SUMMARY_LIMIT_BYTES);
+    expect(utf8Bytes(full)).toBeGreaterThan(SUMMARY_LIMIT_BYTES);
+    const planned = planComment(r, { fullReportHint: 'The full report is report.md.' }, SUMMARY_LIMIT_BYTES, utf8Bytes);
+    expect(planned.level).not.toBe('full');
+    expect(utf8Bytes(planned.body)).toBeLessThanOrEqual(SUMMARY_LIMIT_BYTES);
+    expect(planned.body).toContain('The full report is report.md.');
+    for (const line of planned.body.split('\n').filter((l) => l.startsWith('|'))) expect(line.endsWith('|')).toBe(true);
   });
 
   it('leaves a report that fits as it is', () => {
