@@ -38,6 +38,8 @@ export const timelinePointSchema = z.object({
   p50: z.number(),
   p99: z.number(),
   errors: z.number(),
+  /** That second's latency histogram (µs, HDR, compressed base64): kept by `run --shard` so that merged per-second percentiles are exact. */
+  histogram: z.string().optional(),
 });
 export type TimelinePoint = z.infer<typeof timelinePointSchema>;
 

@@ -6,6 +6,7 @@ import { ConfigError } from '../errors.js';
 import { exitCodeForStatus } from '../gate.js';
 import { gitContext, runnerContext } from '../git-context.js';
 import { createLoadRunner } from '../load/index.js';
+import type { LoadRunner } from '../load/types.js';
 import { createMonitorObservers } from '../monitor/observer.js';
 import { writeRunOutputs } from '../outputs.js';
 import { openBaselineStore } from '../baseline/index.js';
@@ -80,7 +81,7 @@ Exit codes: 0 pass (or inconclusive), 1 a gate failed, 2 usage or config error,
         context: { git: gitContext(io.env, settings.dir), runner: runnerContext(io.env) },
         ...(values.profile ? { only: values.profile } : {}),
       },
-      { logger: io.logger, loadRunner: createLoadRunner(), startSut, signal: io.signal, observers: [...(startAt !== undefined ? [startAtObserver(startAt, io.logger)] : []), ...createMonitorObservers(settings, outDir, io.logger, io.env)] },
+      { logger: io.logger, loadRunner: shard ? keepingSecondHistograms(createLoadRunner()) : createLoadRunner(), startSut, signal: io.signal, observers: [...(startAt !== undefined ? [startAtObserver(startAt, io.logger)] : []), ...createMonitorObservers(settings, outDir, io.logger, io.env)] },
     );
     result.notices.push(...review.notices);
     if (store) await runBaselineStage(result, settings, { store, baseRef, env: io.env, logger: io.logger });
@@ -93,3 +94,8 @@ Exit codes: 0 pass (or inconclusive), 1 a gate failed, 2 usage or config error,
     return exitCodeForStatus(result.status);
   },
 };
+
+/** A shard keeps each second's histogram, so that `perfgate merge` gives exact per-second percentiles. */
+function keepingSecondHistograms(runner: LoadRunner): LoadRunner {
+  return { run: (options) => runner.run({ ...options, secondHistograms: true }) };
+}

@@ -71,7 +71,7 @@ export async function runClosedModel(options: LoadOptions, connections: number):
     options.signal?.removeEventListener('abort', onAbort);
     if (!stopped) stop();
   }
-  return { startedAt, ...recorder.finish(Math.max(endMs, recorder.windowStartMs)), generator: generator.stop() };
+  return { startedAt, ...recorder.finish(Math.max(endMs, recorder.windowStartMs), 0, { secondHistograms: options.secondHistograms ?? false }), generator: generator.stop() };
 }
 
 /** The parts of autocannon's (internal) HTTP client that the reset watch needs. */

@@ -111,7 +111,7 @@ export async function runOpenModel(options: LoadOptions, rate: number, maxInFlig
   clearTimeout(drainTimer);
   closed = true;
   await pool.destroy().catch(() => {});
-  const measurement = recorder.finish(Math.max(endMs, recorder.windowStartMs), dropped);
+  const measurement = recorder.finish(Math.max(endMs, recorder.windowStartMs), dropped, { secondHistograms: options.secondHistograms ?? false });
   if (dropped > 0) measurement.errors.samples.push(`${dropped} arrivals dropped: ${maxInFlight} requests (maxInFlight) were already in flight`);
   return { startedAt, ...measurement, generator: generator.stop() };
 }

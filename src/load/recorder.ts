@@ -112,7 +112,7 @@ export class LoadRecorder {
   }
 
   /** The measurement over [windowStart, endMs). */
-  finish(endMs: number, dropped = 0): Omit<LoadMeasurement, 'generator' | 'startedAt'> {
+  finish(endMs: number, dropped = 0, options: { secondHistograms?: boolean } = {}): Omit<LoadMeasurement, 'generator' | 'startedAt'> {
     const durationMs = Math.max(1, endMs - this.windowStartMs);
     const total = this.ok + this.errors;
     const count = this.histogram.totalCount;
@@ -141,6 +141,7 @@ export class LoadRecorder {
         p50: s?.count ? s.histogram.getValueAtPercentile(50) / 1000 : 0,
         p99: s?.count ? s.histogram.getValueAtPercentile(99) / 1000 : 0,
         errors: s?.errors ?? 0,
+        ...(options.secondHistograms && s?.count ? { histogram: hdr.encodeIntoCompressedBase64(s.histogram) } : {}),
       });
     }
     const degradation = detectDegradation(timeline);

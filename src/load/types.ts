@@ -18,6 +18,8 @@ export interface LoadOptions {
   pipelining?: number;
   /** Stop early (budget, SUT crash, user interrupt); the measurement covers what ran. */
   signal?: AbortSignal;
+  /** Keep each second's latency histogram in the timeline (for an exact merge of shards). */
+  secondHistograms?: boolean;
   /** Called about once a second with the last second's numbers. */
   onSecond?: (point: { t: number; rps: number; p99: number; errors: number; inWarmup: boolean }) => void;
 }

@@ -29,21 +29,32 @@ function latencyOf(h: hdr.Histogram, parts: readonly ProfileResult[]): Latency {
 function mergeTimelines(parts: readonly ProfileResult[]): TimelinePoint[] {
   const starts = parts.map((p) => Date.parse(p.startedAt) + p.warmupSec * 1000);
   const origin = Math.min(...starts);
-  const seconds = new Map<number, { rps: number; errors: number; p50w: number; p99: number }>();
+  const seconds = new Map<number, { rps: number; errors: number; p50w: number; p99: number; histograms: string[]; exact: boolean }>();
   parts.forEach((p, i) => {
     const offset = Math.round(((starts[i] ?? origin) - origin) / 1000);
     for (const pt of p.timeline) {
       const t = pt.t + offset;
-      const s = seconds.get(t) ?? { rps: 0, errors: 0, p50w: 0, p99: 0 };
+      const s = seconds.get(t) ?? { rps: 0, errors: 0, p50w: 0, p99: 0, histograms: [], exact: true };
       s.rps += pt.rps;
       s.errors += pt.errors;
       s.p50w += pt.p50 * pt.rps;
       s.p99 = Math.max(s.p99, pt.p99);
+      if (pt.histogram) s.histograms.push(pt.histogram);
+      else if (pt.rps > 0) s.exact = false;
       seconds.set(t, s);
     }
   });
-  // Per-second percentiles are not kept as histograms: p50 is request-weighted, p99 the shards' highest.
-  return [...seconds.entries()].sort(([a], [b]) => a - b).map(([t, s]) => ({ t, rps: s.rps, errors: s.errors, p50: s.rps ? s.p50w / s.rps : 0, p99: s.p99 }));
+  return [...seconds.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([t, s]) => {
+      // Shards run with --shard keep each second's histogram: merged exactly, like the whole window.
+      if (s.exact && s.histograms.length) {
+        const h = mergeHistograms(s.histograms);
+        return { t, rps: s.rps, errors: s.errors, p50: h.getValueAtPercentile(50) / 1000, p99: h.getValueAtPercentile(99) / 1000 };
+      }
+      // Results without them (older perfgate): p50 request-weighted, p99 the shards' highest.
+      return { t, rps: s.rps, errors: s.errors, p50: s.rps ? s.p50w / s.rps : 0, p99: s.p99 };
+    });
 }
 
 export function mergeProfile(parts: readonly ProfileResult[]): ProfileResult {

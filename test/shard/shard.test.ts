@@ -12,7 +12,8 @@ import { main } from '../../src/cli.js';
 import { seededRandom } from '../../src/compare/prng.js';
 import { silentLogger } from '../../src/logger.js';
 import { runResultSchema } from '../../src/model.js';
-import { mergeHistograms } from '../../src/shard/merge.js';
+import { mergeHistograms, mergeProfile } from '../../src/shard/merge.js';
+import { profile } from '../publish/results.js';
 import { parseShard, shareOf } from '../../src/shard/split.js';
 import { startFixture, type FixtureServer } from '../helpers/servers.js';
 
@@ -50,6 +51,38 @@ describe('merging histograms', () => {
     const eq = (h: hdr.Histogram) => h as unknown as { highestEquivalentValue(v: number): number; lowestEquivalentValue(v: number): number };
     expect(merged.maxValue).toBe(eq(all).highestEquivalentValue(all.maxValue));
     expect(eq(merged).lowestEquivalentValue(merged.minNonZeroValue)).toBe(eq(all).lowestEquivalentValue(all.minNonZeroValue));
+  });
+});
+
+describe('merging per-second timelines', () => {
+  const build = () => hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
+  it('gives each second the percentiles of the union of that second\'s samples', () => {
+    const random = seededRandom(11);
+    const union = [build(), build(), build()];
+    const all = build();
+    const parts = [0, 1].map((k) => {
+      const whole = build();
+      const timeline = [0, 1, 2].map((t) => {
+        const h = build();
+        for (let i = 0; i < 500; i++) {
+          const us = Math.round(300 + (k * 3 + t + 1) * 400 * -Math.log(1 - random()));
+          h.recordValue(us);
+          whole.recordValue(us);
+          union[t]!.recordValue(us);
+          all.recordValue(us);
+        }
+        return { t, rps: 500, errors: 0, p50: h.getValueAtPercentile(50) / 1000, p99: h.getValueAtPercentile(99) / 1000, histogram: hdr.encodeIntoCompressedBase64(h) };
+      });
+      return profile('api', { startedAt: '2026-11-25T00:00:00.000Z', warmupSec: 0, durationSec: 3, requests: { total: 1500, ok: 1500, dropped: 0 }, histogram: hdr.encodeIntoCompressedBase64(whole), timeline });
+    });
+    const merged = mergeProfile(parts);
+    expect(merged.timeline.map((p) => p.rps)).toEqual([1000, 1000, 1000]);
+    merged.timeline.forEach((p, t) => {
+      expect(p.p50).toBe(union[t]!.getValueAtPercentile(50) / 1000);
+      expect(p.p99).toBe(union[t]!.getValueAtPercentile(99) / 1000);
+      expect(p.histogram).toBeUndefined(); // the merged result stays small
+    });
+    expect(merged.latency.p99).toBe(all.getValueAtPercentile(99) / 1000);
   });
 });
 
@@ -112,5 +145,9 @@ describe('three shards against one server', () => {
     expect(ratio('p99')).toBeGreaterThan(0.2);
     expect(ratio('p99')).toBeLessThan(5);
     expect(merged?.timeline.length).toBeGreaterThanOrEqual(3);
+    // Each shard kept its per-second histograms for this exact merge; the merged result does not.
+    for (const p of parts) expect(p?.timeline.filter((pt) => pt.rps > 0).every((pt) => pt.histogram?.startsWith('HISTF'))).toBe(true);
+    expect(merged?.timeline.some((pt) => pt.histogram)).toBe(false);
+    expect(single?.timeline.some((pt) => pt.histogram)).toBe(false);
   }, 60_000);
 });
