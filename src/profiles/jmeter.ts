@@ -54,7 +54,13 @@ export async function runJmeterProfile(ctx: ProfileContext, profile: JmeterProfi
   try {
     text = await readFile(jtl, 'utf8');
   } catch {
-    throw new LoadError(`JMeter exited with ${code} and wrote no results (${jtl}); its output: ${output.slice(-500)}`);
+    // JMeter prints an XStream dump when the plan names an element whose plugin is missing; the
+    // line that matters ("path : …/HTTPSamplerProxy") would otherwise be lost in the tail.
+    const element = /^path\s*:\s*\S*\/(\w+)\s*$/m.exec(output)?.[1];
+    const hint = element
+      ? ` JMeter could not load the plan element ${element}: its plugin is not installed${element.startsWith('HTTP') ? ' (on Debian: apt-get install jmeter-http)' : ''}.`
+      : '';
+    throw new LoadError(`JMeter exited with ${code} and wrote no results (${jtl}).${hint} Its output: ${output.slice(-500)}`);
   }
   const result = jtlProfile(profile.name, parseJtl(text, jtl));
   const slo = evaluateSlo(profile.slo, result);

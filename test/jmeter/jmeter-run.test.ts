@@ -63,3 +63,35 @@ describe('a JMeter plan run by perfgate', () => {
     }
   }, 90_000);
 });
+
+describe('a JMeter without the plugin a plan needs', () => {
+  it('says which element JMeter could not load and which package brings it', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-jmeter-missing-'));
+    const saved = process.env.JMETER_BIN;
+    const server = await startFixture('behaviours.mjs');
+    try {
+      await copyFile('test/fixtures/jmeter/plan.jmx', path.join(dir, 'plan.jmx'));
+      // What Debian's JMeter 2.13 prints, and how it exits, when jmeter-http is not installed.
+      const bin = path.join(dir, 'jmeter');
+      await writeFile(
+        bin,
+        "#!/bin/sh\ncat <<'OUT'\nError in NonGUIDriver com.thoughtworks.xstream.converters.ConversionException\nclass               : org.apache.jmeter.save.ScriptWrapper\npath                : /jmeterTestPlan/hashTree/hashTree/hashTree/HTTPSamplerProxy\nline number         : 27\nOUT\nexit 0\n",
+        { mode: 0o755 },
+      );
+      process.env.JMETER_BIN = bin;
+      await writeFile(path.join(dir, 'perfgate.yml'), `version: 1\nsut: { url: "${server.url}", ready: { path: /health } }\nprofiles:\n  - { name: plan, kind: jmeter, plan: plan.jmx, properties: { port: ${new URL(server.url).port} }, timeout: 30s }\n`);
+      const lines: string[] = [];
+      const logger = { ...silentLogger, error: (m: string) => lines.push(m) };
+      const code = await main(['run', '--config', path.join(dir, 'perfgate.yml'), '--out', path.join(dir, 'out'), '--no-html'], { stdout: () => {}, logger, cwd: dir });
+      expect(code).not.toBe(0);
+      const text = [...lines, await readFile(path.join(dir, 'out', 'result.json'), 'utf8').catch(() => '')].join('\n');
+      expect(text).toMatch(/could not load the plan element HTTPSamplerProxy/);
+      expect(text).toMatch(/apt-get install jmeter-http/);
+    } finally {
+      if (saved === undefined) delete process.env.JMETER_BIN;
+      else process.env.JMETER_BIN = saved;
+      await server.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+});
