@@ -68,6 +68,10 @@ export type Degradation = z.infer<typeof degradationSchema>;
 /** How hard the load generator itself worked: a saturated generator makes the numbers its own. */
 export const generatorSchema = z.object({
   cpuPercent: z.number(),
+  /** Share of the wall time the client thread was on a CPU or queued for one (Linux schedstat). */
+  runnablePercent: z.number().optional(),
+  /** Of that, the share it was queued behind other processes. */
+  runQueuePercent: z.number().optional(),
   eventLoopDelayP99Ms: z.number(),
   saturated: z.boolean(),
   evidence: z.array(z.string()),

@@ -2,7 +2,14 @@
  * Watches the load generator itself. perfgate's client runs on one thread: when that thread is
  * busy nearly all the time, or its event loop lags, the measured latency includes perfgate's own
  * queueing and the throughput is perfgate's ceiling, not the SUT's.
+ *
+ * "Busy" is read two ways. CPU time over wall time is the classic one, but on a shared runner the
+ * thread also waits for a CPU that another process holds, and that wait is not CPU time: a client
+ * that always had work reads 80% while it never once waited on the network. Linux's schedstat
+ * (/proc/<pid>/task/<tid>/schedstat: ns on a CPU, ns waiting on a run queue) tells the two apart,
+ * so the thread counts as saturated when it was running or ready to run nearly the whole time.
  */
+import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { ProfileResult } from '../model.js';
 
@@ -10,6 +17,8 @@ type Generator = NonNullable<ProfileResult['generator']>;
 
 /** One thread near a full core: the client cannot send faster. */
 const CPU_SATURATED_PERCENT = 90;
+/** Running or waiting for a CPU this share of the time: the thread never idled waiting for answers. */
+const RUNNABLE_SATURATED_PERCENT = 90;
 /** Event-loop lag that adds visibly to sub-10 ms latencies (Clinic Doctor warns at 10 ms median). */
 const ELD_SATURATED_MS = 20;
 
@@ -17,24 +26,47 @@ export interface GeneratorWatch {
   stop(): Generator;
 }
 
+interface SchedStat {
+  runNs: number;
+  waitNs: number;
+}
+
+/** The main thread's schedstat, or undefined where the kernel has none (not Linux, or no schedstats). */
+export function readSchedStat(pid = process.pid, tid = pid): SchedStat | undefined {
+  try {
+    const [run, wait] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').trim().split(/\s+/).map(Number);
+    return run !== undefined && wait !== undefined && Number.isFinite(run) && Number.isFinite(wait) ? { runNs: run, waitNs: wait } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function watchGenerator(): GeneratorWatch {
   const eld = monitorEventLoopDelay({ resolution: 10 });
   eld.enable();
   const cpu0 = process.cpuUsage();
+  const sched0 = readSchedStat();
   const t0 = performance.now();
   return {
     stop() {
       eld.disable();
       const wallMs = Math.max(1, performance.now() - t0);
       const cpu = process.cpuUsage(cpu0);
+      const sched1 = readSchedStat();
       const cpuPercent = ((cpu.user + cpu.system) / 1000 / wallMs) * 100;
       const p99 = eld.count ? eld.percentile(99) / 1e6 : 0;
       // The sampling timer itself adds `resolution` ms to every sample.
       const eventLoopDelayP99Ms = Math.max(0, p99 - 10);
+      const runQueuePercent = sched0 && sched1 ? Math.max(0, ((sched1.waitNs - sched0.waitNs) / 1e6 / wallMs) * 100) : undefined;
+      const runPercent = sched0 && sched1 ? Math.max(0, ((sched1.runNs - sched0.runNs) / 1e6 / wallMs) * 100) : undefined;
+      const runnablePercent = runPercent !== undefined && runQueuePercent !== undefined ? Math.min(100, runPercent + runQueuePercent) : undefined;
       const evidence: string[] = [];
       if (cpuPercent >= CPU_SATURATED_PERCENT) evidence.push(`perfgate's client thread used ${cpuPercent.toFixed(0)}% of a core`);
+      else if (runnablePercent !== undefined && runQueuePercent !== undefined && runnablePercent >= RUNNABLE_SATURATED_PERCENT) {
+        evidence.push(`perfgate's client thread was on a CPU or waiting for one ${runnablePercent.toFixed(0)}% of the time (${(runnablePercent - runQueuePercent).toFixed(0)}% running, ${runQueuePercent.toFixed(0)}% queued behind other processes): it never waited for the SUT`);
+      }
       if (eventLoopDelayP99Ms >= ELD_SATURATED_MS) evidence.push(`perfgate's event loop lagged ${eventLoopDelayP99Ms.toFixed(1)} ms at p99`);
-      return { cpuPercent, eventLoopDelayP99Ms, saturated: evidence.length > 0, evidence };
+      return { cpuPercent, ...(runnablePercent !== undefined && { runnablePercent, runQueuePercent }), eventLoopDelayP99Ms, saturated: evidence.length > 0, evidence };
     },
   };
 }

@@ -36,10 +36,14 @@ describe('latency precision', () => {
   it.each([
     ['closed', { kind: 'closed', connections: 1 }],
     ['open', { kind: 'open', rate: 100, maxInFlight: 64 }],
-  ] as const)('reports p50 between 2 and 3 ms for a server that spends 2 ms per request (%s model)', async (_name, model) => {
+  ] as const)('reports p50 between 2 and 4 ms for a server that spends 2 ms per request (%s model)', async (_name, model) => {
     const m = await run({ model, requests: [req({ path: '/cpu?ms=2' })], durationMs: 3000 });
+    // Never below the 2 ms the server spends. Above it by the loopback round trip and both event
+    // loops, ~0.3 ms on a quiet machine; a freshly booted CI machine once read 3.42 ms (open
+    // model), so the upper bound leaves that room. A request charged for waiting behind the one
+    // before it would still fail it (p50 of 4 ms or more); µs resolution is the test above.
     expect(m.latency.p50).toBeGreaterThanOrEqual(2);
-    expect(m.latency.p50).toBeLessThan(3);
+    expect(m.latency.p50).toBeLessThan(4);
     expect(m.errors.total).toBe(0);
   });
 });

@@ -47,6 +47,7 @@ describe('bottleneck rules on measured numbers', () => {
     ['event-loop max 150 ms (Clinic: ≥ 100)', withSummary({ eventLoopDelayP50Ms: 1, eventLoopDelayMaxMs: 150 }), ['event-loop']],
     ['disk at 80 MiB/s', withSummary({ readBytesPerSec: 80 * 1024 * 1024 }), ['io']],
     ['2% TCP retransmits', withSummary({ tcpRetransPercent: 2 }), ['network']],
+    ['client at 95% of a core', withSummary({ cpuPercentMedian: 40 }, { generator: { cpuPercent: 95, eventLoopDelayP99Ms: 1, saturated: true, evidence: ["perfgate's client thread used 95% of a core"] } }), ['load-generator']],
     ['a quiet run', withSummary({ cpuPercentMedian: 5, eventLoopDelayP50Ms: 0.1, eventLoopDelayMaxMs: 3 }), []],
   ])('%s → %o', (_name, p, kinds) => {
     expect(classifyBottlenecks([p]).map((b) => b.kind)).toEqual(kinds);

@@ -134,14 +134,16 @@ describe('three shards against one server', () => {
     expect(merged?.requests.total).toBe(parts.reduce((sum, p) => sum + (p?.requests.total ?? 0), 0));
     // Against one run of the whole load on the same server. The server waits 10 ms per request
     // without using CPU, so the three generator processes sharing this machine's 2 cores add
-    // little: p50 and p90 agree closely. p99 of ~900 samples is the 9th-slowest request, set by a
-    // few scheduler or GC pauses; measured here, merged/single p99 ranged 0.7–3.6 over four
-    // runs, so it is only held to the same order of magnitude.
+    // little: p50 agrees closely. p90 is held more loosely: on a freshly booted CI machine one
+    // run read merged/single p90 = 1.40 (a merge bug, such as adding the shards' latencies,
+    // would read ≥ 3). p99 of ~900 samples is the 9th-slowest request, set by a few scheduler or
+    // GC pauses; measured here, merged/single p99 ranged 0.7–3.6 over four runs, so it is only
+    // held to the same order of magnitude.
     const ratio = (q: 'p50' | 'p90' | 'p99') => (merged?.latency[q] ?? 0) / (single?.latency[q] ?? 1);
     expect(ratio('p50')).toBeGreaterThan(0.85);
     expect(ratio('p50')).toBeLessThan(1.2);
-    expect(ratio('p90')).toBeGreaterThan(0.75);
-    expect(ratio('p90')).toBeLessThan(1.35);
+    expect(ratio('p90')).toBeGreaterThan(0.65);
+    expect(ratio('p90')).toBeLessThan(1.7);
     expect(ratio('p99')).toBeGreaterThan(0.2);
     expect(ratio('p99')).toBeLessThan(5);
     expect(merged?.timeline.length).toBeGreaterThanOrEqual(3);
