@@ -23,14 +23,24 @@ type Rule = (p: ProfileResult) => Bottleneck | undefined;
 const pct = (x: number) => `${x.toFixed(0)}%`;
 const clamp = (x: number) => Math.max(0.05, Math.min(0.99, x));
 
+/** The SUT's main thread on a CPU or queued for one this share of the window: it never waited for work. */
+const RUNNABLE_CPU_BOUND_PERCENT = 90;
+
 export const cpuRule: Rule = (p) => {
   const s = p.resources?.summary;
   const median = s?.cpuPercentMedian;
-  if (median === undefined || median < 85) return undefined;
+  if (median === undefined) return undefined;
+  const runnable = s?.mainThreadRunnablePercent;
+  const queued = s?.mainThreadRunQueuePercent ?? 0;
+  // On a runner shared with the load generator a CPU-bound SUT also waits for a CPU, which CPU
+  // time does not count: its main thread being runnable nearly all the time says the same thing.
+  const starved = median < 85 && runnable !== undefined && runnable >= RUNNABLE_CPU_BOUND_PERCENT;
+  if (median < 85 && !starved) return undefined;
   const evidence = [`the SUT used ${pct(median)} of a core (median of ${p.resources?.samples.length ?? 0} samples, p90 ${pct(s?.cpuPercentP90 ?? median)})`];
+  if (starved) evidence.push(`its main thread was on a CPU or queued for one ${pct(runnable)} of the time (${pct(queued)} queued behind other processes): it always had work and waited only for a CPU`);
   if (s?.systemCpuShare !== undefined) evidence.push(`${pct(s.systemCpuShare * 100)} of it in the kernel`);
   if (p.throughput.rps > 0) evidence.push(`${((median * 10) / p.throughput.rps).toFixed(2)} ms of CPU per request at ${p.throughput.rps.toFixed(0)} req/s`);
-  return { kind: 'cpu', profile: p.name, confidence: clamp(median / 100), evidence };
+  return { kind: 'cpu', profile: p.name, confidence: clamp(Math.max(median, starved ? (runnable ?? 0) - 10 : 0) / 100), evidence };
 };
 
 export const eventLoopRule: Rule = (p) => {

@@ -9,9 +9,9 @@
  * (/proc/<pid>/task/<tid>/schedstat: ns on a CPU, ns waiting on a run queue) tells the two apart,
  * so the thread counts as saturated when it was running or ready to run nearly the whole time.
  */
-import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { ProfileResult } from '../model.js';
+import { readSchedStat } from '../monitor/proc.js';
 
 type Generator = NonNullable<ProfileResult['generator']>;
 
@@ -26,33 +26,18 @@ export interface GeneratorWatch {
   stop(): Generator;
 }
 
-interface SchedStat {
-  runNs: number;
-  waitNs: number;
-}
-
-/** The main thread's schedstat, or undefined where the kernel has none (not Linux, or no schedstats). */
-export function readSchedStat(pid = process.pid, tid = pid): SchedStat | undefined {
-  try {
-    const [run, wait] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').trim().split(/\s+/).map(Number);
-    return run !== undefined && wait !== undefined && Number.isFinite(run) && Number.isFinite(wait) ? { runNs: run, waitNs: wait } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export function watchGenerator(): GeneratorWatch {
   const eld = monitorEventLoopDelay({ resolution: 10 });
   eld.enable();
   const cpu0 = process.cpuUsage();
-  const sched0 = readSchedStat();
+  const sched0 = readSchedStat(process.pid);
   const t0 = performance.now();
   return {
     stop() {
       eld.disable();
       const wallMs = Math.max(1, performance.now() - t0);
       const cpu = process.cpuUsage(cpu0);
-      const sched1 = readSchedStat();
+      const sched1 = readSchedStat(process.pid);
       const cpuPercent = ((cpu.user + cpu.system) / 1000 / wallMs) * 100;
       const p99 = eld.count ? eld.percentile(99) / 1e6 : 0;
       // The sampling timer itself adds `resolution` ms to every sample.

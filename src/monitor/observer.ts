@@ -106,8 +106,6 @@ export function createMonitorObservers(settings: Settings, outDir: string, logge
       }
       const pids = sut.pid === undefined ? externalPids(sut.url) : () => sut.pids();
       if (!pids) return;
-      sampler = new ResourceSampler(pids, monitor.interval, probing ? probeFile : undefined);
-      sampler.start();
       if (probing && monitor.cpuProfile) {
         // Start this profile's CPU profile clean: write out (and skip) what ran before it.
         const before = await countProfiles(cpuDir);
@@ -115,15 +113,20 @@ export function createMonitorObservers(settings: Settings, outDir: string, logge
         await newProfiles(cpuDir, before, 1500);
       }
       cpuProfileCount = await countProfiles(cpuDir);
+      // Last, so that the window holds the load and not the wait for the CPU profile above
+      // (up to 1.5 s of an idle SUT would dilute the CPU mean and the main thread's share).
+      sampler = new ResourceSampler(pids, monitor.interval, probing ? probeFile : undefined);
+      sampler.start();
     },
     async afterProfile(profile: ProfileConfig, sut: SutHandle, result) {
+      // First, for the same reason: the hygiene probes below are not part of the profile.
+      const resources = sampler?.stop() ?? { samples: [], summary: {} };
+      sampler = undefined;
       if (profile.kind === 'load' && !sut.exit()) {
         const paths = [...new Set(profile.requests.filter((r) => r.method === 'GET').map((r) => r.path))].slice(0, 3);
         const found = await Promise.all(paths.map((p) => probeHttp(sut.url, p)));
         hygiene.set(profile.name, found.filter((f): f is HygieneFinding => f !== undefined));
       }
-      const resources = sampler?.stop() ?? { samples: [], summary: {} };
-      sampler = undefined;
       if (scraper) {
         const scraped = await scraper.stop();
         scraper = undefined;

@@ -95,3 +95,19 @@ export function readTree(pids: readonly number[]): ProcessCounters {
 }
 
 export const ticksToMs = (ticks: number) => (ticks * 1000) / TICKS;
+
+/** A thread's scheduler accounting: ns on a CPU and ns runnable but waiting in a run queue. */
+export interface SchedStat {
+  runNs: number;
+  waitNs: number;
+}
+
+/**
+ * /proc/<pid>/task/<tid>/schedstat (by default the process's main thread), or undefined where
+ * the kernel keeps none (not Linux, or no such process). CPU time alone cannot tell a thread that
+ * idled from one that wanted a CPU another process held; the run-queue time can.
+ */
+export function readSchedStat(pid: number, tid = pid): SchedStat | undefined {
+  const [run, wait] = read(`/proc/${pid}/task/${tid}/schedstat`).trim().split(/\s+/).map(Number);
+  return run !== undefined && wait !== undefined && Number.isFinite(run) && Number.isFinite(wait) ? { runNs: run, waitNs: wait } : undefined;
+}

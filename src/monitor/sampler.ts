@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { linearRegression, median, quantile } from 'simple-statistics';
 import type { Resources } from '../model/monitor.js';
-import { readSystem, readTree, ticksToMs, type ProcessCounters, type SystemCounters } from './proc.js';
+import { readSchedStat, readSystem, readTree, ticksToMs, type ProcessCounters, type SchedStat, type SystemCounters } from './proc.js';
 
 export interface ProbeLine {
   pid: number;
@@ -34,6 +34,8 @@ export class ResourceSampler {
   private ctx0 = 0;
   private pidCache: number[] = [];
   private pidAge = Infinity;
+  /** Each process's main thread at the start, for its run-queue share over the whole window. */
+  private sched0 = new Map<number, SchedStat>();
 
   constructor(
     private readonly pids: () => number[],
@@ -45,6 +47,10 @@ export class ResourceSampler {
     this.t0 = performance.now();
     this.wall0 = Date.now();
     this.first = this.last = readTree(this.treePids());
+    for (const pid of this.pidCache) {
+      const st = readSchedStat(pid);
+      if (st) this.sched0.set(pid, st);
+    }
     this.lastAt = this.t0;
     this.ctx0 = this.first.ctxSwitches;
     this.sys0 = readSystem();
@@ -90,8 +96,28 @@ export class ResourceSampler {
     const seconds = Math.max(0.001, (end - this.t0) / 1000);
     const probe = readProbeLines(this.probeFile, this.wall0, Date.now());
     mergeProbe(this.samples, probe, this.wall0);
-    return { samples: this.samples, summary: summarize(this.samples, probe, this.first, this.last, this.ctx0, this.sys0, readSystem(), seconds) };
+    const summary = summarize(this.samples, probe, this.first, this.last, this.ctx0, this.sys0, readSystem(), seconds);
+    Object.assign(summary, mainThreadShares(this.sched0, seconds));
+    return { samples: this.samples, summary };
   }
+}
+
+/**
+ * The busiest main thread of the tree (a Node server's JavaScript thread): the share of the
+ * window it was on a CPU or queued for one, and the queued part. A CPU-bound server on a machine
+ * it shares with the load generator reads well under 100 % CPU, yet is runnable all the time.
+ */
+function mainThreadShares(start: ReadonlyMap<number, SchedStat>, seconds: number): Record<string, number> {
+  let best: { runnable: number; queued: number } | undefined;
+  for (const [pid, s0] of start) {
+    const s1 = readSchedStat(pid);
+    if (!s1) continue;
+    const run = ((s1.runNs - s0.runNs) / 1e9 / seconds) * 100;
+    const queued = ((s1.waitNs - s0.waitNs) / 1e9 / seconds) * 100;
+    if (run < 0 || queued < 0) continue; // a reused PID
+    if (!best || run + queued > best.runnable) best = { runnable: Math.min(100, run + queued), queued };
+  }
+  return best ? { mainThreadRunnablePercent: best.runnable, mainThreadRunQueuePercent: best.queued } : {};
 }
 
 export function readProbeLines(file: string | undefined, from: number, to: number): ProbeLine[] {

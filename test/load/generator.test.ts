@@ -3,7 +3,8 @@
  * saturated, also when it shares its core (schedstat's run-queue time), and one that waits does not.
  */
 import { describe, expect, it } from 'vitest';
-import { readSchedStat, watchGenerator } from '../../src/load/generator.js';
+import { watchGenerator } from '../../src/load/generator.js';
+import { readSchedStat } from '../../src/monitor/proc.js';
 
 describe('watchGenerator', () => {
   it('calls a thread that never waits saturated, and says how much of that time it ran', () => {
@@ -12,7 +13,7 @@ describe('watchGenerator', () => {
     while (performance.now() < until) Math.sqrt(Math.random()); // always runnable, never idle
     const g = watch.stop();
     expect(g.saturated).toBe(true);
-    if (readSchedStat()) {
+    if (readSchedStat(process.pid)) {
       // Running plus queued covers the wall time, whatever share another process took.
       expect(g.runnablePercent).toBeGreaterThan(90);
       expect(g.runQueuePercent).toBeGreaterThanOrEqual(0);
@@ -26,11 +27,11 @@ describe('watchGenerator', () => {
     const g = watch.stop();
     expect(g.saturated).toBe(false);
     expect(g.cpuPercent).toBeLessThan(50);
-    if (readSchedStat()) expect(g.runnablePercent).toBeLessThan(50);
+    if (readSchedStat(process.pid)) expect(g.runnablePercent).toBeLessThan(50);
   });
 
   it('reads schedstat as nanoseconds on a CPU and in the run queue', () => {
-    const s = readSchedStat();
+    const s = readSchedStat(process.pid);
     if (!s) return expect(readSchedStat(process.pid, 0)).toBeUndefined(); // not Linux: no file, no value
     expect(s.runNs).toBeGreaterThan(0);
     expect(s.waitNs).toBeGreaterThanOrEqual(0);

@@ -47,6 +47,8 @@ describe('bottleneck identification', () => {
     expect(kinds(r)).toContain('cpu');
     const cpu = r.bottlenecks.find((b) => b.kind === 'cpu');
     expect(cpu?.evidence[0]).toMatch(/the SUT used \d+% of a core/);
+    // Its JavaScript thread always had work: on a CPU or queued for one nearly all the window.
+    expect(r.profiles[0]?.resources?.summary.mainThreadRunnablePercent).toBeGreaterThan(80);
     expect(r.profiles[0]?.resources?.hotFunctions?.map((f) => f.functionName)).toContain('countPrimes');
     const code = r.suggestions.find((s) => s.category === 'code');
     expect(code?.title).toMatch(/^Look at countPrimes \(.*hotspots\.mjs:\d+\)/);
@@ -81,6 +83,7 @@ describe('bottleneck identification', () => {
     expect(r.bottlenecks).toEqual([]);
     expect(r.profiles[0]?.resources?.samples.length).toBeGreaterThan(20);
     expect(r.profiles[0]?.resources?.summary.eventLoopDelayP50Ms).toBeLessThan(5);
+    expect(r.profiles[0]?.resources?.summary.mainThreadRunnablePercent).toBeLessThan(50);
   }, 30_000);
 });
 

@@ -43,6 +43,8 @@ describe('bottleneck rules on measured numbers', () => {
   it.each([
     ['CPU at 97% of a core', withSummary({ cpuPercentMedian: 97, cpuPercentP90: 99 }), ['cpu']],
     ['CPU at 60%', withSummary({ cpuPercentMedian: 60 }), []],
+    ['CPU at 70%, main thread runnable 97% (27% queued)', withSummary({ cpuPercentMedian: 70, mainThreadRunnablePercent: 97, mainThreadRunQueuePercent: 27 }), ['cpu']],
+    ['CPU at 40%, main thread runnable 45%', withSummary({ cpuPercentMedian: 40, mainThreadRunnablePercent: 45, mainThreadRunQueuePercent: 5 }), []],
     ['event-loop delay median 12 ms (Clinic: ≥ 10)', withSummary({ eventLoopDelayP50Ms: 12, eventLoopDelayMaxMs: 30, cpuPercentMedian: 20 }), ['event-loop']],
     ['event-loop max 150 ms (Clinic: ≥ 100)', withSummary({ eventLoopDelayP50Ms: 1, eventLoopDelayMaxMs: 150 }), ['event-loop']],
     ['disk at 80 MiB/s', withSummary({ readBytesPerSec: 80 * 1024 * 1024 }), ['io']],
