@@ -132,18 +132,18 @@ describe('three shards against one server', () => {
       expect(merged?.latency[q]).toBeLessThanOrEqual(Math.max(...values));
     }
     expect(merged?.requests.total).toBe(parts.reduce((sum, p) => sum + (p?.requests.total ?? 0), 0));
-    // Against one run of the whole load on the same server. The server waits 10 ms per request
-    // without using CPU, so the three generator processes sharing this machine's 2 cores add
-    // little: p50 agrees closely. p90 is held more loosely: on a freshly booted CI machine one
-    // run read merged/single p90 = 1.40 (a merge bug, such as adding the shards' latencies,
-    // would read ≥ 3). p99 of ~900 samples is the 9th-slowest request, set by a few scheduler or
-    // GC pauses; measured here, merged/single p99 ranged 0.7–3.6 over four runs, so it is only
-    // held to the same order of magnitude.
+    // Against one run of the whole load on the same server: the same order of latency, not the
+    // same number. The exact-merge property is the unit test above; this is two runs at
+    // different times, and three generator processes (plus the server) on 2 cores add their
+    // own scheduling delay to a 10 ms answer. Measured here: merged/single p50 1.20 with another
+    // process busy on one core, p90 1.40 on a freshly booted CI machine, p99 (the 9th-slowest
+    // of ~900) 0.7–3.6 over four quiet runs. A merge that added the shards' latencies would
+    // read about 3 at every quantile.
     const ratio = (q: 'p50' | 'p90' | 'p99') => (merged?.latency[q] ?? 0) / (single?.latency[q] ?? 1);
-    expect(ratio('p50')).toBeGreaterThan(0.85);
-    expect(ratio('p50')).toBeLessThan(1.2);
-    expect(ratio('p90')).toBeGreaterThan(0.65);
-    expect(ratio('p90')).toBeLessThan(1.7);
+    expect(ratio('p50')).toBeGreaterThan(0.75);
+    expect(ratio('p50')).toBeLessThan(1.6);
+    expect(ratio('p90')).toBeGreaterThan(0.6);
+    expect(ratio('p90')).toBeLessThan(2);
     expect(ratio('p99')).toBeGreaterThan(0.2);
     expect(ratio('p99')).toBeLessThan(5);
     expect(merged?.timeline.length).toBeGreaterThanOrEqual(3);
