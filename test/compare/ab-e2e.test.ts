@@ -1,7 +1,9 @@
 /**
  * A real A/B through the CLI with the shop example: base and head are two checkouts whose SUT
  * is examples/shop/server.mjs with EXTRA_DELAY_MS 5 (base) and 6 (head): GET /api/report then
- * takes ~10.5 vs ~11.5 ms, a +10 % latency change. Short on purpose: 8 pairs of 0.8 s trials.
+ * takes ~10.5 vs ~11.5 ms, a +10 % latency change. Short on purpose: 12 pairs of 0.8 s trials.
+ * Not 8: with 8 pairs the exact signed-rank test reaches Holm's first step (0.05 / 4 metrics)
+ * only when all 8 pairs agree, and one pair disturbed by a noisy CI machine made it inconclusive.
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
@@ -45,7 +47,7 @@ sut:
 profiles:
   - { name: report, kind: load, connections: 4, requests: [{ method: GET, path: /api/report }] }
 gates: { regression: { p50: ${p50Gate} } }
-ab: { pairs: 8, trialDuration: 800ms, warmup: 200ms, alpha: 0.05 }
+ab: { pairs: 12, trialDuration: 800ms, warmup: 200ms, alpha: 0.05 }
 report: { html: false }
 `,
   );
@@ -81,15 +83,15 @@ describe('perfgate ab against the shop example', () => {
     expect(p50.ci[0]).toBeGreaterThan(1);
     expect(p50.mde).not.toBeNull();
     // Every pair's values are kept for the report's per-trial chart; most pairs show the head slower.
-    expect(p50.trials).toHaveLength(8);
-    expect(p50.trials!.filter((t) => t.head > t.base).length).toBeGreaterThanOrEqual(6);
+    expect(p50.trials).toHaveLength(12);
+    expect(p50.trials!.filter((t) => t.head > t.base).length).toBeGreaterThanOrEqual(9);
     expect(code).toBe(1);
     expect(result.status).toBe('fail');
-    expect(result.reasons[0]).toMatch(/^regression: report p50 \+\d+\.\d% \(ratio 1\.\d{3}, CI 1\.\d{3}–1\.\d{3}\), p=0\.\d{3} is past the 5\.0% threshold/);
+    expect(result.reasons[0]).toMatch(/^regression: report p50 \+\d+\.\d% \(ratio 1\.\d{3}, CI 1\.\d{3}–1\.\d{3}\), p=(0\.\d{3}|\d\.\de-\d+) is past the 5\.0% threshold/);
     // The head tried to loosen its gate to 20 %: the base's 5 % applied, and the change is flagged for review.
     expect(result.notices.join('\n')).toMatch(/threshold change needs review: .*gates\.regression\.p50: 0\.05 → 0\.2/);
     expect(stdout).toMatch(/report\s+p50\s+.*regression/);
-    expect(result.comparison!.warnings.join('\n')).toMatch(/seed 11; order [bh]{16}/);
+    expect(result.comparison!.warnings.join('\n')).toMatch(/seed 11; order [bh]{24}/);
     expect(await pidsWithMarker(marker)).toEqual([]);
   }, 60_000);
 
@@ -107,7 +109,7 @@ describe('perfgate ab against the shop example', () => {
   it('refuses an A/B whose planned load passes the 10-minute cap, before booting anything', async () => {
     const dir = path.join(root, 'huge');
     await mkdir(dir, { recursive: true });
-    const text = (await readFile(path.join(root, 'base', 'perfgate.yml'), 'utf8')).replace('pairs: 8, trialDuration: 800ms', 'pairs: 100, trialDuration: 5s');
+    const text = (await readFile(path.join(root, 'base', 'perfgate.yml'), 'utf8')).replace('pairs: 12, trialDuration: 800ms', 'pairs: 100, trialDuration: 5s');
     await writeFile(path.join(dir, 'perfgate.yml'), text);
     const errors: string[] = [];
     const code = await main(['ab', '--base', dir, '--head', dir, '--out', path.join(root, 'out-huge')], { logger: { ...silentLogger, error: (m) => errors.push(m) }, stdout: () => {} });

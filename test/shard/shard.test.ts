@@ -136,16 +136,15 @@ describe('three shards against one server', () => {
     // same number. The exact-merge property is the unit test above; this is two runs at
     // different times, and three generator processes (plus the server) on 2 cores add their
     // own scheduling delay to a 10 ms answer. Measured here: merged/single p50 1.20 with another
-    // process busy on one core, p90 1.40 on a freshly booted CI machine, p99 (the 9th-slowest
-    // of ~900) 0.7–3.6 over four quiet runs. A merge that added the shards' latencies would
+    // process busy on one core, p90 1.40 on a freshly booted CI machine. p99 (the 9th-slowest
+    // of ~900, set by a few scheduler pauses) read 0.7–3.6 over four quiet runs and 5.3 on CI,
+    // so it is not compared across runs at all. A merge that added the shards' latencies would
     // read about 3 at every quantile.
     const ratio = (q: 'p50' | 'p90' | 'p99') => (merged?.latency[q] ?? 0) / (single?.latency[q] ?? 1);
     expect(ratio('p50')).toBeGreaterThan(0.75);
     expect(ratio('p50')).toBeLessThan(1.6);
     expect(ratio('p90')).toBeGreaterThan(0.6);
     expect(ratio('p90')).toBeLessThan(2);
-    expect(ratio('p99')).toBeGreaterThan(0.2);
-    expect(ratio('p99')).toBeLessThan(5);
     expect(merged?.timeline.length).toBeGreaterThanOrEqual(3);
     // Each shard kept its per-second histograms for this exact merge; the merged result does not.
     for (const p of parts) expect(p?.timeline.filter((pt) => pt.rps > 0).every((pt) => pt.histogram?.startsWith('HISTF'))).toBe(true);
