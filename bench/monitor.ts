@@ -86,11 +86,15 @@ const without = await sutCpu({});
 console.log(`Node probe at 100 ms in an idle SUT: ${(((withProbe - without) / 10_000) * 100).toFixed(2)}% of one core (${withProbe} vs ${without} ms CPU over 10 s)`);
 
 // 3. Classification accuracy.
+const canned = path.resolve('test/fixtures/servers/canned.mjs');
+// `expected` lists what counts as correct: a Node HTTP server costs about as much per request as
+// perfgate's Node client, so under 64 connections either one may be the limit (or both).
 const scenarios = [
   { name: 'CPU-bound handler', profile: '{ name: p, kind: load, duration: 3s, connections: 8, requests: [{ path: /cpu }] }', expected: 'cpu' },
   { name: 'synchronous blocking call', profile: '{ name: p, kind: load, duration: 3s, connections: 4, requests: [{ path: /block }] }', expected: 'event-loop' },
   { name: 'memory retained per request', profile: '{ name: p, kind: load, duration: 3s, connections: 4, requests: [{ path: /leak }] }', expected: 'memory' },
-  { name: 'trivial server, 64 connections', profile: '{ name: p, kind: load, duration: 3s, connections: 64, requests: [{ path: /fast }] }', expected: 'load-generator' },
+  { name: 'canned-answer server, 64 connections', profile: '{ name: p, kind: load, duration: 3s, connections: 64, requests: [{ path: /fast }] }', expected: 'load-generator', server: canned },
+  { name: 'trivial Node server, 64 connections', profile: '{ name: p, kind: load, duration: 3s, connections: 64, requests: [{ path: /fast }] }', expected: 'load-generator|cpu' },
   { name: 'healthy, 50 req/s', profile: '{ name: p, kind: load, duration: 3s, rate: 50, requests: [{ path: /fast }] }', expected: 'none' },
 ];
 console.log('\n| scenario | expected | found (per run) | correct |\n|---|---|---|---:|');
@@ -98,12 +102,12 @@ for (const s of scenarios) {
   const found: string[] = [];
   for (let i = 0; i < repeats; i++) {
     const port = await freePort();
-    await writeFile(path.join(dir, 'perfgate.yml'), `version: 1\nsut:\n  command: node ${fixture}\n  env: { PORT: "${port}" }\n  url: http://127.0.0.1:${port}\n  ready: { path: /health }\nprofiles:\n  - ${s.profile}\n`);
+    await writeFile(path.join(dir, 'perfgate.yml'), `version: 1\nsut:\n  command: node ${s.server ?? fixture}\n  env: { PORT: "${port}" }\n  url: http://127.0.0.1:${port}\n  ready: { path: /health }\nprofiles:\n  - ${s.profile}\n`);
     await main(['run', '--config', path.join(dir, 'perfgate.yml'), '--out', path.join(dir, 'out'), '--no-html'], { stdout: () => {}, logger: silentLogger, cwd: dir });
     const r = runResultSchema.parse(JSON.parse(await readFile(path.join(dir, 'out', 'result.json'), 'utf8')));
     found.push(r.bottlenecks.map((b) => b.kind).join('+') || 'none');
   }
-  const correct = found.filter((f) => (s.expected === 'none' ? f === 'none' : f.split('+').includes(s.expected))).length;
+  const correct = found.filter((f) => (s.expected === 'none' ? f === 'none' : s.expected.split('|').some((k) => f.split('+').includes(k)))).length;
   console.log(`| ${s.name} | ${s.expected} | ${found.join(', ')} | ${correct}/${repeats} |`);
 }
 await rm(dir, { recursive: true, force: true });
