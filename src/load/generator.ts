@@ -11,7 +11,7 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { ProfileResult } from '../model.js';
-import { readSchedStat } from '../monitor/proc.js';
+import { readSchedStat, schedShares } from '../monitor/proc.js';
 
 type Generator = NonNullable<ProfileResult['generator']>;
 
@@ -37,21 +37,18 @@ export function watchGenerator(): GeneratorWatch {
       eld.disable();
       const wallMs = Math.max(1, performance.now() - t0);
       const cpu = process.cpuUsage(cpu0);
-      const sched1 = readSchedStat(process.pid);
       const cpuPercent = ((cpu.user + cpu.system) / 1000 / wallMs) * 100;
       const p99 = eld.count ? eld.percentile(99) / 1e6 : 0;
       // The sampling timer itself adds `resolution` ms to every sample.
       const eventLoopDelayP99Ms = Math.max(0, p99 - 10);
-      const runQueuePercent = sched0 && sched1 ? Math.max(0, ((sched1.waitNs - sched0.waitNs) / 1e6 / wallMs) * 100) : undefined;
-      const runPercent = sched0 && sched1 ? Math.max(0, ((sched1.runNs - sched0.runNs) / 1e6 / wallMs) * 100) : undefined;
-      const runnablePercent = runPercent !== undefined && runQueuePercent !== undefined ? Math.min(100, runPercent + runQueuePercent) : undefined;
+      const sched = schedShares(sched0, readSchedStat(process.pid), wallMs);
       const evidence: string[] = [];
       if (cpuPercent >= CPU_SATURATED_PERCENT) evidence.push(`perfgate's client thread used ${cpuPercent.toFixed(0)}% of a core`);
-      else if (runnablePercent !== undefined && runQueuePercent !== undefined && runnablePercent >= RUNNABLE_SATURATED_PERCENT) {
-        evidence.push(`perfgate's client thread was on a CPU or waiting for one ${runnablePercent.toFixed(0)}% of the time (${(runnablePercent - runQueuePercent).toFixed(0)}% running, ${runQueuePercent.toFixed(0)}% queued behind other processes): it never waited for the SUT`);
+      else if (sched && sched.runnablePercent >= RUNNABLE_SATURATED_PERCENT) {
+        evidence.push(`perfgate's client thread was on a CPU or waiting for one ${sched.runnablePercent.toFixed(0)}% of the time (${(sched.runnablePercent - sched.queuedPercent).toFixed(0)}% running, ${sched.queuedPercent.toFixed(0)}% queued behind other processes): it never waited for the SUT`);
       }
       if (eventLoopDelayP99Ms >= ELD_SATURATED_MS) evidence.push(`perfgate's event loop lagged ${eventLoopDelayP99Ms.toFixed(1)} ms at p99`);
-      return { cpuPercent, ...(runnablePercent !== undefined && { runnablePercent, runQueuePercent }), eventLoopDelayP99Ms, saturated: evidence.length > 0, evidence };
+      return { cpuPercent, ...(sched && { runnablePercent: sched.runnablePercent, runQueuePercent: sched.queuedPercent }), eventLoopDelayP99Ms, saturated: evidence.length > 0, evidence };
     },
   };
 }

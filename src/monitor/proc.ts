@@ -111,3 +111,20 @@ export function readSchedStat(pid: number, tid = pid): SchedStat | undefined {
   const [run, wait] = read(`/proc/${pid}/task/${tid}/schedstat`).trim().split(/\s+/).map(Number);
   return run !== undefined && wait !== undefined && Number.isFinite(run) && Number.isFinite(wait) ? { runNs: run, waitNs: wait } : undefined;
 }
+
+/** Shares of a window between two schedstat readings of one thread, in % of the wall time. */
+export interface SchedShares {
+  /** On a CPU or queued for one (capped at 100). */
+  runnablePercent: number;
+  /** Queued behind other threads. */
+  queuedPercent: number;
+}
+
+/** Undefined when either reading is missing or the counters went back (a reused PID). */
+export function schedShares(from: SchedStat | undefined, to: SchedStat | undefined, wallMs: number): SchedShares | undefined {
+  if (!from || !to) return undefined;
+  const run = ((to.runNs - from.runNs) / 1e6 / wallMs) * 100;
+  const queued = ((to.waitNs - from.waitNs) / 1e6 / wallMs) * 100;
+  if (run < 0 || queued < 0) return undefined;
+  return { runnablePercent: Math.min(100, run + queued), queuedPercent: queued };
+}

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { linearRegression, median, quantile } from 'simple-statistics';
 import type { Resources } from '../model/monitor.js';
-import { readSchedStat, readSystem, readTree, ticksToMs, type ProcessCounters, type SchedStat, type SystemCounters } from './proc.js';
+import { readSchedStat, readSystem, readTree, schedShares, ticksToMs, type ProcessCounters, type SchedShares, type SchedStat, type SystemCounters } from './proc.js';
 
 export interface ProbeLine {
   pid: number;
@@ -46,8 +46,9 @@ export class ResourceSampler {
   start(): void {
     this.t0 = performance.now();
     this.wall0 = Date.now();
-    this.first = this.last = readTree(this.treePids());
-    for (const pid of this.pidCache) {
+    const pids = this.treePids();
+    this.first = this.last = readTree(pids);
+    for (const pid of pids) {
       const st = readSchedStat(pid);
       if (st) this.sched0.set(pid, st);
     }
@@ -108,16 +109,12 @@ export class ResourceSampler {
  * it shares with the load generator reads well under 100 % CPU, yet is runnable all the time.
  */
 function mainThreadShares(start: ReadonlyMap<number, SchedStat>, seconds: number): Record<string, number> {
-  let best: { runnable: number; queued: number } | undefined;
+  let best: SchedShares | undefined;
   for (const [pid, s0] of start) {
-    const s1 = readSchedStat(pid);
-    if (!s1) continue;
-    const run = ((s1.runNs - s0.runNs) / 1e9 / seconds) * 100;
-    const queued = ((s1.waitNs - s0.waitNs) / 1e9 / seconds) * 100;
-    if (run < 0 || queued < 0) continue; // a reused PID
-    if (!best || run + queued > best.runnable) best = { runnable: Math.min(100, run + queued), queued };
+    const shares = schedShares(s0, readSchedStat(pid), seconds * 1000);
+    if (shares && (!best || shares.runnablePercent > best.runnablePercent)) best = shares;
   }
-  return best ? { mainThreadRunnablePercent: best.runnable, mainThreadRunQueuePercent: best.queued } : {};
+  return best ? { mainThreadRunnablePercent: best.runnablePercent, mainThreadRunQueuePercent: best.queuedPercent } : {};
 }
 
 export function readProbeLines(file: string | undefined, from: number, to: number): ProbeLine[] {

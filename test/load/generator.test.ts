@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { watchGenerator } from '../../src/load/generator.js';
-import { readSchedStat } from '../../src/monitor/proc.js';
+import { readSchedStat, schedShares } from '../../src/monitor/proc.js';
 
 describe('watchGenerator', () => {
   it('calls a thread that never waits saturated, and says how much of that time it ran', () => {
@@ -36,5 +36,13 @@ describe('watchGenerator', () => {
     expect(s.runNs).toBeGreaterThan(0);
     expect(s.waitNs).toBeGreaterThanOrEqual(0);
     expect(readSchedStat(2 ** 22 + 1)).toBeUndefined(); // no such process
+  });
+
+  it('turns two readings into shares of the wall time, and refuses a reused PID or a missing reading', () => {
+    // 1 s of wall time: 0.6 s on a CPU, 0.3 s queued.
+    expect(schedShares({ runNs: 1e9, waitNs: 0 }, { runNs: 1.6e9, waitNs: 0.3e9 }, 1000)).toEqual({ runnablePercent: 90, queuedPercent: 30 });
+    expect(schedShares({ runNs: 0, waitNs: 0 }, { runNs: 0.8e9, waitNs: 0.4e9 }, 1000)?.runnablePercent).toBe(100);
+    expect(schedShares({ runNs: 5e9, waitNs: 0 }, { runNs: 1e9, waitNs: 0 }, 1000)).toBeUndefined();
+    expect(schedShares(undefined, { runNs: 1, waitNs: 0 }, 1000)).toBeUndefined();
   });
 });
