@@ -97,17 +97,26 @@ const scenarios = [
   { name: 'trivial Node server, 64 connections', profile: '{ name: p, kind: load, duration: 3s, connections: 64, requests: [{ path: /fast }] }', expected: 'load-generator|cpu' },
   { name: 'healthy, 50 req/s', profile: '{ name: p, kind: load, duration: 3s, rate: 50, requests: [{ path: /fast }] }', expected: 'none' },
 ];
-console.log('\n| scenario | expected | found (per run) | correct |\n|---|---|---|---:|');
+console.log('\n| scenario | expected | found (per run) | correct | client CPU % / on a CPU or queued % | SUT CPU median % / main thread on a CPU or queued % |\n|---|---|---|---:|---|---|');
+const range = (xs: (number | undefined)[]) => {
+  const v = xs.filter((x): x is number => x !== undefined);
+  return v.length ? `${Math.min(...v).toFixed(0)}–${Math.max(...v).toFixed(0)}` : 'n/a';
+};
 for (const s of scenarios) {
   const found: string[] = [];
+  const client: { cpu?: number; runnable?: number }[] = [];
+  const sut: { cpu?: number; runnable?: number }[] = [];
   for (let i = 0; i < repeats; i++) {
     const port = await freePort();
     await writeFile(path.join(dir, 'perfgate.yml'), `version: 1\nsut:\n  command: node ${s.server ?? fixture}\n  env: { PORT: "${port}" }\n  url: http://127.0.0.1:${port}\n  ready: { path: /health }\nprofiles:\n  - ${s.profile}\n`);
     await main(['run', '--config', path.join(dir, 'perfgate.yml'), '--out', path.join(dir, 'out'), '--no-html'], { stdout: () => {}, logger: silentLogger, cwd: dir });
     const r = runResultSchema.parse(JSON.parse(await readFile(path.join(dir, 'out', 'result.json'), 'utf8')));
     found.push(r.bottlenecks.map((b) => b.kind).join('+') || 'none');
+    const p = r.profiles[0];
+    client.push({ cpu: p?.generator?.cpuPercent, runnable: p?.generator?.runnablePercent });
+    sut.push({ cpu: p?.resources?.summary.cpuPercentMedian, runnable: p?.resources?.summary.mainThreadRunnablePercent });
   }
   const correct = found.filter((f) => (s.expected === 'none' ? f === 'none' : s.expected.split('|').some((k) => f.split('+').includes(k)))).length;
-  console.log(`| ${s.name} | ${s.expected} | ${found.join(', ')} | ${correct}/${repeats} |`);
+  console.log(`| ${s.name} | ${s.expected} | ${found.join(', ')} | ${correct}/${repeats} | ${range(client.map((c) => c.cpu))} / ${range(client.map((c) => c.runnable))} | ${range(sut.map((c) => c.cpu))} / ${range(sut.map((c) => c.runnable))} |`);
 }
 await rm(dir, { recursive: true, force: true });
