@@ -11,8 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../src/cli.js';
-import { silentLogger } from '../src/logger.js';
-import { runResultSchema } from '../src/model.js';
+import { silentLogger } from '../src/log/logger.js';
+import { runResultSchema } from '../src/model/result.js';
 
 const [runs = 20, pairs = 12, trialMs = 800, warmupMs = 300] = process.argv.slice(2).map(Number);
 const SPIN_US = 2000;

@@ -13,12 +13,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { main } from '../src/cli.js';
-import { silentLogger } from '../src/logger.js';
-import { runResultSchema } from '../src/model.js';
+import { silentLogger } from '../src/log/logger.js';
+import { runResultSchema } from '../src/model/result.js';
 import { PROBE_SOURCE } from '../src/monitor/probe-source.js';
-import { readTree, ticksToMs } from '../src/monitor/proc.js';
+import { readTree, ticksToMs } from '../src/proc/counters.js';
 import { ResourceSampler } from '../src/monitor/sampler.js';
-import { treePids } from '../src/sut/process-tree.js';
+import { treePids } from '../src/proc/tree.js';
 import { freePort } from '../test/helpers/processes.js';
 
 const repeats = Number(process.argv[2] ?? 3);

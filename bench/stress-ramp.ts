@@ -9,7 +9,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { main } from '../src/cli.js';
-import { runResultSchema } from '../src/model.js';
+import { runResultSchema } from '../src/model/result.js';
 import { startFixture } from '../test/helpers/servers.js';
 
 const stepSeconds = Number(process.argv[2] ?? 5);

@@ -12,6 +12,6 @@ await chmod('dist/cli.js', 0o755);
 
 // The JSON Schemas of perfgate.yml and result.json come from the same zod schemas.
 const genDir = 'node_modules/.cache/perfgate';
-await build({ ...common, entryPoints: { 'gen-schemas': 'src/json-schemas.ts' }, outdir: genDir, banner: { js: banner } });
+await build({ ...common, entryPoints: { 'gen-schemas': 'src/model/json-schemas.ts' }, outdir: genDir, banner: { js: banner } });
 const { writeJsonSchemas } = await import(new URL(`../${genDir}/gen-schemas.js`, import.meta.url).href);
 await writeJsonSchemas('schema');

@@ -4,8 +4,8 @@
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createConsoleLogger } from './console-logger.js';
-import { createJsonLogger, extractLogFormat, LOG_FORMATS } from './json-logger.js';
+import { createConsoleLogger } from './log/console.js';
+import { createJsonLogger, extractLogFormat, LOG_FORMATS } from './log/json.js';
 import { abCommand } from './commands/ab.js';
 import { baselineCommand } from './commands/baseline.js';
 import { importCommand } from './commands/import.js';
@@ -16,7 +16,7 @@ import { runCommand } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
 import type { Command, CommandIo } from './commands/types.js';
 import { ExitCode, exitCodeOf, SutError } from './errors.js';
-import type { Logger } from './logger.js';
+import type { Logger } from './log/logger.js';
 import { VERSION } from './version.js';
 
 export const COMMANDS: Command[] = [runCommand, schemaCommand, abCommand, baselineCommand, reportCommand, publishCommand, mergeCommand, importCommand];

@@ -14,7 +14,7 @@
  * "No bottleneck" is a valid answer: a lightly loaded healthy SUT trips none of them.
  */
 import { linearRegression, linearRegressionLine, rSquared } from 'simple-statistics';
-import type { ProfileResult } from '../model.js';
+import type { ProfileResult } from '../model/result.js';
 import type { Bottleneck } from '../model/monitor.js';
 
 const MIB = 1024 * 1024;

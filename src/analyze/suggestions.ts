@@ -3,13 +3,17 @@
  * to it. All are proposals for a human (`requiresHumanReview: true`): perfgate changes nothing.
  */
 import type { ProfileConfig } from '../config/schema.js';
-import type { ProfileResult } from '../model.js';
-import type { Bottleneck, Suggestion } from '../model/monitor.js';
-import { hottestOwnFunction } from '../monitor/cpu-profile.js';
+import type { ProfileResult } from '../model/result.js';
+import { isOwnCode, type Bottleneck, type HotFunction, type Suggestion } from '../model/monitor.js';
 
 type Make = (p: ProfileResult, found: readonly Bottleneck[], config: ProfileConfig | undefined) => Suggestion[];
 const has = (found: readonly Bottleneck[], p: ProfileResult, kind: Bottleneck['kind']) => found.find((b) => b.profile === p.name && b.kind === kind);
 const suggestion = (s: Omit<Suggestion, 'requiresHumanReview'>): Suggestion => ({ ...s, requiresHumanReview: true });
+
+/** The hottest function that is the SUT's own code (not Node's internals or node_modules). */
+export function hottestOwnFunction(functions: readonly HotFunction[]): HotFunction | undefined {
+  return [...functions].sort((a, b) => b.selfMs - a.selfMs).find(isOwnCode);
+}
 
 const hotCode: Make = (p, found) => {
   const cpu = has(found, p, 'cpu') ?? has(found, p, 'event-loop');

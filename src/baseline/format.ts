@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { DataError } from '../errors.js';
-import { runResultSchema } from '../model.js';
+import { runResultSchema } from '../model/result.js';
 
 export const BASELINE_FORMAT = 'perfgate-baselines';
 export const BASELINE_FORMAT_VERSION = 1;

@@ -4,14 +4,14 @@
  * changes in nightly histories, and — on a trusted event only — save the result.
  */
 import type { Settings } from '../config/schema.js';
-import { regressionReasons } from '../compare/gate.js';
+import { regressionReasons } from '../compare/regression-gate.js';
 import { compareWithHistory } from '../compare/history.js';
 import { COMPARED_METRICS } from '../model/compare.js';
 import { metricValues } from '../compare/metrics.js';
 import { detectSteps } from '../compare/trend.js';
 import { DataError } from '../errors.js';
-import type { Logger } from '../logger.js';
-import type { RunResult } from '../model.js';
+import type { Logger } from '../log/logger.js';
+import type { RunResult } from '../model/result.js';
 import type { BaselineStore } from './index.js';
 import { baselineWritePermission } from './trust.js';
 import type { BaselineEntry } from './format.js';

@@ -6,7 +6,7 @@ import { trendNotices } from '../baseline/stage.js';
 import { baselineWritePermission } from '../baseline/trust.js';
 import { loadSettings } from '../config/load.js';
 import { ConfigError, DataError, ExitCode } from '../errors.js';
-import { runResultSchema, type RunResult } from '../model.js';
+import { runResultSchema, type RunResult } from '../model/result.js';
 import type { Command } from './types.js';
 
 const ACTIONS = ['save', 'show', 'list'] as const;

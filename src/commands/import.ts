@@ -2,12 +2,12 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, DataError } from '../errors.js';
-import { worstStatus } from '../gate.js';
+import { worstStatus } from '../verdict/status.js';
 import { jtlProfile, parseJtl } from '../jmeter/jtl.js';
-import type { RunResult } from '../model.js';
-import { writeRunOutputs } from '../outputs.js';
-import { formatConsoleSummary } from '../summary.js';
-import { newRunResult } from '../result.js';
+import type { RunResult } from '../model/result.js';
+import { writeRunOutputs } from '../report/write.js';
+import { formatConsoleSummary } from '../report/console.js';
+import { newRunResult } from '../run/frame.js';
 import type { Command } from './types.js';
 
 export const importCommand: Command = {

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../errors.js';
-import { exitCodeForStatus } from '../gate.js';
-import { writeRunOutputs } from '../outputs.js';
+import { exitCodeForStatus } from '../verdict/status.js';
+import { writeRunOutputs } from '../report/write.js';
 import { mergeResults } from '../shard/merge.js';
-import { formatConsoleSummary } from '../summary.js';
+import { formatConsoleSummary } from '../report/console.js';
 import { readUntrustedResult } from './publish.js';
 import type { Command } from './types.js';
 

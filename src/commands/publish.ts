@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { configSchema } from '../config/schema.js';
 import { loadSettings } from '../config/load.js';
 import { ConfigError, DataError, ExitCode } from '../errors.js';
-import { runResultSchema, type RunResult } from '../model.js';
+import { runResultSchema, type RunResult } from '../model/result.js';
 import { createGitHubClient } from '../publish/client.js';
 import { readRunEvent } from '../publish/event.js';
 import { publishToGitHub } from '../publish/index.js';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../errors.js';
-import { writeRunOutputs } from '../outputs.js';
+import { writeRunOutputs } from '../report/write.js';
 import { readUntrustedResult } from './publish.js';
 import type { Command } from './types.js';
 

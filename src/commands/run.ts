@@ -3,21 +3,21 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadSettings } from '../config/load.js';
 import { ConfigError } from '../errors.js';
-import { exitCodeForStatus } from '../gate.js';
-import { gitContext, runnerContext } from '../git-context.js';
+import { exitCodeForStatus } from '../verdict/status.js';
+import { gitContext, runnerContext } from '../run/context.js';
 import { createLoadRunner } from '../load/index.js';
 import type { LoadRunner } from '../load/types.js';
 import { createMonitorObservers } from '../monitor/observer.js';
-import { writeRunOutputs } from '../outputs.js';
+import { writeRunOutputs } from '../report/write.js';
 import { openBaselineStore } from '../baseline/index.js';
 import { runBaselineStage } from '../baseline/stage.js';
 import { formatComparisonTable } from '../compare/format.js';
 import { reviewAgainstRef } from '../compare/review.js';
-import { runPipeline } from '../pipeline.js';
+import { runPipeline } from '../run/profiles.js';
 import { parseShard, shardConfig } from '../shard/split.js';
 import { startAtObserver } from '../shard/start-at.js';
 import { startSut } from '../sut/index.js';
-import { formatConsoleSummary } from '../summary.js';
+import { formatConsoleSummary } from '../report/console.js';
 import type { Command } from './types.js';
 
 export const runCommand: Command = {

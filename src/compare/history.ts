@@ -7,7 +7,7 @@
  */
 import type { Comparison, ComparedMetric } from '../model/compare.js';
 import { COMPARED_METRICS } from '../model/compare.js';
-import type { EnvironmentFingerprint, RunResult } from '../model.js';
+import type { EnvironmentFingerprint, RunResult } from '../model/result.js';
 import { normalQuantile, tCdf, tQuantile, normalCdf } from './distributions.js';
 import { changeOf, isRatioMetric, materialChange, metricValues, ratioOf, toReported, verdictOf, type MetricName, type RegressionGates } from './metrics.js';
 import { holmAdjust, median, sampleSd } from './signed-rank.js';

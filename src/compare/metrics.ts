@@ -5,8 +5,8 @@
  */
 import type { ComparedMetric } from '../model/compare.js';
 import { COMPARED_METRICS } from '../model/compare.js';
-import { errorRate } from '../gate.js';
-import type { ProfileResult } from '../model.js';
+import { errorRate } from '../verdict/slo.js';
+import type { ProfileResult } from '../model/result.js';
 
 export type MetricName = (typeof COMPARED_METRICS)[number];
 export type MetricValues = Record<MetricName, number>;

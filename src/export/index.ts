@@ -6,8 +6,8 @@
 import path from 'node:path';
 import type { Config } from '../config/schema.js';
 import { writeFileAtomic } from '../fs-atomic.js';
-import type { Logger } from '../logger.js';
-import type { RunResult } from '../model.js';
+import type { Logger } from '../log/logger.js';
+import type { RunResult } from '../model/result.js';
 import { exportOtlp, parseOtlpHeaders } from './otlp.js';
 import { buildExposition, pushToGateway } from './prometheus.js';
 

@@ -4,8 +4,8 @@
  * profile itself so that a profile that could not run shows as an error. Written by hand: the
  * format is a few elements, and the XML packages on npm are far larger than this file.
  */
-import { describeCheck } from '../gate.js';
-import type { RunResult } from '../model.js';
+import { describeCheck } from '../verdict/slo.js';
+import type { RunResult } from '../model/result.js';
 
 export function escapeXml(text: string): string {
   // Characters XML 1.0 forbids are dropped; the five specials are entities.

@@ -8,7 +8,7 @@ import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { ExportResultCode } from '@opentelemetry/core';
 import { MeterProvider, PeriodicExportingMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
-import type { RunResult } from '../model.js';
+import type { RunResult } from '../model/result.js';
 import { assertTargetAllowed } from '../sut/target.js';
 import { VERSION } from '../version.js';
 

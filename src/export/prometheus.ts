@@ -4,7 +4,7 @@
  * and `commit`. The push is grouped by job and branch, so each push replaces the branch's previous
  * one and the commit label never piles up series in the Pushgateway.
  */
-import type { RunResult } from '../model.js';
+import type { RunResult } from '../model/result.js';
 import { assertTargetAllowed } from '../sut/target.js';
 
 export const METRICS = {

@@ -8,8 +8,8 @@
 import { parse } from 'csv-parse/sync';
 import { DataError } from '../errors.js';
 import { LoadRecorder } from '../load/recorder.js';
-import type { ErrorClass, ProfileResult } from '../model.js';
-import { emptyMeasurement } from '../profiles/empty.js';
+import type { ErrorClass, ProfileResult } from '../model/result.js';
+import { emptyMeasurement } from '../load/empty.js';
 
 export interface JtlSample {
   ts: number;

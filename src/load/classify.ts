@@ -1,4 +1,4 @@
-import type { ErrorClass } from '../model.js';
+import type { ErrorClass } from '../model/result.js';
 
 /** Error class of an HTTP status; undefined for success (1xx–3xx). */
 export function classifyStatus(status: number): ErrorClass | undefined {

@@ -5,7 +5,7 @@
  * per-second p99 varies by ±10 % between quiet runs on CI machines (see FACTS.md).
  */
 import { median } from 'simple-statistics';
-import type { Degradation, TimelinePoint } from '../model.js';
+import type { Degradation, TimelinePoint } from '../model/result.js';
 
 /** Fewer seconds than this give thirds too short to trust. */
 export const MIN_SECONDS_FOR_TREND = 6;

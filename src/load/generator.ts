@@ -10,8 +10,8 @@
  * so the thread counts as saturated when it was running or ready to run nearly the whole time.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { ProfileResult } from '../model.js';
-import { readSchedStat, schedShares } from '../monitor/proc.js';
+import type { ProfileResult } from '../model/result.js';
+import { readSchedStat, schedShares } from '../proc/counters.js';
 
 type Generator = NonNullable<ProfileResult['generator']>;
 

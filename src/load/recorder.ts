@@ -5,7 +5,7 @@
  * Events before the end of warmup only feed the progress line; they never reach the statistics.
  */
 import * as hdr from 'hdr-histogram-js';
-import { emptyErrorClasses, type ErrorClass, type Latency, type TimelinePoint } from '../model.js';
+import { emptyErrorClasses, type ErrorClass, type Latency, type TimelinePoint } from '../model/result.js';
 import { classifyStatus } from './classify.js';
 import type { LoadMeasurement } from './types.js';
 import { detectDegradation } from './degradation.js';

@@ -1,5 +1,5 @@
 import type { RequestSpec } from '../config/sections/request.js';
-import type { ProfileResult } from '../model.js';
+import type { ProfileResult } from '../model/result.js';
 
 export type LoadModel =
   /** Closed model: `connections` users, each sends its next request when the last one is answered. */

@@ -24,6 +24,9 @@ export const hotFunctionSchema = z.object({
 });
 export type HotFunction = z.infer<typeof hotFunctionSchema>;
 
+/** The SUT's own code, not Node's internals or node_modules: what a suggestion can point at. */
+export const isOwnCode = (f: HotFunction): boolean => Boolean(f.url) && !f.url.startsWith('node:') && !f.url.includes('/node_modules/');
+
 export const resourcesSchema = z.object({
   samples: z.array(resourceSampleSchema),
   /** Aggregates over the profile's window (names in src/monitor/summary.ts). */

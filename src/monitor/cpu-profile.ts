@@ -3,7 +3,7 @@
  * the functions with the most self time, with file:line. V8's pseudo-frames ((idle), (program),
  * (garbage collector), (root)) are left out of the ranking; GC is reported as its own share.
  */
-import type { HotFunction } from '../model/monitor.js';
+import { isOwnCode, type HotFunction } from '../model/monitor.js';
 
 interface CpuProfileNode {
   id: number;
@@ -61,10 +61,3 @@ function rankFunctions(profiles: readonly CpuProfile[]): { functions: HotFunctio
     .sort((a, b) => b.selfMs - a.selfMs);
   return { functions, gcPercent: busyUs ? (gcUs * 100) / busyUs : 0, busyMs: busyUs / 1000 };
 }
-
-/** The hottest function that is the SUT's own code (not Node's internals or node_modules). */
-export function hottestOwnFunction(functions: readonly HotFunction[]): HotFunction | undefined {
-  return [...functions].sort((a, b) => b.selfMs - a.selfMs).find(isOwnCode);
-}
-
-const isOwnCode = (f: HotFunction) => Boolean(f.url) && !f.url.startsWith('node:') && !f.url.includes('/node_modules/');

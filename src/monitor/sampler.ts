@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { linearRegression, median, quantile } from 'simple-statistics';
 import type { Resources } from '../model/monitor.js';
-import { readSchedStat, readSystem, readTree, schedShares, ticksToMs, type ProcessCounters, type SchedShares, type SchedStat, type SystemCounters } from './proc.js';
+import { readSchedStat, readSystem, readTree, schedShares, ticksToMs, type ProcessCounters, type SchedShares, type SchedStat, type SystemCounters } from '../proc/counters.js';
 
 export interface ProbeLine {
   pid: number;

@@ -3,7 +3,7 @@
  * pipeline only dispatches.
  */
 import type { ProfileConfig } from '../config/schema.js';
-import type { ProfileResult } from '../model.js';
+import type { ProfileResult } from '../model/result.js';
 import { runJmeterProfile } from './jmeter.js';
 import { runLoadProfile } from './load.js';
 import { runRobustnessProfile } from './robustness.js';

@@ -9,10 +9,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { JmeterProfile } from '../config/sections/ecosystem.js';
 import { ConfigError, LoadError } from '../errors.js';
-import { describeCheck, evaluateSlo } from '../gate.js';
+import { describeCheck, evaluateSlo } from '../verdict/slo.js';
 import { jtlProfile, parseJtl } from '../jmeter/jtl.js';
 import { locateJMeter } from '../jmeter/locate.js';
-import type { ProfileResult } from '../model.js';
+import type { ProfileResult } from '../model/result.js';
 import { assertTargetAllowed } from '../sut/target.js';
 import type { ProfileContext } from './types.js';
 

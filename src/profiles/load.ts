@@ -1,18 +1,8 @@
 import type { LoadProfile } from '../config/sections/load.js';
-import { describeCheck, evaluateSlo } from '../gate.js';
-import type { ProfileResult } from '../model.js';
-import type { LoadModel } from '../load/types.js';
+import { describeCheck, evaluateSlo } from '../verdict/slo.js';
+import type { ProfileResult } from '../model/result.js';
+import { loadModelOf } from '../load/model.js';
 import type { ProfileContext } from './types.js';
-
-/** Open model: enough requests in flight for `timeout` worth of arrivals, at least 64. */
-export function defaultMaxInFlight(rate: number, timeoutMs: number): number {
-  return Math.max(64, Math.ceil((rate * timeoutMs) / 1000));
-}
-
-export function loadModelOf(p: Pick<LoadProfile, 'connections' | 'rate' | 'maxInFlight' | 'timeout'>): LoadModel {
-  if (p.rate !== undefined) return { kind: 'open', rate: p.rate, maxInFlight: p.maxInFlight ?? defaultMaxInFlight(p.rate, p.timeout) };
-  return { kind: 'closed', connections: p.connections ?? 10 };
-}
 
 /** A load profile: one measured run, then its SLO gate. */
 export async function runLoadProfile(ctx: ProfileContext, profile: LoadProfile): Promise<ProfileResult> {

@@ -1,7 +1,7 @@
 import type { RobustnessProfile } from '../config/sections/stress.js';
-import type { ProfileResult } from '../model.js';
+import type { ProfileResult } from '../model/result.js';
 import { runRobustnessChecks } from '../stress/robustness.js';
-import { emptyMeasurement } from './empty.js';
+import { emptyMeasurement } from '../load/empty.js';
 import type { ProfileContext } from './types.js';
 
 /** A robustness profile: the malformed-request checks alone. Passes when every case is handled and the SUT is healthy after. */

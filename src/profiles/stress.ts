@@ -1,11 +1,11 @@
 import type { StressProfile } from '../config/sections/stress.js';
-import { evaluateSlo } from '../gate.js';
+import { evaluateSlo } from '../verdict/slo.js';
 import type { LoadMeasurement } from '../load/types.js';
-import type { ProfileResult, TimelinePoint } from '../model.js';
+import type { ProfileResult, TimelinePoint } from '../model/result.js';
 import { stepSlo } from '../stress/breaking.js';
 import { measureBreakingPoint } from '../stress/ramp.js';
 import { runRobustnessChecks } from '../stress/robustness.js';
-import { emptyMeasurement } from './empty.js';
+import { emptyMeasurement } from '../load/empty.js';
 import type { ProfileContext } from './types.js';
 
 /**

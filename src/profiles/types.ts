@@ -1,7 +1,7 @@
 import type { Config, ProfileConfig, Settings } from '../config/schema.js';
 import type { LoadRunner } from '../load/types.js';
-import type { Logger } from '../logger.js';
-import type { ProfileResult } from '../model.js';
+import type { Logger } from '../log/logger.js';
+import type { ProfileResult } from '../model/result.js';
 import type { SutHandle } from '../sut/types.js';
 
 /** Everything a profile runner may use; the pipeline builds one per profile. */

@@ -4,7 +4,7 @@
  * comments on it instead of opening another, and closed with a note when the metric recovers.
  * And an optional Slack-compatible JSON webhook with the verdict.
  */
-import type { RunResult } from '../model.js';
+import type { RunResult } from '../model/result.js';
 import { escapeMarkdown } from '../report/escape.js';
 import type { GitHubClient } from './client.js';
 

@@ -4,8 +4,8 @@
  * a warning in the log), and the report is still in the job summary and the output folder.
  */
 import type { Config } from '../config/schema.js';
-import type { Logger } from '../logger.js';
-import type { RunResult } from '../model.js';
+import type { Logger } from '../log/logger.js';
+import type { RunResult } from '../model/result.js';
 import { planComment } from '../report/size.js';
 import { syncAlertIssues, sendWebhook } from './alerts.js';
 import { createGitHubClient, isReadOnlyTokenError, type RetryPolicy } from './client.js';

@@ -5,8 +5,8 @@
  * here and set with textContent in the browser; the result is embedded as JSON with `<` escaped
  * so that it cannot close its script element.
  */
-import { describeCheck } from '../gate.js';
-import type { ProfileResult, RunResult } from '../model.js';
+import { describeCheck } from '../verdict/slo.js';
+import type { ProfileResult, RunResult } from '../model/result.js';
 import { formatMs, formatPercent, formatRate, STATUS_ICON } from './format.js';
 import { CHART_SCRIPT } from './html-charts.js';
 import { UPLOT_CSS, UPLOT_JS } from './vendor/uplot.js';

@@ -1,6 +1,6 @@
 /** Bottlenecks, suggestions and resource usage in the markdown report. */
 import { markdownTable } from 'markdown-table';
-import type { ProfileResult, RunResult } from '../model.js';
+import type { ProfileResult, RunResult } from '../model/result.js';
 import { escapeMarkdown } from './escape.js';
 import { formatBytes } from './format.js';
 import { trendChart } from './mermaid.js';

@@ -1,6 +1,6 @@
 /** The stress and robustness parts of the markdown report. */
 import { markdownTable } from 'markdown-table';
-import type { ProfileResult } from '../model.js';
+import type { ProfileResult } from '../model/result.js';
 import { formatMs, formatPercent, formatRate } from './format.js';
 import { escapeMarkdown } from './escape.js';
 

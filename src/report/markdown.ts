@@ -4,8 +4,8 @@
  * profile names) is escaped so that it cannot break the table or inject markup.
  */
 import { markdownTable } from 'markdown-table';
-import { describeCheck } from '../gate.js';
-import type { ProfileResult, RunResult } from '../model.js';
+import { describeCheck } from '../verdict/slo.js';
+import type { ProfileResult, RunResult } from '../model/result.js';
 import { escapeMarkdown, inlineCode } from './escape.js';
 import { formatBytes, formatMs, formatPercent, formatRate, sparkline, STATUS_ICON } from './format.js';
 import { bottleneckSection, resourceSection, suggestionSection, trendSection } from './markdown-analysis.js';

@@ -4,7 +4,7 @@
  * MAX_POINTS so that long runs stay readable and small. Names from outside perfgate are reduced
  * to plain characters: a quote or a newline could otherwise end the Mermaid statement.
  */
-import type { ProfileResult } from '../model.js';
+import type { ProfileResult } from '../model/result.js';
 
 const MAX_POINTS = 60;
 

@@ -5,7 +5,7 @@
  * it fits: full → compact (no timelines or error samples) → summary (verdict, reasons and the
  * profile table only) → the summary with fewer table rows. Each step is complete markdown.
  */
-import type { RunResult } from '../model.js';
+import type { RunResult } from '../model/result.js';
 import { buildMarkdownReport, type MarkdownOptions } from './markdown.js';
 
 /** GitHub's limit, less room for the markers the publisher adds. */

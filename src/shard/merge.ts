@@ -6,8 +6,8 @@
  */
 import * as hdr from 'hdr-histogram-js';
 import { DataError } from '../errors.js';
-import { worstStatus } from '../gate.js';
-import { emptyErrorClasses, type Latency, type ProfileResult, type RunResult, type TimelinePoint } from '../model.js';
+import { worstStatus } from '../verdict/status.js';
+import { emptyErrorClasses, type Latency, type ProfileResult, type RunResult, type TimelinePoint } from '../model/result.js';
 
 export function mergeHistograms(encoded: readonly string[]): hdr.Histogram {
   const merged = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });

@@ -1,5 +1,5 @@
-import type { Logger } from '../logger.js';
-import type { RunObserver } from '../pipeline.js';
+import type { Logger } from '../log/logger.js';
+import type { RunObserver } from '../run/profiles.js';
 
 /** Holds the first profile until a common start time, so that shards on several runners overlap. */
 export function startAtObserver(startAt: number, logger: Logger, now: () => number = Date.now): RunObserver {

@@ -3,7 +3,7 @@
  * on numbers alone. The first rule that fires names the breaking point.
  */
 import type { Slo } from '../config/sections/request.js';
-import { describeCheck, evaluateSlo } from '../gate.js';
+import { describeCheck, evaluateSlo } from '../verdict/slo.js';
 import type { LoadMeasurement } from '../load/types.js';
 import type { StressResult } from '../model/stress.js';
 

@@ -1,53 +1,10 @@
 /**
  * What ran out when the SUT broke: file descriptors against their limit, memory, the listen
  * queue (TcpExt ListenOverflows/ListenDrops in /proc/net/netstat), refused and reset
- * connections, or the process itself. Read from /proc before the ramp and after each step;
- * findings are data in the result, never a perfgate crash, so every reader tolerates a missing file.
+ * connections, or the process itself, from snapshots taken before the ramp and at its peak
+ * (src/proc/snapshot.ts); findings are data in the result, never a perfgate crash.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-
-export interface ResourceSnapshot {
-  fds: number;
-  /** Lowest "Max open files" soft limit among the processes (Infinity when unknown). */
-  fdLimit: number;
-  rssBytes: number;
-  listenOverflows: number;
-  listenDrops: number;
-}
-
-export function snapshotResources(pids: readonly number[]): ResourceSnapshot {
-  let fds = 0;
-  let fdLimit = Infinity;
-  let rssBytes = 0;
-  for (const pid of pids) {
-    try {
-      fds += readdirSync(`/proc/${pid}/fd`).length;
-    } catch {
-      // Process gone or not ours to read.
-    }
-    const limit = /Max open files\s+(\d+)/.exec(readOr(`/proc/${pid}/limits`))?.[1];
-    if (limit) fdLimit = Math.min(fdLimit, Number(limit));
-    const rss = /VmRSS:\s+(\d+) kB/.exec(readOr(`/proc/${pid}/status`))?.[1];
-    if (rss) rssBytes += Number(rss) * 1024;
-  }
-  const netstat = parseNetstat(readOr('/proc/net/netstat'));
-  return { fds, fdLimit, rssBytes, listenOverflows: netstat.TcpExt?.ListenOverflows ?? 0, listenDrops: netstat.TcpExt?.ListenDrops ?? 0 };
-}
-
-/** /proc/net/netstat: pairs of lines "Prefix: names…" / "Prefix: values…". */
-export function parseNetstat(text: string): Record<string, Record<string, number>> {
-  const out: Record<string, Record<string, number>> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i + 1 < lines.length; i += 2) {
-    const [prefix, ...names] = (lines[i] ?? '').trim().split(/\s+/);
-    const values = (lines[i + 1] ?? '').trim().split(/\s+/).slice(1);
-    if (!prefix) continue;
-    const section: Record<string, number> = {};
-    names.forEach((n, k) => (section[n] = Number(values[k] ?? 0)));
-    out[prefix.replace(/:$/, '')] = section;
-  }
-  return out;
-}
+import type { ResourceSnapshot } from '../proc/snapshot.js';
 
 export interface ExhaustionInput {
   before: ResourceSnapshot;
@@ -96,14 +53,6 @@ export function maxSnapshot(a: ResourceSnapshot, b: ResourceSnapshot): ResourceS
     listenOverflows: Math.max(a.listenOverflows, b.listenOverflows),
     listenDrops: Math.max(a.listenDrops, b.listenDrops),
   };
-}
-
-function readOr(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return '';
-  }
 }
 
 function lastLines(text: string, n: number): string {

@@ -5,11 +5,12 @@
  */
 import type { StressProfile } from '../config/sections/stress.js';
 import type { LoadMeasurement, LoadModel } from '../load/types.js';
-import { defaultMaxInFlight } from '../profiles/load.js';
+import { defaultMaxInFlight } from '../load/model.js';
 import type { ProfileContext } from '../profiles/types.js';
 import type { StressResult } from '../model/stress.js';
 import { breakReason, DEFAULT_ERROR_LIMIT, describeOffered, rampSteps, toStep, type BreakReason, type StressStep } from './breaking.js';
-import { exhaustionFindings, maxSnapshot, snapshotResources, type ResourceSnapshot } from './exhaustion.js';
+import { snapshotResources, type ResourceSnapshot } from '../proc/snapshot.js';
+import { exhaustionFindings, maxSnapshot } from './exhaustion.js';
 import { judgeRecovery, type RecoveryLimits } from './recovery.js';
 
 /** Kept free at the end of the budget for request drains and the report: 5 s, less for tiny budgets. */

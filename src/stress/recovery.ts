@@ -4,7 +4,7 @@
  * limits. A server that is still erroring or slow at the end, crashed, or kept the memory it
  * took under overload has not recovered, and the reason says which.
  */
-import type { TimelinePoint } from '../model.js';
+import type { TimelinePoint } from '../model/result.js';
 
 export interface RecoveryLimits {
   /** Per-second p99 at or under this counts as healthy (ms). */

@@ -10,7 +10,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { SutError } from '../errors.js';
 import { maskSecrets } from './mask.js';
-import { signalTree, TreeMemory, treePids } from './process-tree.js';
+import { signalTree, TreeMemory, treePids } from '../proc/tree.js';
 import { candidateHosts, isPortOpen, portOf, ReadinessTimeout, waitUntilReady } from './readiness.js';
 import type { StartSutOptions, SutExit, SutHandle } from './types.js';
 

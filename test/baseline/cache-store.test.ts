@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { actionsCacheTransport } from '../../src/action-cache.js';
+import { actionsCacheTransport } from '../../src/action/cache.js';
 import { cacheKeyPrefix, createCacheStore } from '../../src/baseline/cache-store.js';
 import { openBaselineStore } from '../../src/baseline/index.js';
 import { parseSettings } from '../../src/config/load.js';

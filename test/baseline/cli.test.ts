@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDirStore } from '../../src/baseline/dir-store.js';
 import { main } from '../../src/cli.js';
-import { silentLogger } from '../../src/logger.js';
-import { runResultSchema } from '../../src/model.js';
+import { silentLogger } from '../../src/log/logger.js';
+import { runResultSchema } from '../../src/model/result.js';
 import { resultWith } from './results.js';
 
 const shop = fileURLToPath(new URL('../../examples/shop/server.mjs', import.meta.url));

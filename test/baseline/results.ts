@@ -1,5 +1,5 @@
 /** Small, valid RunResults for baseline and comparison tests. */
-import { emptyErrorClasses, RESULT_SCHEMA_VERSION, type RunResult } from '../../src/model.js';
+import { emptyErrorClasses, RESULT_SCHEMA_VERSION, type RunResult } from '../../src/model/result.js';
 
 export function resultWith(values: { p50: number; rps: number; p99?: number; errors?: number }, extra: { sha?: string; branch?: string; cpuModel?: string } = {}): RunResult {
   const total = Math.round(values.rps * 10);

@@ -12,8 +12,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
-import { silentLogger } from '../../src/logger.js';
-import { runResultSchema } from '../../src/model.js';
+import { silentLogger } from '../../src/log/logger.js';
+import { runResultSchema } from '../../src/model/result.js';
 import { pidsWithMarker } from '../helpers/processes.js';
 
 const shop = fileURLToPath(new URL('../../examples/shop/server.mjs', import.meta.url));

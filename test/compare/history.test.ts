@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { regressionReasons } from '../../src/compare/gate.js';
+import { regressionReasons } from '../../src/compare/regression-gate.js';
 import { compareWithHistory, type StoredRun } from '../../src/compare/history.js';
 import { normalFrom, seededRandom } from '../../src/compare/prng.js';
 import { detectSteps } from '../../src/compare/trend.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { errorRate, evaluateSlo, exitCodeForStatus, worstStatus } from '../../src/gate.js';
-import { emptyErrorClasses } from '../../src/model.js';
+import { errorRate, evaluateSlo } from '../../src/verdict/slo.js';
+import { exitCodeForStatus, worstStatus } from '../../src/verdict/status.js';
+import { emptyErrorClasses } from '../../src/model/result.js';
 
 const measured = {
   latency: { min: 0.1, mean: 2, stdev: 1, p50: 1.5, p90: 3, p99: 8, p999: 12, max: 20 },

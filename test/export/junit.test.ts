@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildJunitXml } from '../../src/export/junit.js';
-import { extractLogFormat } from '../../src/json-logger.js';
+import { extractLogFormat } from '../../src/log/json.js';
 import { freePort } from '../helpers/processes.js';
 import { profile, result } from '../publish/results.js';
 

@@ -10,8 +10,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import { parseJtl } from '../../src/jmeter/jtl.js';
-import { silentLogger } from '../../src/logger.js';
-import { runResultSchema } from '../../src/model.js';
+import { silentLogger } from '../../src/log/logger.js';
+import { runResultSchema } from '../../src/model/result.js';
 import { planHosts } from '../../src/profiles/jmeter.js';
 import { startFixture, type FixtureServer } from '../helpers/servers.js';
 

@@ -8,8 +8,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import { parseJtl } from '../../src/jmeter/jtl.js';
-import { silentLogger } from '../../src/logger.js';
-import { runResultSchema } from '../../src/model.js';
+import { silentLogger } from '../../src/log/logger.js';
+import { runResultSchema } from '../../src/model/result.js';
 import { resultFromJtl } from '../../src/commands/import.js';
 
 // 200 samples over 4 s: elapsed 1..20 ms, two labels, 10 failures (5 × 500, 5 × connection refused).

@@ -2,7 +2,7 @@ import * as hdr from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
 import { detectDegradation } from '../../src/load/degradation.js';
 import { LoadRecorder } from '../../src/load/recorder.js';
-import type { TimelinePoint } from '../../src/model.js';
+import type { TimelinePoint } from '../../src/model/result.js';
 
 const series = (n: number, f: (i: number) => Partial<TimelinePoint>): TimelinePoint[] =>
   Array.from({ length: n }, (_, i) => ({ t: i, rps: 1000, p50: 2, p99: 10, errors: 0, ...f(i) }));

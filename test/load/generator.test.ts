@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { watchGenerator } from '../../src/load/generator.js';
-import { readSchedStat, schedShares } from '../../src/monitor/proc.js';
+import { readSchedStat, schedShares } from '../../src/proc/counters.js';
 
 describe('watchGenerator', () => {
   it('calls a thread that never waits saturated, and says how much of that time it ran', () => {

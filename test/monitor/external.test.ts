@@ -9,9 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
-import { silentLogger } from '../../src/logger.js';
-import { runResultSchema } from '../../src/model.js';
-import { findListener, listeningInodes } from '../../src/monitor/listener.js';
+import { silentLogger } from '../../src/log/logger.js';
+import { runResultSchema } from '../../src/model/result.js';
+import { findListener, listeningInodes } from '../../src/proc/listener.js';
 import { startFixture, type FixtureServer } from '../helpers/servers.js';
 
 describe('/proc/net/tcp', () => {

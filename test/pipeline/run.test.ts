@@ -9,8 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
-import type { Logger } from '../../src/logger.js';
-import { runResultSchema } from '../../src/model.js';
+import type { Logger } from '../../src/log/logger.js';
+import { runResultSchema } from '../../src/model/result.js';
 
 const shop = path.resolve('examples/shop/server.mjs');
 

@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseSettings } from '../../src/config/load.js';
 import type { LoadMeasurement, LoadRunner } from '../../src/load/types.js';
-import { silentLogger } from '../../src/logger.js';
-import { emptyMeasurement } from '../../src/profiles/empty.js';
+import { silentLogger } from '../../src/log/logger.js';
+import { emptyMeasurement } from '../../src/load/empty.js';
 import { runProfile } from '../../src/profiles/index.js';
 
 const measured = (saturated: boolean): LoadMeasurement => ({

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseSettings } from '../../src/config/load.js';
-import { silentLogger } from '../../src/logger.js';
+import { silentLogger } from '../../src/log/logger.js';
 import { FORK_NOTICE, publishToGitHub } from '../../src/publish/index.js';
 import { retryDelayMs } from '../../src/publish/client.js';
 import { BOT, startFakeGitHub, type FakeGitHub } from '../fixtures/fake-github/server.js';

@@ -1,5 +1,5 @@
-import { runResultSchema, type ProfileResult, type RunResult } from '../../src/model.js';
-import { emptyMeasurement } from '../../src/profiles/empty.js';
+import { runResultSchema, type ProfileResult, type RunResult } from '../../src/model/result.js';
+import { emptyMeasurement } from '../../src/load/empty.js';
 
 export function profile(name: string, extra: Partial<ProfileResult> = {}): ProfileResult {
   return {

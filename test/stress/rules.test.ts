@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { breakReason, rampSteps, type StressStep } from '../../src/stress/breaking.js';
-import { exhaustionFindings, parseNetstat, type ResourceSnapshot } from '../../src/stress/exhaustion.js';
+import { exhaustionFindings } from '../../src/stress/exhaustion.js';
+import { parseNetstat } from '../../src/proc/read.js';
+import type { ResourceSnapshot } from '../../src/proc/snapshot.js';
 import { judgeRecovery } from '../../src/stress/recovery.js';
-import type { TimelinePoint } from '../../src/model.js';
+import type { TimelinePoint } from '../../src/model/result.js';
 
 const step = (offered: number, achievedRps: number, p99: number, extra: Partial<StressStep & { sloDetail: string[] }> = {}) => ({
   offered,

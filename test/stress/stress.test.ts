@@ -7,8 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
-import type { Logger } from '../../src/logger.js';
-import { runResultSchema, type RunResult } from '../../src/model.js';
+import type { Logger } from '../../src/log/logger.js';
+import { runResultSchema, type RunResult } from '../../src/model/result.js';
 import { freePort, pidsWithMarker } from '../helpers/processes.js';
 import { FIXTURES } from '../helpers/servers.js';
 

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import type { RunResult } from './model.js';
+import type { RunResult } from '../model/result.js';
 
 /**
  * Commit and branch of the run: from the Actions environment when present, else from git in

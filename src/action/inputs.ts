@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import * as core from '@actions/core';
-import { ConfigError } from './errors.js';
+import { ConfigError } from '../errors.js';
 
 export const INPUTS = {
   config: 'config',

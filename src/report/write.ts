@@ -4,11 +4,11 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { buildJunitXml } from './export/junit.js';
-import { writeFileAtomic } from './fs-atomic.js';
-import type { RunResult } from './model.js';
-import { buildMarkdownReport } from './report/markdown.js';
-import { buildHtmlReport } from './report/html.js';
+import { buildJunitXml } from '../export/junit.js';
+import { writeFileAtomic } from '../fs-atomic.js';
+import type { RunResult } from '../model/result.js';
+import { buildMarkdownReport } from './markdown.js';
+import { buildHtmlReport } from './html.js';
 
 export interface RunOutputs {
   resultPath: string;

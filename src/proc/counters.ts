@@ -2,11 +2,11 @@
  * Samples the SUT's whole process tree from /proc: CPU (user and system, as a share of one
  * core), RSS, bytes read and written, open file descriptors, threads and context switches, plus
  * the system's CPU steal and TCP retransmits and listen-queue overflows. Reading a few small
- * files per process costs far under 1 % of a core at a 100 ms interval (bench/monitor-overhead.ts).
+ * files per process costs far under 1 % of a core at a 100 ms interval (bench/monitor.ts).
  * Written by hand: pidusage and systeminformation spawn `ps` or read far more than this needs.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { parseNetstat } from '../stress/exhaustion.js';
+import { readdirSync } from 'node:fs';
+import { parseNetstat, readProcFile as read } from './read.js';
 
 /** Clock ticks per second of /proc's CPU times (USER_HZ; 100 on every Linux that runs CI). */
 const TICKS = 100;
@@ -32,14 +32,6 @@ export interface SystemCounters {
   outSegs: number;
   listenOverflows: number;
 }
-
-const read = (f: string) => {
-  try {
-    return readFileSync(f, 'utf8');
-  } catch {
-    return '';
-  }
-};
 
 export function readProcess(pid: number): ProcessCounters | undefined {
   const stat = read(`/proc/${pid}/stat`);

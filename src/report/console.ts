@@ -1,5 +1,5 @@
 /** The plain-text table printed at the end of `perfgate run`. */
-import type { RunResult } from './model.js';
+import type { RunResult } from '../model/result.js';
 
 const ms = (v: number) => (v < 1 ? `${(v * 1000).toFixed(0)}µs` : v < 100 ? `${v.toFixed(2)}ms` : `${v.toFixed(0)}ms`);
 

@@ -5,9 +5,9 @@
  * Field names marked "contract" are used by other tools and tests: never rename them.
  */
 import { z } from 'zod';
-import { resourcesSchema, bottleneckSchema, suggestionSchema } from './model/monitor.js';
-import { stressResultSchema, robustnessResultSchema } from './model/stress.js';
-import { comparisonSchema } from './model/compare.js';
+import { resourcesSchema, bottleneckSchema, suggestionSchema } from './monitor.js';
+import { stressResultSchema, robustnessResultSchema } from './stress.js';
+import { comparisonSchema } from './compare.js';
 
 export const RESULT_SCHEMA_VERSION = 1;
 

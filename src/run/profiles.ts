@@ -4,17 +4,17 @@
  * GitHub or of the command line; every edge is injected.
  */
 import { mkdir } from 'node:fs/promises';
-import { ConfigError, SutError } from './errors.js';
-import type { ProfileConfig, Settings } from './config/schema.js';
-import { worstStatus } from './gate.js';
-import type { LoadRunner } from './load/types.js';
-import type { Logger } from './logger.js';
-import type { ProfileResult, RunResult } from './model.js';
-import { newRunResult } from './result.js';
-import { emptyMeasurement } from './profiles/empty.js';
-import { runProfile } from './profiles/index.js';
-import type { StartSutOptions, SutHandle } from './sut/types.js';
-import { assertTargetAllowed } from './sut/target.js';
+import { ConfigError, SutError } from '../errors.js';
+import type { ProfileConfig, Settings } from '../config/schema.js';
+import { worstStatus } from '../verdict/status.js';
+import type { LoadRunner } from '../load/types.js';
+import type { Logger } from '../log/logger.js';
+import type { ProfileResult, RunResult } from '../model/result.js';
+import { newRunResult } from './frame.js';
+import { emptyMeasurement } from '../load/empty.js';
+import { runProfile } from '../profiles/index.js';
+import type { StartSutOptions, SutHandle } from '../sut/types.js';
+import { assertTargetAllowed } from '../sut/target.js';
 
 /**
  * A stage that watches the run without owning it (the resource monitor, the analyzers): the

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import type { EnvironmentFingerprint } from './model.js';
+import type { EnvironmentFingerprint } from '../model/result.js';
 
 /** What a result was measured on; comparisons warn when two fingerprints differ. */
 export function environmentFingerprint(runner: { name?: string; ci: boolean }): EnvironmentFingerprint {

@@ -1,9 +1,9 @@
 /** Writes schema/perfgate.schema.json and schema/result.schema.json from the zod schemas (run by the build). */
 import path from 'node:path';
 import { z } from 'zod';
-import { configJsonSchema } from './config/json-schema.js';
-import { writeFileAtomic } from './fs-atomic.js';
-import { runResultSchema } from './model.js';
+import { configJsonSchema } from '../config/json-schema.js';
+import { writeFileAtomic } from '../fs-atomic.js';
+import { runResultSchema } from './result.js';
 
 export async function writeJsonSchemas(dir: string): Promise<string[]> {
   const result = { ...z.toJSONSchema(runResultSchema, { io: 'output', unrepresentable: 'any' }), title: 'perfgate result.json' };

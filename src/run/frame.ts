@@ -1,7 +1,7 @@
 /** The frame every RunResult starts from (a run, an A/B, an imported JTL): the parts that do not depend on how it was measured. */
 import { environmentFingerprint } from './environment.js';
-import { RESULT_SCHEMA_VERSION, type RunResult } from './model.js';
-import { VERSION } from './version.js';
+import { RESULT_SCHEMA_VERSION, type RunResult } from '../model/result.js';
+import { VERSION } from '../version.js';
 
 export interface ResultFrame {
   startedAt: Date;

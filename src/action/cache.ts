@@ -5,8 +5,8 @@
  */
 import path from 'node:path';
 import * as cache from '@actions/cache';
-import { ConfigError } from './errors.js';
-import type { CacheTransport } from './baseline/index.js';
+import { ConfigError } from '../errors.js';
+import type { CacheTransport } from '../baseline/index.js';
 
 export function actionsCacheTransport(env: NodeJS.ProcessEnv = process.env): CacheTransport {
   // The cache version hashes the path strings, and @actions/cache globs them from the current

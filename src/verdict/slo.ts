@@ -1,10 +1,9 @@
 /**
- * SLO gates and the roll-up of statuses. A failed gate is a verdict in the result, not an
- * exception: the front door publishes first, then maps the status to an exit code.
+ * SLO gates: each limit of a profile's `slo` against what was measured, as structured checks
+ * ({metric, limit, actual, unit, pass}); words are added only by describeCheck.
  */
-import type { Slo } from './config/sections/request.js';
-import type { Latency, ProfileResult, RunResult, SloCheck, Status } from './model.js';
-import { ExitCode, type ExitCodeValue } from './errors.js';
+import type { Slo } from '../config/sections/request.js';
+import type { Latency, ProfileResult, SloCheck } from '../model/result.js';
 
 type Measured = Pick<ProfileResult, 'latency' | 'requests' | 'errors' | 'throughput'>;
 
@@ -36,26 +35,4 @@ export function describeCheck(c: SloCheck): string {
   const fmt = (v: number) => (c.unit === 'ms' ? `${v.toFixed(v < 10 ? 3 : 1)} ms` : c.unit === 'ratio' ? `${(v * 100).toFixed(2)}%` : `${v.toFixed(1)} req/s`);
   const op = c.unit === 'rps' ? '≥' : '≤';
   return `${c.metric} ${fmt(c.actual)} (limit ${op} ${fmt(c.limit)})`;
-}
-
-const SEVERITY: Record<Status, number> = { pass: 0, inconclusive: 1, fail: 2, error: 3 };
-
-/** The worst of several statuses: error > fail > inconclusive > pass. */
-export function worstStatus(statuses: Iterable<Status>): Status {
-  let worst: Status = 'pass';
-  for (const s of statuses) if (SEVERITY[s] > SEVERITY[worst]) worst = s;
-  return worst;
-}
-
-/** Exit codes: 0 pass (and inconclusive, which warns), 1 a gate failed, 3 the SUT/environment failed. */
-export function exitCodeForStatus(status: RunResult['status']): ExitCodeValue {
-  switch (status) {
-    case 'pass':
-    case 'inconclusive':
-      return ExitCode.Pass;
-    case 'fail':
-      return ExitCode.GateFailed;
-    case 'error':
-      return ExitCode.Environment;
-  }
 }

@@ -1,5 +1,5 @@
-import { emptyErrorClasses } from '../model.js';
-import type { LoadMeasurement } from '../load/types.js';
+import { emptyErrorClasses } from '../model/result.js';
+import type { LoadMeasurement } from './types.js';
 
 /** The measurement of a profile that sent no load (robustness checks, a profile that never ran). */
 export function emptyMeasurement(): Omit<LoadMeasurement, 'startedAt'> {

@@ -6,7 +6,8 @@
  * all, as root); no tool does this without a dependency on `ss`/`lsof`, which the runner image
  * need not have.
  */
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readdirSync, readlinkSync } from 'node:fs';
+import { readProcFile as read } from './read.js';
 
 const LISTEN = '0A';
 
@@ -34,13 +35,6 @@ export interface Listener {
 }
 
 export function findListener(port: number, self = process.pid): Listener {
-  const read = (f: string) => {
-    try {
-      return readFileSync(f, 'utf8');
-    } catch {
-      return '';
-    }
-  };
   const inodes = new Set([...listeningInodes(read('/proc/net/tcp'), port), ...listeningInodes(read('/proc/net/tcp6'), port)].map((i) => `socket:[${i}]`));
   if (inodes.size === 0) return { pids: [], listening: false, self: false };
   let all: string[];

@@ -2,28 +2,28 @@
  * The GitHub Action front door: settle the inputs, run the same pipeline as the CLI, write the
  * outputs and the job summary, publish, and only then decide the step's outcome (one setFailed).
  */
-import { exportResult } from './export/index.js';
+import { exportResult } from '../export/index.js';
 import * as core from '@actions/core';
-import { readActionSettings } from './action-inputs.js';
-import { loadSettings } from './config/load.js';
-import { exitCodeOf, SutError } from './errors.js';
-import { exitCodeForStatus } from './gate.js';
-import { gitContext, runnerContext } from './git-context.js';
-import { createLoadRunner } from './load/index.js';
-import { createMonitorObservers } from './monitor/observer.js';
-import type { Logger } from './logger.js';
-import { writeRunOutputs } from './outputs.js';
-import { runPipeline } from './pipeline.js';
-import { reviewAgainstRef } from './compare/review.js';
-import { startSut } from './sut/index.js';
-import { openBaselineStore } from './baseline/index.js';
-import { runBaselineStage } from './baseline/stage.js';
-import { actionsCacheTransport } from './action-cache.js';
-import { publishToGitHub } from './publish/index.js';
-import { readRunEvent, untrustedCheckoutProblem } from './publish/event.js';
+import { readActionSettings } from './inputs.js';
+import { loadSettings } from '../config/load.js';
+import { exitCodeOf, SutError } from '../errors.js';
+import { exitCodeForStatus } from '../verdict/status.js';
+import { gitContext, runnerContext } from '../run/context.js';
+import { createLoadRunner } from '../load/index.js';
+import { createMonitorObservers } from '../monitor/observer.js';
+import type { Logger } from '../log/logger.js';
+import { writeRunOutputs } from '../report/write.js';
+import { runPipeline } from '../run/profiles.js';
+import { reviewAgainstRef } from '../compare/review.js';
+import { startSut } from '../sut/index.js';
+import { openBaselineStore } from '../baseline/index.js';
+import { runBaselineStage } from '../baseline/stage.js';
+import { actionsCacheTransport } from './cache.js';
+import { publishToGitHub } from '../publish/index.js';
+import { readRunEvent, untrustedCheckoutProblem } from '../publish/event.js';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { planComment, SUMMARY_LIMIT_BYTES, utf8Bytes } from './report/size.js';
+import { planComment, SUMMARY_LIMIT_BYTES, utf8Bytes } from '../report/size.js';
 
 export const actionLogger: Logger = {
   info: (m) => core.info(m),
