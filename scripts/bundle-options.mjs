@@ -2,7 +2,8 @@
 // a fresh bundle of the action as the runner starts it (test/publish/action.test.ts).
 // The banner gives the ESM bundle a `require` for CommonJS dependencies (autocannon,
 // hdr-histogram-js): without it Node fails with `Dynamic require of "fs" is not supported`.
-export const banner = "import { createRequire as __pgCreateRequire } from 'node:module'; const require = __pgCreateRequire(import.meta.url);";
+export const banner =
+  "import { createRequire as __pgCreateRequire } from 'node:module'; const require = __pgCreateRequire(import.meta.url);";
 
 export const common = {
   bundle: true,
