@@ -1,12 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+/** The JUnit XML export and the --log-format flag; both through a real run: log-format.e2e.test.ts. */
 import { describe, expect, it } from 'vitest';
 import { buildJunitXml } from '../../src/export/junit.js';
 import { extractLogFormat } from '../../src/log/json.js';
-import { freePort } from '../helpers/processes.js';
-import { profile, result } from '../publish/results.js';
+import { profile, result } from '../helpers/results.js';
 
 describe('JUnit XML', () => {
   it('has one case per gate, failures for broken SLOs, an error for a profile that could not run, and escaped names', () => {
@@ -32,28 +28,4 @@ describe('--log-format', () => {
     expect(extractLogFormat(['run', '--log-format', 'json', '-c', 'x.yml'])).toEqual({ argv: ['run', '-c', 'x.yml'], format: 'json' });
     expect(extractLogFormat(['run', '--log-format=text'])).toEqual({ argv: ['run'], format: 'text' });
   });
-
-  it('json: every log line on stderr is a JSON object, and export.junit writes the XML', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-export-'));
-    try {
-      const port = await freePort();
-      await writeFile(
-        path.join(dir, 'perfgate.yml'),
-        `version: 1\nsut:\n  command: node ${path.resolve('examples/shop/server.mjs')}\n  env: { PORT: "${port}" }\n  url: http://127.0.0.1:${port}\n  ready: { path: /health }\nprofiles:\n  - { name: quick, kind: load, duration: 1s, connections: 2, slo: { throughput: 1000000 } }\nexport: { junit: junit/perfgate.xml }\n`,
-      );
-      const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'run', '--log-format', 'json', '--config', path.join(dir, 'perfgate.yml'), '--out', path.join(dir, 'out')], { encoding: 'utf8', timeout: 30_000 });
-      const lines = r.stderr.trim().split('\n');
-      expect(lines.length).toBeGreaterThan(2);
-      for (const l of lines) expect(Object.keys(JSON.parse(l) as object)).toEqual(['time', 'level', 'msg']);
-      const xml = await readFile(path.join(dir, 'out', 'junit', 'perfgate.xml'), 'utf8');
-      expect(xml).toContain('<testsuite name="quick"');
-      expect(r.status).toBe(1);
-      expect(xml).toContain('<failure message="throughput');
-      const bad = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'run', '--log-format', 'xml'], { encoding: 'utf8' });
-      expect(bad.status).toBe(2);
-      expect(bad.stderr).toContain('--log-format: "xml" is not a log format; expected one of text, json');
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  }, 40_000);
 });
