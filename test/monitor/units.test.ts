@@ -4,7 +4,11 @@ import { filteredColumn } from '../../src/analyze/suggestions.js';
 import { hotFunctions, type CpuProfile } from '../../src/monitor/cpu-profile.js';
 import { isNodeCommand } from '../../src/monitor/observer.js';
 import { parseExposition, seriesMatcher } from '../../src/monitor/prometheus.js';
-import { profile } from '../publish/results.js';
+import { ResourceSampler, summarize, type ProbeLine, type SummaryInput } from '../../src/monitor/sampler.js';
+import { resourceSummarySchema, type ResourceSummary } from '../../src/model/monitor.js';
+import { runResultSchema } from '../../src/model/result.js';
+import type { ProcessCounters, SystemCounters } from '../../src/proc/counters.js';
+import { profile, result } from '../publish/results.js';
 
 describe('parseExposition', () => {
   it('reads names, sorted labels with escapes, values and special floats; skips comments', () => {
@@ -39,7 +43,7 @@ describe('hotFunctions', () => {
 });
 
 describe('bottleneck rules on measured numbers', () => {
-  const withSummary = (summary: Record<string, number>, extra = {}) => profile('p', { resources: { samples: [], summary }, ...extra });
+  const withSummary = (summary: ResourceSummary, extra = {}) => profile('p', { resources: { samples: [], summary }, ...extra });
   it.each([
     ['CPU at 97% of a core', withSummary({ cpuPercentMedian: 97, cpuPercentP90: 99 }), ['cpu']],
     ['CPU at 60%', withSummary({ cpuPercentMedian: 60 }), []],
@@ -60,6 +64,92 @@ describe('bottleneck rules on measured numbers', () => {
     const saw = Array.from({ length: 30 }, (_, i) => [i / 10, 100e6 + (i % 5) * 20e6] as [number, number]);
     expect(growth(steady)?.r2).toBeCloseTo(1, 5);
     expect(growth(saw)?.r2).toBeLessThan(0.8);
+  });
+});
+
+describe('resource summary', () => {
+  const counters = (c: Partial<ProcessCounters>): ProcessCounters => ({ cpuTicks: 0, userTicks: 0, systemTicks: 0, rssBytes: 0, threads: 0, readBytes: 0, writeBytes: 0, fds: 0, ctxSwitches: 0, ...c });
+  const system = (c: Partial<SystemCounters>): SystemCounters => ({ steal: 0, total: 0, iowait: 0, retransSegs: 0, outSegs: 0, listenOverflows: 0, ...c });
+  const line = (i: number): ProbeLine => ({ pid: 7, ts: 1_000_000 + i * 250, eldP50: 1 + i, eldP99: 10 + i, eldMax: 20 + i, elu: 0.5, gcMs: 5, heapUsed: 50e6 + i * 1e6, rss: 0 });
+  // Two seconds with every source present: 150 ticks (1.5 s) of CPU, 50 of them in the kernel.
+  const full: SummaryInput = {
+    cores: 4,
+    seconds: 2,
+    samples: [0.5, 1, 1.5, 2].map((t, i) => ({ t, cpuPercent: 60 + 10 * i, rssBytes: 100e6 + i * 1e6, fds: 20 + i, threads: 11 })),
+    probe: [0, 1, 2, 3].map(line),
+    tree: { start: counters({ rssBytes: 99e6, ctxSwitches: 100 }), end: counters({ cpuTicks: 150, systemTicks: 50, readBytes: 4096, ctxSwitches: 300 }) },
+    system: { start: system({}), end: system({ total: 1000, steal: 10, iowait: 50, outSegs: 200, retransSegs: 4, listenOverflows: 3 }) },
+    mainThread: { runnablePercent: 95, queuedPercent: 20 },
+  };
+
+  it('writes every field of the schema, and nothing else, when every source is present', () => {
+    const s = summarize(full);
+    expect(resourceSummarySchema.strict().parse(s)).toEqual(s);
+    expect(Object.keys(s).sort()).toEqual(Object.keys(resourceSummarySchema.shape).sort());
+  });
+
+  it('computes each field from its source', () => {
+    expect(summarize(full)).toMatchObject({
+      cores: 4,
+      cpuPercentMedian: 75,
+      cpuPercentMean: 75,
+      systemCpuShare: 1 / 3,
+      ctxSwitchesPerSec: 100,
+      readBytesPerSec: 2048,
+      writeBytesPerSec: 0,
+      rssStartBytes: 99e6,
+      rssEndBytes: 103e6,
+      rssMaxBytes: 103e6,
+      rssGrowthBytesPerMin: 120e6,
+      fdsMax: 23,
+      threadsMax: 11,
+      stealPercent: 1,
+      iowaitPercent: 5,
+      tcpRetransPercent: 2,
+      listenOverflows: 3,
+      eventLoopDelayP50Ms: 2.5,
+      eventLoopDelayMaxMs: 23,
+      eventLoopUtilization: 0.5,
+      gcMsPerSec: 10,
+      heapGrowthBytesPerMin: 240e6,
+      heapEndBytes: 53e6,
+      mainThreadRunnablePercent: 95,
+      mainThreadRunQueuePercent: 20,
+    });
+  });
+
+  it('leaves out what a missing source would have given', () => {
+    expect(summarize({ cores: 2, seconds: 1, samples: [], probe: [] })).toEqual({ cores: 2 });
+  });
+
+  it('reads a result.json written when the summary was a string-keyed record, dropping keys it does not know', () => {
+    const old: Record<string, number> = { ...summarize(full), aKeyFromAnotherVersion: 1 };
+    const stored = JSON.parse(JSON.stringify(result([profile('p', { resources: { samples: [], summary: {} } })]))) as { profiles: { resources: { summary: unknown } }[] };
+    for (const p of stored.profiles) p.resources.summary = old;
+    const parsed = runResultSchema.parse(stored).profiles[0]?.resources?.summary;
+    expect(parsed).toEqual(summarize(full));
+    expect(parsed?.cpuPercentMedian).toBe(75);
+  });
+
+  it('samples this process: peaks while it runs, then a summary the schema accepts as it is', async () => {
+    const sampler = new ResourceSampler(() => [process.pid], 10);
+    sampler.start();
+    // Time, not an event, is what the sampler needs: a few of its 10 ms intervals.
+    await new Promise((r) => setTimeout(r, 60));
+    const peak = sampler.peak();
+    const { samples, summary } = sampler.stop();
+    expect(peak.rssMaxBytes).toBeGreaterThan(1e6);
+    expect(peak.fdsMax).toBeGreaterThan(2);
+    expect(summary.rssMaxBytes).toBeGreaterThanOrEqual(peak.rssMaxBytes);
+    expect(summary.cpuPercentMedian).toBeDefined();
+    expect(samples.length).toBeGreaterThan(1);
+    expect(resourceSummarySchema.strict().parse(summary)).toEqual(summary);
+  });
+
+  it('reads a result.json with no summary as an empty one', () => {
+    const stored = JSON.parse(JSON.stringify(result([profile('p', { resources: { samples: [], summary: {} } })]))) as { profiles: { resources: Record<string, unknown> }[] };
+    for (const p of stored.profiles) delete p.resources.summary;
+    expect(runResultSchema.parse(stored).profiles[0]?.resources?.summary).toEqual({});
   });
 });
 
