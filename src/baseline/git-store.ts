@@ -28,6 +28,8 @@ export interface GitStoreOptions {
   attempts?: number;
   /** First backoff in ms; doubles per attempt, times a random factor in [0.5, 1.5). */
   backoffMs?: number;
+  /** The environment git runs in (HOME for its config, PATH), read at the front door. */
+  env: NodeJS.ProcessEnv;
   /** Called before each push attempt (tests use it to lose a race on purpose). */
   beforePush?: (attempt: number) => Promise<void>;
   /** Called when a push lost the race and is retried. */
@@ -42,7 +44,7 @@ export function createGitStore(options: GitStoreOptions): BaselineStore {
   const backoff = options.backoffMs ?? 250;
   const trackingRef = `refs/perfgate/${options.branch}`;
   const git = async (args: string[], env: Record<string, string> = {}, input?: string): Promise<string> => {
-    const child = run('git', args, { cwd: options.repoDir, env: { ...process.env, ...env }, maxBuffer: 256 * 1024 * 1024, timeout: 60_000 });
+    const child = run('git', args, { cwd: options.repoDir, env: { ...options.env, ...env }, maxBuffer: 256 * 1024 * 1024, timeout: 60_000 });
     if (input !== undefined) {
       child.child.stdin?.end(input);
     }

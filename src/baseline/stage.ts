@@ -1,10 +1,9 @@
 /**
  * The baseline stage of `perfgate run --baseline`: after the profiles, compare the result with
- * the stored history of the base branch, let gates.regression fail the run, look for step
- * changes in nightly histories, and — on a trusted event only — save the result.
+ * the stored history of the base branch and look for step changes in nightly histories; once
+ * the verdict is in, and on a trusted event only, save the result.
  */
 import type { Settings } from '../config/schema.js';
-import { regressionReasons } from '../compare/regression-gate.js';
 import { compareWithHistory } from '../compare/history.js';
 import { COMPARED_METRICS } from '../model/compare.js';
 import { metricValues } from '../compare/metrics.js';
@@ -28,7 +27,12 @@ export interface BaselineStageOptions {
 /** Fewest stored results before step changes are looked for. */
 const MIN_TREND_HISTORY = 8;
 
-export async function runBaselineStage(result: RunResult, settings: Settings, options: BaselineStageOptions): Promise<void> {
+/**
+ * Compares the result with the stored history of the base branch: sets `comparison` and
+ * `trends` and adds notices; returns the run-level problems (a corrupt store fails closed). The
+ * regression gate itself is applied when the verdict is rolled up.
+ */
+export async function compareWithBaseline(result: RunResult, settings: Settings, options: BaselineStageOptions): Promise<string[]> {
   const { store } = options;
   const branch = options.baseRef ?? result.git.branch ?? 'main';
   let history: BaselineEntry[];
@@ -36,40 +40,44 @@ export async function runBaselineStage(result: RunResult, settings: Settings, op
     history = (await store.history(branch)).filter((e) => e.sha !== result.git.sha);
   } catch (e) {
     if (!(e instanceof DataError)) throw e;
-    result.status = 'error';
-    result.reasons.push(`baseline: ${e.message}`);
-    return;
+    return [`baseline: ${e.message}`];
   }
   if (history.length === 0) {
     result.notices.push(`no baseline for branch ${branch} in ${store.description} yet: nothing to compare with (a push or schedule on the default branch saves one)`);
   } else {
     const { alpha, minEffect } = settings.config.ab;
     result.comparison = compareWithHistory(result, history, { alpha, minEffect, gates: settings.config.gates.regression ?? {} });
-    const reasons = regressionReasons(result.comparison);
-    if (reasons.length && result.status !== 'error') result.status = 'fail';
-    result.reasons.push(...reasons);
+    result.trends = trendSeries([...history, { sha: result.git.sha ?? 'current', result }]);
   }
-  if (history.length > 0) result.trends = trendSeries([...history, { sha: result.git.sha ?? 'current', result }]);
   const permission = baselineWritePermission(options.env);
   if (permission.event === 'schedule' || permission.event === 'local') result.notices.push(...trendNotices([...history, { sha: result.git.sha ?? 'current', result }]));
+  return [];
+}
+
+/**
+ * Saves the result (its verdict already rolled up) to the store, on a trusted event only and
+ * never for a run that failed; returns the run-level problem when the store refused it.
+ */
+export async function saveToBaseline(result: RunResult, settings: Settings, options: BaselineStageOptions): Promise<string[]> {
+  const { store } = options;
+  const permission = baselineWritePermission(options.env);
   if (!permission.allowed) {
     result.notices.push(`baseline not saved: ${permission.why}`);
-    return;
+    return [];
   }
   if (result.status === 'error' || !result.git.sha || !result.git.branch) {
     options.logger.warn(`baseline not saved: ${result.status === 'error' ? 'the run failed' : 'the commit or branch is unknown'}`);
-    return;
+    return [];
   }
   try {
     await store.save({ sha: result.git.sha, branch: result.git.branch, savedAt: new Date().toISOString(), event: permission.event, result }, settings.config.baseline.history);
   } catch (e) {
     // The measurements are still written to result.json; the run says loudly that the history did not grow.
-    result.status = 'error';
-    result.reasons.push(`baseline: not saved to ${store.description}: ${(e as Error).message}`);
     options.logger.error(`baseline not saved: ${(e as Error).message}`);
-    return;
+    return [`baseline: not saved to ${store.description}: ${(e as Error).message}`];
   }
   options.logger.info(`saved the baseline of ${result.git.branch} at ${result.git.sha.slice(0, 7)} to ${store.description}`);
+  return [];
 }
 
 /** p50 and throughput per profile over the history and this run, with step changes when the history is long enough. */

@@ -2,19 +2,13 @@ import { randomInt } from 'node:crypto';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadSettings } from '../config/load.js';
-import { runAbTrials } from '../compare/ab-trials.js';
 import { formatComparisonTable } from '../compare/format.js';
-import { regressionReasons } from '../compare/regression-gate.js';
-import { comparePaired } from '../compare/paired.js';
-import { reviewNotice, thresholdChanges } from '../compare/review.js';
 import { ConfigError } from '../errors.js';
 import { exitCodeForStatus } from '../verdict/status.js';
 import { gitContext, runnerContext } from '../run/context.js';
 import { createLoadRunner } from '../load/index.js';
-import type { RunResult } from '../model/result.js';
-import { newRunResult } from '../run/frame.js';
-import { writeRunOutputs } from '../report/write.js';
 import { startSut } from '../sut/index.js';
+import { executeAb } from '../run/ab.js';
 import type { Command } from './types.js';
 
 export const abCommand: Command = {
@@ -63,36 +57,11 @@ Exit codes: 0 pass, 1 a regression past a gate, 2 usage or config error, 3 a SUT
     const base = await loadSettings(configIn(values.base));
     const head = await loadSettings(configIn(values.head));
     const outDir = path.resolve(io.cwd, values.out);
-    const started = new Date();
-
-    const trials = await runAbTrials(
-      { base, head, outDir, seed, ...(values.profile ? { only: values.profile } : {}) },
-      { logger: io.logger, loadRunner: createLoadRunner(), startSut, signal: io.signal },
+    const { result, outputs } = await executeAb(
+      { base, head, outDir, seed, context: { git: gitContext(io.env, head.dir), runner: runnerContext(io.env) }, only: values.profile },
+      { logger: io.logger, loadRunner: createLoadRunner(), startSut, env: io.env, signal: io.signal },
     );
-    const { alpha, minEffect } = base.config.ab;
-    const paired = comparePaired(trials.pairs, { alpha, minEffect, gates: base.config.gates.regression ?? {} });
-    const changes = thresholdChanges(base, head);
-    const result: RunResult = {
-      ...newRunResult({
-        startedAt: started,
-        finishedAt: new Date(),
-        configPath: head.path,
-        git: gitContext(io.env, head.dir),
-        runner: runnerContext(io.env),
-        sut: { url: head.config.sut.url, ...(head.config.sut.command ? { command: head.config.sut.command } : {}) },
-        notices: changes.length ? [reviewNotice(changes)] : [],
-      }),
-      profiles: trials.lastHead.map((p) => ({ ...p, status: 'pass', reasons: [`last head trial of the A/B (${base.config.ab.trialDuration / 1000}s); SLOs are not gated in an A/B`] })),
-      comparison: {
-        method: 'ab',
-        metrics: paired.metrics,
-        warnings: [...paired.warnings, `seed ${seed}; order ${trials.order.map((s) => s[0]).join('')} (b = base, h = head); ${Math.round(trials.loadMs / 1000)}s of load`],
-      },
-    };
-    result.reasons = regressionReasons(result.comparison!);
-    if (result.reasons.length) result.status = 'fail';
-    const outputs = await writeRunOutputs(result, outDir, { html: base.config.report.html });
-    io.stdout(formatComparisonTable(result.comparison!));
+    if (result.comparison) io.stdout(formatComparisonTable(result.comparison));
     io.stdout(`perfgate ab: ${result.status.toUpperCase()}${result.reasons.length ? ` — ${result.reasons.join('; ')}` : ''}`);
     for (const n of result.notices) io.stdout(`notice: ${n}`);
     io.logger.info(`wrote ${path.relative(io.cwd, outputs.resultPath)}`);

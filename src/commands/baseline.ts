@@ -50,7 +50,7 @@ or saving refused on an untrusted event.`,
       throw new ConfigError(`baseline: ${JSON.stringify(positionals.join(' '))} is not an action; expected one of ${ACTIONS.join(', ')}`);
     }
     const settings = await loadSettings(path.resolve(io.cwd, values.config));
-    const store = openBaselineStore(settings, values.store, io.cwd);
+    const store = openBaselineStore(settings, values.store, io.cwd, { env: io.env });
 
     if (action === 'list') {
       const branches = await store.branches();

@@ -1,4 +1,3 @@
-import { exportResult } from '../export/index.js';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadSettings } from '../config/load.js';
@@ -7,15 +6,12 @@ import { exitCodeForStatus } from '../verdict/status.js';
 import { gitContext, runnerContext } from '../run/context.js';
 import { createLoadRunner } from '../load/index.js';
 import type { LoadRunner } from '../load/types.js';
-import { createMonitorObservers } from '../monitor/observer.js';
-import { writeRunOutputs } from '../report/write.js';
 import { openBaselineStore } from '../baseline/index.js';
-import { runBaselineStage } from '../baseline/stage.js';
 import { formatComparisonTable } from '../compare/format.js';
 import { reviewAgainstRef } from '../compare/review.js';
-import { runPipeline } from '../run/profiles.js';
+import { executeRun } from '../run/index.js';
+import { parseStartAt } from '../run/start-at.js';
 import { parseShard, shardConfig } from '../shard/split.js';
-import { startAtObserver } from '../shard/start-at.js';
 import { startSut } from '../sut/index.js';
 import { formatConsoleSummary } from '../report/console.js';
 import type { Command } from './types.js';
@@ -69,24 +65,23 @@ Exit codes: 0 pass (or inconclusive), 1 a gate failed, 2 usage or config error,
     const review = reviewAgainstRef(await loadSettings(path.resolve(io.cwd, values.config)), baseRef);
     const shard = values.shard !== undefined ? parseShard(values.shard) : undefined;
     const settings = shard ? { ...review.settings, config: shardConfig(review.settings.config, shard) } : review.settings;
-    const store = values.baseline !== undefined ? openBaselineStore(settings, values.baseline, io.cwd, { env: io.env }) : undefined;
-    const startAt = values['start-at'] !== undefined ? Date.parse(values['start-at']) : undefined;
-    if (startAt !== undefined && Number.isNaN(startAt)) throw new ConfigError(`--start-at: ${JSON.stringify(values['start-at'])} is not a time; expected an ISO time such as 2026-11-25T10:00:00Z`);
+    const startAt = values['start-at'] !== undefined ? parseStartAt(values['start-at']) : undefined;
     const outDir = path.resolve(io.cwd, values.out);
     if (outDir === settings.dir) throw new ConfigError(`--out: ${JSON.stringify(values.out)} is the config's own folder; expected a separate output folder such as perfgate-report`);
-    const result = await runPipeline(
+    const store = values.baseline !== undefined ? openBaselineStore(settings, values.baseline, io.cwd, { env: io.env }) : undefined;
+    const { result, outputs } = await executeRun(
       {
         settings,
         outDir,
         context: { git: gitContext(io.env, settings.dir), runner: runnerContext(io.env) },
-        ...(values.profile ? { only: values.profile } : {}),
+        only: values.profile,
+        notices: review.notices,
+        startAt,
+        baseline: store ? { store, baseRef } : undefined,
+        html: !values['no-html'] && settings.config.report.html,
       },
-      { logger: io.logger, loadRunner: shard ? keepingSecondHistograms(createLoadRunner()) : createLoadRunner(), startSut, signal: io.signal, observers: [...(startAt !== undefined ? [startAtObserver(startAt, io.logger)] : []), ...createMonitorObservers(settings, outDir, io.logger, io.env)] },
+      { logger: io.logger, loadRunner: shard ? keepingSecondHistograms(createLoadRunner()) : createLoadRunner(), startSut, env: io.env, signal: io.signal },
     );
-    result.notices.push(...review.notices);
-    if (store) await runBaselineStage(result, settings, { store, baseRef, env: io.env, logger: io.logger });
-    await exportResult(result, settings.config, outDir, io.logger);
-    const outputs = await writeRunOutputs(result, outDir, { html: !values['no-html'] && settings.config.report.html, ...(settings.config.export.junit ? { junit: settings.config.export.junit } : {}) });
     io.stdout(formatConsoleSummary(result));
     if (result.comparison) io.stdout(formatComparisonTable(result.comparison));
     if (result.sut.logTail && result.status === 'error') io.logger.error(`last lines of the SUT's output:\n${result.sut.logTail}`);

@@ -40,7 +40,9 @@ export interface AbDeps {
   logger: Logger;
   loadRunner: LoadRunner;
   startSut: (options: StartSutOptions) => Promise<SutHandle>;
-  signal?: AbortSignal;
+  /** perfgate's environment: what each SUT inherits under its config's env. */
+  env: NodeJS.ProcessEnv;
+  signal?: AbortSignal | undefined;
 }
 
 export interface AbTrials {
@@ -119,12 +121,12 @@ export async function runAbTrials(input: AbInput, deps: AbDeps): Promise<AbTrial
 async function runTrial(settings: Settings, side: Side, profiles: LoadProfile[], input: AbInput, deps: AbDeps, signal: AbortSignal): Promise<ProfileResult[]> {
   const { trialDuration, warmup } = input.base.config.ab;
   await waitForPortFree(settings.config.sut.url, signal);
-  const sut = await deps.startSut({ config: settings.config.sut, dir: settings.dir, logDir: path.join(input.outDir, 'ab', side), signal });
+  const sut = await deps.startSut({ config: settings.config.sut, dir: settings.dir, logDir: path.join(input.outDir, 'ab', side), inheritedEnv: deps.env, signal });
   const results: ProfileResult[] = [];
   try {
     for (const profile of profiles) {
       const r = await runLoadProfile(
-        { settings, config: settings.config, baseUrl: sut.url, sut, loadRunner: deps.loadRunner, logger: deps.logger, signal, outDir: input.outDir },
+        { settings, config: settings.config, baseUrl: sut.url, sut, loadRunner: deps.loadRunner, logger: deps.logger, signal, outDir: input.outDir, env: deps.env },
         { ...profile, duration: trialDuration, warmup },
       );
       const exit = sut.exit();

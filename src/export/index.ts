@@ -11,7 +11,7 @@ import type { RunResult } from '../model/result.js';
 import { exportOtlp, parseOtlpHeaders } from './otlp.js';
 import { buildExposition, pushToGateway } from './prometheus.js';
 
-export async function exportResult(result: RunResult, config: Config, outDir: string, logger: Logger, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function exportResult(result: RunResult, config: Config, outDir: string, logger: Logger, env: NodeJS.ProcessEnv): Promise<void> {
   const otlp = config.export.otlp;
   if (otlp) {
     try {

@@ -40,7 +40,7 @@ export async function runJmeterProfile(ctx: ProfileContext, profile: JmeterProfi
   }
   const properties = Object.fromEntries(Object.entries(profile.properties).map(([k, v]) => [k, String(v)]));
   for (const host of planHosts(jmx, properties)) await assertTargetAllowed(`http://${host.includes(':') ? `[${host}]` : host}/`, ctx.config.targets.allow, `profiles.${profile.name}.plan (sampler host)`);
-  const jmeter = locateJMeter(process.env);
+  const jmeter = locateJMeter(ctx.env);
   const jtl = path.join(ctx.outDir, `${profile.name.replace(/[^\w.-]/g, '_')}.jtl`);
   const args = [
     ...jmeter.prefix,
@@ -49,7 +49,7 @@ export async function runJmeterProfile(ctx: ProfileContext, profile: JmeterProfi
     ...Object.entries(properties).map(([k, v]) => `-J${k}=${v}`),
   ];
   ctx.logger.info(`profile ${profile.name}: JMeter plan ${path.relative(ctx.settings.dir, plan)} (${jmeter.describe})`);
-  const { code, output } = await runBounded(jmeter.command, args, profile.timeout, ctx.signal);
+  const { code, output } = await runBounded(jmeter.command, args, profile.timeout, ctx.signal, ctx.env);
   let text: string;
   try {
     text = await readFile(jtl, 'utf8');
@@ -71,9 +71,9 @@ export async function runJmeterProfile(ctx: ProfileContext, profile: JmeterProfi
   return { ...result, status: code !== 0 && result.requests.total === 0 ? 'error' : slo.pass ? 'pass' : 'fail', reasons, slo };
 }
 
-function runBounded(command: string, args: string[], timeoutMs: number, signal: AbortSignal): Promise<{ code: number | null; output: string }> {
+function runBounded(command: string, args: string[], timeoutMs: number, signal: AbortSignal, env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { detached: true, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
     child.stderr.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));

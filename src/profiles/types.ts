@@ -1,7 +1,6 @@
-import type { Config, ProfileConfig, Settings } from '../config/schema.js';
+import type { Config, Settings } from '../config/schema.js';
 import type { LoadRunner } from '../load/types.js';
 import type { Logger } from '../log/logger.js';
-import type { ProfileResult } from '../model/result.js';
 import type { SutHandle } from '../sut/types.js';
 
 /** Everything a profile runner may use; the pipeline builds one per profile. */
@@ -18,6 +17,6 @@ export interface ProfileContext {
   signal: AbortSignal;
   /** Folder for this run's artifacts (result.json, logs, JTL files…). */
   outDir: string;
+  /** perfgate's environment, read once at the front door (JMeter's location, its child's environment). */
+  env: NodeJS.ProcessEnv;
 }
-
-export type ProfileRunner<P extends ProfileConfig = ProfileConfig> = (ctx: ProfileContext, profile: P) => Promise<ProfileResult>;

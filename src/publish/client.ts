@@ -36,7 +36,7 @@ export function retryDelayMs(error: HttpError, attempt: number, policy: RetryPol
   return Math.min(policy.maxWaitMs, Math.max(0, wait));
 }
 
-export function createGitHubClient(token: string, env: NodeJS.ProcessEnv = process.env, policy: RetryPolicy = DEFAULT_RETRY): GitHubClient {
+export function createGitHubClient(token: string, env: NodeJS.ProcessEnv, policy: RetryPolicy = DEFAULT_RETRY): GitHubClient {
   const octokit = getOctokit(token, { baseUrl: env.GITHUB_API_URL || 'https://api.github.com' });
   octokit.hook.wrap('request', async (request, options) => {
     for (let attempt = 0; ; attempt++) {

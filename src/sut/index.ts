@@ -43,7 +43,7 @@ export async function startSut(options: StartSutOptions): Promise<SutHandle> {
   const logFile = path.join(options.logDir, 'sut.log');
   const logFd = openSync(logFile, 'w');
   const cwd = path.resolve(options.dir, config.cwd);
-  const env = { ...process.env, ...config.env, ...(options.extraEnv ?? {}) };
+  const env = { ...options.inheritedEnv, ...config.env, ...(options.extraEnv ?? {}) };
   const secrets = Object.entries(config.env)
     .filter(([k]) => /TOKEN|SECRET|PASSWORD|PASSWD|KEY|CREDENTIAL/i.test(k))
     .map(([, v]) => v);

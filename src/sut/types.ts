@@ -15,6 +15,8 @@ export interface StartSutOptions {
   logDir: string;
   /** Extra environment for the SUT, merged over config.env (e.g. NODE_OPTIONS for the monitor probe). */
   extraEnv?: Record<string, string>;
+  /** The environment the SUT inherits under config.env, read at the front door (nothing below it reads process.env). */
+  inheritedEnv: NodeJS.ProcessEnv;
   signal?: AbortSignal;
 }
 

@@ -94,7 +94,7 @@ describe('the Actions cache as a baseline store', () => {
 
   it('is a usage error outside the action, and names the field', () => {
     const settings = parseSettings(`version: 1\nsut: { url: "http://127.0.0.1:9" }\nprofiles: [{ name: p, kind: load, duration: 1s, connections: 1, requests: [{ path: / }] }]\nbaseline: { store: cache }\n`, path.join(workspace, 'perfgate.yml'));
-    expect(() => openBaselineStore(settings, 'auto', workspace)).toThrow(ConfigError);
-    expect(() => openBaselineStore(settings, 'auto', workspace)).toThrow(/baseline\.store: "cache" needs the perfgate GitHub Action/);
+    expect(() => openBaselineStore(settings, 'auto', workspace, { env: {} })).toThrow(ConfigError);
+    expect(() => openBaselineStore(settings, 'auto', workspace, { env: {} })).toThrow(/baseline\.store: "cache" needs the perfgate GitHub Action/);
   });
 });

@@ -31,7 +31,7 @@ afterAll(async () => {
 });
 
 const entry = (sha: string) => ({ sha, branch: 'main', savedAt: new Date().toISOString(), event: 'push', result: resultWith({ p50: 4, rps: 1000 }, { sha }) });
-const store = (repoDir: string) => createGitStore({ repoDir, branch: 'perfgate-data', path: 'baselines', backoffMs: 20 });
+const store = (repoDir: string) => createGitStore({ repoDir, branch: 'perfgate-data', path: 'baselines', backoffMs: 20, env: process.env });
 
 describe('git data-branch baseline store', () => {
   it('pushes a baseline from one clone that another clone reads, without touching HEAD, index or work tree', async () => {
@@ -53,6 +53,7 @@ describe('git data-branch baseline store', () => {
       branch: 'perfgate-data',
       path: 'baselines',
       backoffMs: 10,
+      env: process.env,
       // Before A's first push, B pushes: A's commit is on a stale tip and is rejected.
       beforePush: async (attempt) => (attempt === 1 ? store(cloneB).save(entry('7'.repeat(40)), 10) : undefined),
       onRetry: (a) => retries.push(a),

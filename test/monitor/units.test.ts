@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { classifyBottlenecks, growth } from '../../src/analyze/bottlenecks.js';
 import { filteredColumn } from '../../src/analyze/suggestions.js';
 import { hotFunctions, type CpuProfile } from '../../src/monitor/cpu-profile.js';
-import { isNodeCommand } from '../../src/monitor/observer.js';
+import { isNodeCommand } from '../../src/monitor/collectors/index.js';
 import { parseExposition, seriesMatcher } from '../../src/monitor/prometheus.js';
 import { ResourceSampler, summarize, type ProbeLine, type SummaryInput } from '../../src/monitor/sampler.js';
 import { resourceSummarySchema, type ResourceSummary } from '../../src/model/monitor.js';
@@ -175,7 +175,8 @@ describe('helpers', () => {
 describe('HTTP hygiene', () => {
   it('suggests compression for large uncompressed JSON and keep-alive for a server that closes connections', async () => {
     const http = await import('node:http');
-    const { probeHttp, hygieneSuggestions } = await import('../../src/monitor/http-hygiene.js');
+    const { probeHttp } = await import('../../src/monitor/http-hygiene.js');
+    const { hygieneSuggestions } = await import('../../src/analyze/hygiene.js');
     const server = http.createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json', connection: 'close' });
       res.end(JSON.stringify({ items: Array.from({ length: 200 }, (_, i) => ({ id: i, name: `item ${i}` })) }));

@@ -25,7 +25,7 @@ async function run(saturated: boolean) {
   const runner: LoadRunner = { run: async () => measured(saturated) };
   const profile = settings.config.profiles[0];
   if (!profile) throw new Error('no profile');
-  return runProfile({ settings, config: settings.config, baseUrl: 'http://127.0.0.1:1', sut: undefined, loadRunner: runner, logger: silentLogger, signal: new AbortController().signal, outDir: '/tmp' }, profile);
+  return runProfile({ settings, config: settings.config, baseUrl: 'http://127.0.0.1:1', sut: undefined, loadRunner: runner, logger: silentLogger, signal: new AbortController().signal, outDir: '/tmp', env: {} }, profile);
 }
 
 describe('a saturated load generator', () => {

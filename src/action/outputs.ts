@@ -1,0 +1,30 @@
+/**
+ * What the runner shows of a finished run: the step's outputs, the job summary, annotations, and
+ * the step's outcome (the one setFailed of a run that measured something).
+ */
+import path from 'node:path';
+import * as core from '@actions/core';
+import type { RunResult } from '../model/result.js';
+import type { PublishOutcome } from '../publish/index.js';
+import { planComment, SUMMARY_LIMIT_BYTES, utf8Bytes } from '../report/size.js';
+import type { RunOutputs } from '../report/write.js';
+import { exitCodeForStatus } from '../verdict/status.js';
+
+export async function reportToRunner(result: RunResult, outputs: RunOutputs, published: PublishOutcome | undefined, outDir: string): Promise<void> {
+  core.setOutput('status', result.status);
+  core.setOutput('result-path', outputs.resultPath);
+  core.setOutput('report-path', outputs.reportPath);
+  if (outputs.htmlPath) core.setOutput('html-path', outputs.htmlPath);
+  if (published?.comment && 'url' in published.comment) core.setOutput('comment-url', published.comment.url);
+  // The job summary holds 1 MiB: a larger report is rebuilt with less detail (never cut), the full one stays in the output folder.
+  const hint = `The full report is ${path.basename(outputs.reportPath)} and report.html in ${outDir} (upload it with actions/upload-artifact).`;
+  const summary = planComment(result, { fullReportHint: hint }, SUMMARY_LIMIT_BYTES, utf8Bytes);
+  await core.summary.addRaw(summary.level === 'full' ? outputs.markdown : summary.body).write();
+  // Annotations: GitHub shows 10 errors per step, so one per failed profile, the first ten.
+  for (const p of result.profiles.filter((x) => x.status === 'fail' || x.status === 'error').slice(0, 10)) {
+    core.error(p.reasons.join('\n') || p.status, { title: `perfgate: ${p.name} ${p.status === 'fail' ? 'failed its gate' : 'could not run'}` });
+  }
+  if (result.sut.logTail && result.status === 'error') core.error(`last lines of the SUT's output:\n${result.sut.logTail}`);
+  if (exitCodeForStatus(result.status) !== 0) core.setFailed(`perfgate: ${result.status}${result.reasons.length ? ` — ${result.reasons.slice(0, 3).join('; ')}` : ''}`);
+  else if (result.status === 'inconclusive') core.warning(`perfgate: inconclusive — ${result.reasons.join('; ')}`);
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { lastHeadTrial } from '../../src/run/ab.js';
+import { rollUpVerdict } from '../../src/run/verdict.js';
+import type { ComparedMetric } from '../../src/model/compare.js';
+import { profile } from '../helpers/results.js';
+
+const regression: ComparedMetric = {
+  profile: 'api',
+  metric: 'p50',
+  baseline: 1,
+  current: 1.2,
+  ratio: 1.2,
+  ci: [1.15, 1.25],
+  pValue: 0.001,
+  verdict: 'regression',
+  threshold: 0.05,
+  mde: 0.02,
+};
+
+describe('the verdict of a run', () => {
+  it.each([
+    ['every profile passed', [], ['pass'], undefined, 'pass'],
+    ['a profile was inconclusive', [], ['pass', 'inconclusive'], undefined, 'inconclusive'],
+    ['a profile failed its SLO', [], ['inconclusive', 'fail'], undefined, 'fail'],
+    ['the SUT crashed', ['the SUT exited'], ['pass'], undefined, 'error'],
+    ['a regression passed its threshold', [], ['pass'], [regression], 'fail'],
+    ['a regression and a crash', ['interrupted'], ['pass'], [regression], 'error'],
+  ] as const)('is rolled up when %s', (_what, problems, statuses, metrics, expected) => {
+    const profiles = statuses.map((s, i) => profile(`p${i}`, { status: s, reasons: s === 'pass' ? [] : [`why ${s}`] }));
+    const comparison = metrics ? { method: 'ab' as const, metrics: [...metrics], warnings: [] } : undefined;
+    expect(rollUpVerdict({ problems, profiles, comparison }).status).toBe(expected);
+  });
+
+  it('keeps the run-level problems first, then each failing profile by name, then the regressions', () => {
+    const { reasons } = rollUpVerdict({
+      problems: ['the SUT exited during profile a'],
+      profiles: [profile('a', { status: 'fail', reasons: ['SLO: p99 9 ms (limit ≤ 5 ms)'] }), profile('b')],
+      comparison: { method: 'baseline', metrics: [regression], warnings: [] },
+    });
+    expect(reasons[0]).toBe('the SUT exited during profile a');
+    expect(reasons[1]).toBe('a: SLO: p99 9 ms (limit ≤ 5 ms)');
+    expect(reasons[2]).toMatch(/^regression: api p50 \+20\.0%/);
+    expect(reasons).toHaveLength(3);
+  });
+});
+
+describe('the last head trial of an A/B', () => {
+  it('keeps a saturated generator inconclusive, with its evidence', () => {
+    const p = lastHeadTrial(profile('api', { status: 'inconclusive', reasons: ['SLO: p99 9 ms (limit ≤ 5 ms)', 'load generator saturated: client thread 97% busy'] }), 800);
+    expect(p.status).toBe('inconclusive');
+    expect(p.reasons).toContain('load generator saturated: client thread 97% busy');
+    expect(p.reasons[0]).toMatch(/last head trial of the A\/B \(0\.8s\)/);
+  });
+
+  it('does not gate an SLO miss, and says so', () => {
+    const p = lastHeadTrial(profile('api', { status: 'fail', reasons: ['SLO: p99 9 ms (limit ≤ 5 ms)'] }), 800);
+    expect(p.status).toBe('pass');
+    expect(p.reasons).toContain('SLO: p99 9 ms (limit ≤ 5 ms) (not gated)');
+  });
+});
