@@ -1,6 +1,7 @@
 import type { Config, Settings } from '../config/schema.js';
 import type { LoadRunner } from '../load/types.js';
 import type { Logger } from '../log/logger.js';
+import type { ResourceSampler } from '../monitor/sampler.js';
 import type { SutHandle } from '../sut/types.js';
 
 /** Everything a profile runner may use; the pipeline builds one per profile. */
@@ -17,6 +18,8 @@ export interface ProfileContext {
   signal: AbortSignal;
   /** Folder for this run's artifacts (result.json, logs, JTL files…). */
   outDir: string;
+  /** The monitor's process sampler of this profile, when the monitor is on (a stress ramp reads its peaks). */
+  sampler?: (() => ResourceSampler | undefined) | undefined;
   /** perfgate's environment, read once at the front door (JMeter's location, its child's environment). */
   env: NodeJS.ProcessEnv;
 }

@@ -74,7 +74,7 @@ export async function executeRun<P extends { notices: string[] }>(request: RunRe
   });
   const measured = await measureProfiles(
     { settings, outDir, profiles, startAt: request.startAt },
-    { logger: deps.logger, loadRunner: deps.loadRunner, startSut: deps.startSut, collectors: collectors.all, env: deps.env, now, signal: deps.signal },
+    { logger: deps.logger, loadRunner: deps.loadRunner, startSut: deps.startSut, collectors: collectors.all, sampler: () => collectors.process?.current(), env: deps.env, now, signal: deps.signal },
   );
   const result = newRunResult({
     startedAt: started,

@@ -13,6 +13,7 @@ import type { Logger } from '../log/logger.js';
 import type { HygieneFinding } from '../model/hygiene.js';
 import type { ProfileResult, RunResult } from '../model/result.js';
 import type { Collector } from '../monitor/collector.js';
+import type { ResourceSampler } from '../monitor/sampler.js';
 import { runProfile } from '../profiles/index.js';
 import { assertTargetAllowed } from '../sut/target.js';
 import type { StartSutOptions, SutHandle } from '../sut/types.js';
@@ -24,6 +25,8 @@ export interface MeasureDeps {
   loadRunner: LoadRunner;
   startSut: (options: StartSutOptions) => Promise<SutHandle>;
   collectors: readonly Collector[];
+  /** The process collector's running sampler, for stress ramps. */
+  sampler?: (() => ResourceSampler | undefined) | undefined;
   /** perfgate's environment: what the SUT inherits, and what profiles may read (JMeter's location). */
   env: NodeJS.ProcessEnv;
   now: () => Date;
@@ -128,7 +131,7 @@ async function runOneProfile(input: MeasureInput, deps: MeasureDeps, sut: SutHan
   const timer = setTimeout(abort(`profile ${profile.name} passed its time limit of ${Math.round(limit / 1000)}s`), limit);
   const startedAt = deps.now();
   try {
-    const ctx = { settings: input.settings, config: input.settings.config, baseUrl: sut.url, sut, loadRunner: deps.loadRunner, logger: deps.logger, signal: controller.signal, outDir: input.outDir, env: deps.env };
+    const ctx = { settings: input.settings, config: input.settings.config, baseUrl: sut.url, sut, loadRunner: deps.loadRunner, logger: deps.logger, signal: controller.signal, outDir: input.outDir, env: deps.env, sampler: deps.sampler };
     return await runProfile(ctx, profile);
   } catch (e) {
     if (e instanceof ConfigError) throw e;
