@@ -51,15 +51,6 @@ export class DataError extends PerfgateError {
   }
 }
 
-/** Posting to GitHub or another service failed in a way the user must act on. */
-export class PublishError extends PerfgateError {
-  readonly status: number | undefined;
-  constructor(message: string, status?: number, options?: { cause?: unknown }) {
-    super(message, ExitCode.Environment, options);
-    this.status = status;
-  }
-}
-
 export function exitCodeOf(error: unknown): ExitCodeValue {
   return error instanceof PerfgateError ? error.exitCode : ExitCode.Environment;
 }

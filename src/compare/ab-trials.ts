@@ -19,7 +19,7 @@ import { metricValues, type MetricValues } from './metrics.js';
 import type { TrialPair } from './paired.js';
 import { seededRandom, shuffle } from './prng.js';
 
-/** Hard cap on the load of one A/B (warmups included): the mission's 10-minute budget. */
+/** Hard cap on the load of one A/B (warmups included): a load test's 10-minute budget (README: Safety). */
 export const AB_LOAD_CAP_MS = 10 * 60_000;
 /** Wall-clock slack on top of the planned load for booting and stopping the SUTs. */
 const AB_BOOT_SLACK_MS = 3 * 60_000;

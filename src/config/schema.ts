@@ -62,7 +62,6 @@ export const configSchema = z
   });
 
 export type Config = z.output<typeof configSchema>;
-export type ConfigInput = z.input<typeof configSchema>;
 
 /** A validated config plus where it came from; every relative path resolves against `dir`. */
 export interface Settings {

@@ -6,8 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { linearRegression, median, quantile } from 'simple-statistics';
 import type { ResourceSummary, Resources } from '../model/monitor.js';
+import { summarize } from './summary.js';
 import { readSchedStat, readSystem, readTree, schedShares, ticksToMs, type ProcessCounters, type SchedShares, type SchedStat, type SystemCounters } from '../proc/counters.js';
 
 export interface ProbeLine {
@@ -168,109 +168,4 @@ function mergeProbe(samples: Sample[], probe: ProbeLine[], wall0: number): void 
     s.eventLoopDelayMs = nearest.eldP99;
     s.heapUsedBytes = nearest.heapUsed;
   }
-}
-
-const perMinute = (points: [number, number][]) => (points.length >= 3 ? linearRegression(points).m * 60 : 0);
-
-/** Counters read at the window's start and end. */
-interface Span<T> {
-  start: T;
-  end: T;
-}
-
-/** Everything one window left behind; each source is absent when it could not be read. */
-export interface SummaryInput {
-  /** Logical CPUs of the machine. */
-  cores: number;
-  /** Length of the window, s. */
-  seconds: number;
-  samples: readonly Sample[];
-  /** The Node probe's lines of the SUT's process (empty without the probe). */
-  probe: readonly ProbeLine[];
-  /** The tree's /proc counters at start() and at the last sample. */
-  tree?: Span<ProcessCounters>;
-  /** Machine-wide CPU and TCP counters at start() and stop(). */
-  system?: Span<SystemCounters>;
-  /** The busiest main thread's shares of the window (schedstat). */
-  mainThread?: SchedShares;
-}
-
-export function summarize(input: SummaryInput): ResourceSummary {
-  return {
-    cores: input.cores,
-    ...cpuSummary(input.samples, input.tree, input.seconds),
-    ...diskSummary(input.tree, input.seconds),
-    ...footprintSummary(input.samples, input.tree),
-    ...systemSummary(input.system),
-    ...probeSummary(input.probe, input.seconds),
-    ...mainThreadSummary(input.mainThread),
-  };
-}
-
-/** Percentiles come from the samples; the mean from the counters, so that it covers the whole window. */
-function cpuSummary(samples: readonly Sample[], tree: Span<ProcessCounters> | undefined, seconds: number): ResourceSummary {
-  const cpu = samples.map((s) => s.cpuPercent);
-  const out: ResourceSummary = cpu.length ? { cpuPercentMedian: median(cpu), cpuPercentP90: quantile(cpu, 0.9) } : {};
-  if (!tree) return out;
-  const busy = tree.end.cpuTicks - tree.start.cpuTicks;
-  return {
-    ...out,
-    cpuPercentMean: (ticksToMs(busy) / (seconds * 1000)) * 100,
-    systemCpuShare: busy > 0 ? (tree.end.systemTicks - tree.start.systemTicks) / busy : 0,
-    ctxSwitchesPerSec: (tree.end.ctxSwitches - tree.start.ctxSwitches) / seconds,
-  };
-}
-
-/** A process that leaves the tree takes its bytes with it, so the difference can go negative. */
-function diskSummary(tree: Span<ProcessCounters> | undefined, seconds: number): ResourceSummary {
-  if (!tree) return {};
-  return {
-    readBytesPerSec: Math.max(0, tree.end.readBytes - tree.start.readBytes) / seconds,
-    writeBytesPerSec: Math.max(0, tree.end.writeBytes - tree.start.writeBytes) / seconds,
-  };
-}
-
-/** What the tree holds: memory, file descriptors, threads. */
-function footprintSummary(samples: readonly Sample[], tree: Span<ProcessCounters> | undefined): ResourceSummary {
-  const out: ResourceSummary = tree ? { rssStartBytes: tree.start.rssBytes } : {};
-  if (!samples.length) return out;
-  return {
-    ...out,
-    rssEndBytes: samples.at(-1)?.rssBytes ?? 0,
-    rssMaxBytes: Math.max(...samples.map((s) => s.rssBytes)),
-    rssGrowthBytesPerMin: perMinute(samples.map((s) => [s.t, s.rssBytes])),
-    fdsMax: Math.max(...samples.map((s) => s.fds ?? 0)),
-    threadsMax: Math.max(...samples.map((s) => s.threads ?? 0)),
-  };
-}
-
-function systemSummary(system: Span<SystemCounters> | undefined): ResourceSummary {
-  if (!system) return {};
-  const { start, end } = system;
-  const total = Math.max(1, end.total - start.total);
-  const segs = end.outSegs - start.outSegs;
-  return {
-    stealPercent: ((end.steal - start.steal) / total) * 100,
-    iowaitPercent: ((end.iowait - start.iowait) / total) * 100,
-    tcpRetransPercent: segs > 0 ? ((end.retransSegs - start.retransSegs) / segs) * 100 : 0,
-    listenOverflows: end.listenOverflows - start.listenOverflows,
-  };
-}
-
-function probeSummary(probe: readonly ProbeLine[], seconds: number): ResourceSummary {
-  if (!probe.length) return {};
-  const t0 = probe[0]?.ts ?? 0;
-  return {
-    eventLoopDelayP50Ms: median(probe.map((p) => p.eldP50)),
-    eventLoopDelayP99Ms: median(probe.map((p) => p.eldP99)),
-    eventLoopDelayMaxMs: Math.max(...probe.map((p) => p.eldMax)),
-    eventLoopUtilization: probe.reduce((s, p) => s + p.elu, 0) / probe.length,
-    gcMsPerSec: probe.reduce((s, p) => s + p.gcMs, 0) / seconds,
-    heapGrowthBytesPerMin: perMinute(probe.map((p) => [(p.ts - t0) / 1000, p.heapUsed])),
-    heapEndBytes: probe.at(-1)?.heapUsed ?? 0,
-  };
-}
-
-function mainThreadSummary(shares: SchedShares | undefined): ResourceSummary {
-  return shares ? { mainThreadRunnablePercent: shares.runnablePercent, mainThreadRunQueuePercent: shares.queuedPercent } : {};
 }

@@ -17,10 +17,6 @@ export function formatPercent(ratio: number, digits = 2): string {
   return `${(ratio * 100).toFixed(digits)}%`;
 }
 
-export function formatSignedPercent(ratio: number, digits = 1): string {
-  return `${ratio >= 0 ? '+' : ''}${(ratio * 100).toFixed(digits)}%`;
-}
-
 export function formatBytes(n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB'];
   let v = n;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { duration, positiveInt, positiveNumber } from '../fields.js';
 import { defaultRequests, requestSchema, sloSchema } from './request.js';
 
-/** Hard limit from the mission: a load test finishes in at most 10 minutes. */
+/** Hard limit (README: Safety): a load test finishes in at most 10 minutes. */
 export const LOAD_BUDGET_MS = 10 * 60_000;
 
 /**
