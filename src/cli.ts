@@ -19,7 +19,16 @@ import { ExitCode, exitCodeOf, SutError } from './errors.js';
 import type { Logger } from './log/logger.js';
 import { VERSION } from './version.js';
 
-export const COMMANDS: Command[] = [runCommand, schemaCommand, abCommand, baselineCommand, reportCommand, publishCommand, mergeCommand, importCommand];
+export const COMMANDS: Command[] = [
+  runCommand,
+  schemaCommand,
+  abCommand,
+  baselineCommand,
+  reportCommand,
+  publishCommand,
+  mergeCommand,
+  importCommand,
+];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -37,15 +46,24 @@ Exit codes: 0 pass, 1 a gate failed, 2 usage or config error, 3 the SUT or envir
 
 export async function main(
   argv: string[],
-  io: { env?: NodeJS.ProcessEnv; cwd?: string; stdout?: (t: string) => void; logger?: Logger; signal?: AbortSignal } = {},
+  io: {
+    env?: NodeJS.ProcessEnv;
+    cwd?: string;
+    stdout?: (t: string) => void;
+    logger?: Logger;
+    signal?: AbortSignal;
+  } = {},
 ): Promise<number> {
   const stdout = io.stdout ?? ((t: string) => void process.stdout.write(t.endsWith('\n') ? t : t + '\n'));
   const extracted = extractLogFormat(argv);
   argv = extracted.argv;
   const verbose = argv.includes('--verbose') || argv.includes('-v');
-  const logger = io.logger ?? (extracted.format === 'json' ? createJsonLogger({ verbose }) : createConsoleLogger({ verbose }));
+  const logger =
+    io.logger ?? (extracted.format === 'json' ? createJsonLogger({ verbose }) : createConsoleLogger({ verbose }));
   if (extracted.format !== undefined && !(LOG_FORMATS as readonly string[]).includes(extracted.format)) {
-    logger.error(`--log-format: ${JSON.stringify(extracted.format)} is not a log format; expected one of ${LOG_FORMATS.join(', ')}`);
+    logger.error(
+      `--log-format: ${JSON.stringify(extracted.format)} is not a log format; expected one of ${LOG_FORMATS.join(', ')}`,
+    );
     return ExitCode.Usage;
   }
   const [name, ...rest] = argv;
@@ -60,7 +78,9 @@ export async function main(
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
-    logger.error(`unknown command ${JSON.stringify(name)}; expected one of ${COMMANDS.map((c) => c.name).join(', ')} (see perfgate --help)`);
+    logger.error(
+      `unknown command ${JSON.stringify(name)}; expected one of ${COMMANDS.map((c) => c.name).join(', ')} (see perfgate --help)`,
+    );
     return ExitCode.Usage;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -91,7 +111,8 @@ function reportError(e: unknown, logger: Logger): number {
   logger.error(err?.message ?? String(e));
   if (e instanceof SutError && e.logTail) logger.error(`last lines of the SUT's output:\n${e.logTail}`);
   const code = exitCodeOf(e);
-  if (code === ExitCode.Environment && !(e instanceof SutError) && err?.stack && !('exitCode' in (err as object))) logger.debug(err.stack);
+  if (code === ExitCode.Environment && !(e instanceof SutError) && err?.stack && !('exitCode' in (err as object)))
+    logger.debug(err.stack);
   return code;
 }
 
@@ -112,7 +133,9 @@ function interruptController(): { signal: AbortSignal; code: () => number | unde
 
 const invokedDirectly = (() => {
   try {
-    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+    return (
+      process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))
+    );
   } catch {
     return false;
   }

@@ -20,7 +20,9 @@ export function actionsCacheTransport(env: NodeJS.ProcessEnv = process.env): Cac
   };
   const available = () => {
     if (!cache.isFeatureAvailable()) {
-      throw new ConfigError('baseline.store: "cache" but the Actions cache service is not available to this step (no ACTIONS_RESULTS_URL or ACTIONS_CACHE_URL); expected the perfgate action on a GitHub-hosted or cache-enabled runner, or store "dir" or "git"');
+      throw new ConfigError(
+        'baseline.store: "cache" but the Actions cache service is not available to this step (no ACTIONS_RESULTS_URL or ACTIONS_CACHE_URL); expected the perfgate action on a GitHub-hosted or cache-enabled runner, or store "dir" or "git"',
+      );
     }
   };
   return {

@@ -31,7 +31,9 @@ export function readActionSettings(env: NodeJS.ProcessEnv = process.env): Action
   const config = core.getInput(INPUTS.config) || 'perfgate.yml';
   const out = core.getInput(INPUTS.out) || 'perfgate-report';
   if (path.isAbsolute(config) && !config.endsWith('.yml') && !config.endsWith('.yaml')) {
-    throw new ConfigError(`input ${INPUTS.config}: ${JSON.stringify(config)} is not a .yml file; expected a path such as perfgate.yml`);
+    throw new ConfigError(
+      `input ${INPUTS.config}: ${JSON.stringify(config)} is not a .yml file; expected a path such as perfgate.yml`,
+    );
   }
   const token = core.getInput(INPUTS.githubToken) || undefined;
   if (token) core.setSecret(token);

@@ -10,7 +10,12 @@ import { planComment, SUMMARY_LIMIT_BYTES, utf8Bytes } from '../report/size.js';
 import type { RunOutputs } from '../report/write.js';
 import { exitCodeForStatus } from '../verdict/status.js';
 
-export async function reportToRunner(result: RunResult, outputs: RunOutputs, published: PublishOutcome | undefined, outDir: string): Promise<void> {
+export async function reportToRunner(
+  result: RunResult,
+  outputs: RunOutputs,
+  published: PublishOutcome | undefined,
+  outDir: string,
+): Promise<void> {
   core.setOutput('status', result.status);
   core.setOutput('result-path', outputs.resultPath);
   core.setOutput('report-path', outputs.reportPath);
@@ -22,9 +27,15 @@ export async function reportToRunner(result: RunResult, outputs: RunOutputs, pub
   await core.summary.addRaw(summary.level === 'full' ? outputs.markdown : summary.body).write();
   // Annotations: GitHub shows 10 errors per step, so one per failed profile, the first ten.
   for (const p of result.profiles.filter((x) => x.status === 'fail' || x.status === 'error').slice(0, 10)) {
-    core.error(p.reasons.join('\n') || p.status, { title: `perfgate: ${p.name} ${p.status === 'fail' ? 'failed its gate' : 'could not run'}` });
+    core.error(p.reasons.join('\n') || p.status, {
+      title: `perfgate: ${p.name} ${p.status === 'fail' ? 'failed its gate' : 'could not run'}`,
+    });
   }
-  if (result.sut.logTail && result.status === 'error') core.error(`last lines of the SUT's output:\n${result.sut.logTail}`);
-  if (exitCodeForStatus(result.status) !== 0) core.setFailed(`perfgate: ${result.status}${result.reasons.length ? ` — ${result.reasons.slice(0, 3).join('; ')}` : ''}`);
+  if (result.sut.logTail && result.status === 'error')
+    core.error(`last lines of the SUT's output:\n${result.sut.logTail}`);
+  if (exitCodeForStatus(result.status) !== 0)
+    core.setFailed(
+      `perfgate: ${result.status}${result.reasons.length ? ` — ${result.reasons.slice(0, 3).join('; ')}` : ''}`,
+    );
   else if (result.status === 'inconclusive') core.warning(`perfgate: inconclusive — ${result.reasons.join('; ')}`);
 }

@@ -44,7 +44,11 @@ export async function run(): Promise<void> {
   try {
     const inputs = readActionSettings();
     const event = readRunEvent(process.env);
-    const refusal = untrustedCheckoutProblem(event, checkedOutSha(inputs.workingDirectory), inputs.allowUntrustedCheckout);
+    const refusal = untrustedCheckoutProblem(
+      event,
+      checkedOutSha(inputs.workingDirectory),
+      inputs.allowUntrustedCheckout,
+    );
     if (refusal) {
       core.setOutput('status', 'error');
       await core.summary.addRaw(`## 💥 perfgate: refused to run\n\n${refusal}\n`).write();
@@ -55,7 +59,13 @@ export async function run(): Promise<void> {
     const baseRef = process.env.GITHUB_BASE_REF || undefined;
     const review = reviewAgainstRef(await loadSettings(inputs.configPath), baseRef);
     const settings = review.settings;
-    const store = inputs.baseline !== undefined ? openBaselineStore(settings, inputs.baseline, inputs.workingDirectory, { cache: actionsCacheTransport(process.env), env: process.env }) : undefined;
+    const store =
+      inputs.baseline !== undefined
+        ? openBaselineStore(settings, inputs.baseline, inputs.workingDirectory, {
+            cache: actionsCacheTransport(process.env),
+            env: process.env,
+          })
+        : undefined;
     for (const name of [settings.config.alerts.webhookEnv, settings.config.export.otlp?.headersEnv]) {
       const secret = name ? process.env[name] : undefined;
       if (secret) core.setSecret(secret);
@@ -75,7 +85,14 @@ export async function run(): Promise<void> {
         env: process.env,
         signal: interrupts.signal,
         // A failure to publish becomes a notice in the result, never a changed verdict.
-        publish: (r) => publishToGitHub(r, { token: inputs.githubToken, env: process.env, report: settings.config.report, alerts: settings.config.alerts, logger: actionLogger }),
+        publish: (r) =>
+          publishToGitHub(r, {
+            token: inputs.githubToken,
+            env: process.env,
+            report: settings.config.report,
+            alerts: settings.config.alerts,
+            logger: actionLogger,
+          }),
       },
     );
     await reportToRunner(result, outputs, published, inputs.outDir);
@@ -90,7 +107,11 @@ export async function run(): Promise<void> {
 /** The commit checked out in the working directory (undefined outside a git checkout). */
 function checkedOutSha(cwd: string): string | undefined {
   try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', ['rev-parse', 'HEAD'], {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return undefined;
   }

@@ -36,11 +36,24 @@ export const cpuRule: Rule = (p) => {
   // time does not count: its main thread being runnable nearly all the time says the same thing.
   const starved = median < 85 && runnable !== undefined && runnable >= RUNNABLE_CPU_BOUND_PERCENT;
   if (median < 85 && !starved) return undefined;
-  const evidence = [`the SUT used ${pct(median)} of a core (median of ${p.resources?.samples.length ?? 0} samples, p90 ${pct(s?.cpuPercentP90 ?? median)})`];
-  if (starved) evidence.push(`its main thread was on a CPU or queued for one ${pct(runnable)} of the time (${pct(queued)} queued behind other processes): it always had work and waited only for a CPU`);
+  const evidence = [
+    `the SUT used ${pct(median)} of a core (median of ${p.resources?.samples.length ?? 0} samples, p90 ${pct(s?.cpuPercentP90 ?? median)})`,
+  ];
+  if (starved)
+    evidence.push(
+      `its main thread was on a CPU or queued for one ${pct(runnable)} of the time (${pct(queued)} queued behind other processes): it always had work and waited only for a CPU`,
+    );
   if (s?.systemCpuShare !== undefined) evidence.push(`${pct(s.systemCpuShare * 100)} of it in the kernel`);
-  if (p.throughput.rps > 0) evidence.push(`${((median * 10) / p.throughput.rps).toFixed(2)} ms of CPU per request at ${p.throughput.rps.toFixed(0)} req/s`);
-  return { kind: 'cpu', profile: p.name, confidence: clamp(Math.max(median, starved ? (runnable ?? 0) - 10 : 0) / 100), evidence };
+  if (p.throughput.rps > 0)
+    evidence.push(
+      `${((median * 10) / p.throughput.rps).toFixed(2)} ms of CPU per request at ${p.throughput.rps.toFixed(0)} req/s`,
+    );
+  return {
+    kind: 'cpu',
+    profile: p.name,
+    confidence: clamp(Math.max(median, starved ? (runnable ?? 0) - 10 : 0) / 100),
+    evidence,
+  };
 };
 
 export const eventLoopRule: Rule = (p) => {
@@ -49,9 +62,15 @@ export const eventLoopRule: Rule = (p) => {
   const median = s.eventLoopDelayP50Ms;
   const max = s.eventLoopDelayMaxMs ?? 0;
   if (median < 10 && max < 100) return undefined;
-  const evidence = [`event-loop delay median ${median.toFixed(1)} ms, max ${max.toFixed(0)} ms (Clinic Doctor flags ≥ 10 ms median or ≥ 100 ms max)`];
-  if (s.eventLoopUtilization !== undefined) evidence.push(`event-loop utilization ${pct(s.eventLoopUtilization * 100)}`);
-  if (s.cpuPercentMedian !== undefined && s.cpuPercentMedian < 50) evidence.push(`while the CPU was only ${pct(s.cpuPercentMedian)} busy: something blocks the loop without computing (synchronous I/O, Atomics.wait, execSync)`);
+  const evidence = [
+    `event-loop delay median ${median.toFixed(1)} ms, max ${max.toFixed(0)} ms (Clinic Doctor flags ≥ 10 ms median or ≥ 100 ms max)`,
+  ];
+  if (s.eventLoopUtilization !== undefined)
+    evidence.push(`event-loop utilization ${pct(s.eventLoopUtilization * 100)}`);
+  if (s.cpuPercentMedian !== undefined && s.cpuPercentMedian < 50)
+    evidence.push(
+      `while the CPU was only ${pct(s.cpuPercentMedian)} busy: something blocks the loop without computing (synchronous I/O, Atomics.wait, execSync)`,
+    );
   return { kind: 'event-loop', profile: p.name, confidence: clamp(median >= 10 ? 0.9 : 0.6), evidence };
 };
 
@@ -66,8 +85,13 @@ export function growth(points: [number, number][]): { perMin: number; r2: number
 
 export const memoryRule: Rule = (p) => {
   const samples = p.resources?.samples ?? [];
-  const heap = samples.filter((s) => s.heapUsedBytes !== undefined).map((s) => [s.t, s.heapUsedBytes ?? 0] as [number, number]);
-  const series = heap.length >= 5 ? { name: 'heap', g: growth(heap) } : { name: 'RSS', g: growth(samples.map((s) => [s.t, s.rssBytes])) };
+  const heap = samples
+    .filter((s) => s.heapUsedBytes !== undefined)
+    .map((s) => [s.t, s.heapUsedBytes ?? 0] as [number, number]);
+  const series =
+    heap.length >= 5
+      ? { name: 'heap', g: growth(heap) }
+      : { name: 'RSS', g: growth(samples.map((s) => [s.t, s.rssBytes])) };
   const g = series.g;
   if (!g || g.perMin < 30 * MIB || g.total < 20 * MIB || g.r2 < 0.8) return undefined;
   const perRequest = p.requests.total > 0 ? g.total / p.requests.total : 0;
@@ -88,7 +112,14 @@ export const ioRule: Rule = (p) => {
   const disk = (s.readBytesPerSec ?? 0) + (s.writeBytesPerSec ?? 0);
   const iowait = s.iowaitPercent ?? 0;
   if (disk < 50 * MIB && iowait < 20) return undefined;
-  return { kind: 'io', profile: p.name, confidence: clamp(iowait >= 20 ? 0.8 : 0.6), evidence: [`disk ${(disk / MIB).toFixed(0)} MiB/s (read ${((s.readBytesPerSec ?? 0) / MIB).toFixed(0)}, write ${((s.writeBytesPerSec ?? 0) / MIB).toFixed(0)}), iowait ${pct(iowait)}`] };
+  return {
+    kind: 'io',
+    profile: p.name,
+    confidence: clamp(iowait >= 20 ? 0.8 : 0.6),
+    evidence: [
+      `disk ${(disk / MIB).toFixed(0)} MiB/s (read ${((s.readBytesPerSec ?? 0) / MIB).toFixed(0)}, write ${((s.writeBytesPerSec ?? 0) / MIB).toFixed(0)}), iowait ${pct(iowait)}`,
+    ],
+  };
 };
 
 export const networkRule: Rule = (p) => {
@@ -96,10 +127,13 @@ export const networkRule: Rule = (p) => {
   const attempts = p.requests.total || 1;
   const lost = p.errors.byClass.refused + p.errors.byClass.reset;
   const evidence: string[] = [];
-  if ((s.tcpRetransPercent ?? 0) >= 1) evidence.push(`${(s.tcpRetransPercent ?? 0).toFixed(1)}% of TCP segments retransmitted`);
+  if ((s.tcpRetransPercent ?? 0) >= 1)
+    evidence.push(`${(s.tcpRetransPercent ?? 0).toFixed(1)}% of TCP segments retransmitted`);
   if ((s.listenOverflows ?? 0) > 0) evidence.push(`the listen queue overflowed ${s.listenOverflows} times`);
   if (lost / attempts >= 0.01) evidence.push(`${lost} requests refused or reset (${pct((lost / attempts) * 100)})`);
-  return evidence.length ? { kind: 'network', profile: p.name, confidence: clamp(0.5 + 0.15 * evidence.length), evidence } : undefined;
+  return evidence.length
+    ? { kind: 'network', profile: p.name, confidence: clamp(0.5 + 0.15 * evidence.length), evidence }
+    : undefined;
 };
 
 export const databaseRule: Rule = (p) => {
@@ -110,21 +144,43 @@ export const databaseRule: Rule = (p) => {
   const share = requestMs > 0 ? dbMs / requestMs : 0;
   const evidence: string[] = [];
   const top = db.statements[0];
-  if (share >= 0.3 && top) evidence.push(`statements took ${pct(share * 100)} of the time requests spent (${(dbMs / 1000).toFixed(1)} s of ${(requestMs / 1000).toFixed(1)} s); slowest in total: ${top.calls} calls, mean ${top.meanMs.toFixed(2)} ms`);
+  if (share >= 0.3 && top)
+    evidence.push(
+      `statements took ${pct(share * 100)} of the time requests spent (${(dbMs / 1000).toFixed(1)} s of ${(requestMs / 1000).toFixed(1)} s); slowest in total: ${top.calls} calls, mean ${top.meanMs.toFixed(2)} ms`,
+    );
   if (db.lockWaits > 0) evidence.push(`${db.lockWaits} sessions waited on locks`);
-  if (db.connections.max > 0 && db.connections.used >= 0.9 * db.connections.max) evidence.push(`${db.connections.used} of ${db.connections.max} connections in use`);
+  if (db.connections.max > 0 && db.connections.used >= 0.9 * db.connections.max)
+    evidence.push(`${db.connections.used} of ${db.connections.max} connections in use`);
   const scan = db.seqScans[0];
-  if (evidence.length && scan && scan.seqScans > 0) evidence.push(`table ${scan.table}: ${scan.seqScans} sequential scans read ${scan.seqRowsRead} rows (${scan.liveRows} live rows)`);
-  return evidence.length ? { kind: 'database', profile: p.name, confidence: clamp(Math.max(share, 0.6)), evidence } : undefined;
+  if (evidence.length && scan && scan.seqScans > 0)
+    evidence.push(
+      `table ${scan.table}: ${scan.seqScans} sequential scans read ${scan.seqRowsRead} rows (${scan.liveRows} live rows)`,
+    );
+  return evidence.length
+    ? { kind: 'database', profile: p.name, confidence: clamp(Math.max(share, 0.6)), evidence }
+    : undefined;
 };
 
 export const loadGeneratorRule: Rule = (p) => {
   const g = p.generator;
   if (!g?.saturated) return undefined;
-  return { kind: 'load-generator', profile: p.name, confidence: clamp(Math.max(g.cpuPercent / 100, 0.7)), evidence: [...g.evidence, `at ${p.throughput.rps.toFixed(0)} req/s the client, not the SUT, set the pace`] };
+  return {
+    kind: 'load-generator',
+    profile: p.name,
+    confidence: clamp(Math.max(g.cpuPercent / 100, 0.7)),
+    evidence: [...g.evidence, `at ${p.throughput.rps.toFixed(0)} req/s the client, not the SUT, set the pace`],
+  };
 };
 
-export const RULES: readonly Rule[] = [loadGeneratorRule, cpuRule, eventLoopRule, memoryRule, databaseRule, ioRule, networkRule];
+export const RULES: readonly Rule[] = [
+  loadGeneratorRule,
+  cpuRule,
+  eventLoopRule,
+  memoryRule,
+  databaseRule,
+  ioRule,
+  networkRule,
+];
 
 export function classifyBottlenecks(profiles: readonly ProfileResult[]): Bottleneck[] {
   return profiles.flatMap((p) => RULES.map((rule) => rule(p)).filter((b): b is Bottleneck => b !== undefined));

@@ -35,7 +35,9 @@ export function analyzeRun(input: AnalysisInput, options: { budgetMs?: number; n
   const out: Analysis = { bottlenecks: [], suggestions: [], notices: [] };
   const measured = input.profiles.filter((p) => p.kind !== 'robustness');
   if (input.unmonitored && measured.length) {
-    out.notices.push(`${input.unmonitored}: CPU, event loop, memory, I/O and database were not measured; only the load generator and connection errors were judged`);
+    out.notices.push(
+      `${input.unmonitored}: CPU, event loop, memory, I/O and database were not measured; only the load generator and connection errors were judged`,
+    );
   }
   // The deadline is checked between rules, so that a rule that runs long stops the stage at once
   // instead of being found out after it finished.
@@ -44,7 +46,9 @@ export function analyzeRun(input: AnalysisInput, options: { budgetMs?: number; n
   outer: for (const p of measured) {
     for (const rule of RULES) {
       if (now() > deadline) {
-        out.notices.push(`bottleneck identification stopped at its ${Math.round((options.budgetMs ?? ANALYSIS_BUDGET_MS) / 1000)}s budget after ${ran} of ${total} rule checks: the findings below are incomplete`);
+        out.notices.push(
+          `bottleneck identification stopped at its ${Math.round((options.budgetMs ?? ANALYSIS_BUDGET_MS) / 1000)}s budget after ${ran} of ${total} rule checks: the findings below are incomplete`,
+        );
         break outer;
       }
       const found = rule(p);
@@ -53,6 +57,7 @@ export function analyzeRun(input: AnalysisInput, options: { budgetMs?: number; n
     }
   }
   out.suggestions.push(...suggestImprovements(measured, out.bottlenecks, input.configs));
-  for (const p of measured) out.suggestions.push(...hygieneSuggestions(p.name, input.hygiene.get(p.name) ?? [], p.throughput.rps));
+  for (const p of measured)
+    out.suggestions.push(...hygieneSuggestions(p.name, input.hygiene.get(p.name) ?? [], p.throughput.rps));
   return out;
 }

@@ -7,7 +7,8 @@ import type { ProfileResult } from '../model/result.js';
 import { isOwnCode, type Bottleneck, type HotFunction, type Suggestion } from '../model/monitor.js';
 
 type Make = (p: ProfileResult, found: readonly Bottleneck[], config: ProfileConfig | undefined) => Suggestion[];
-const has = (found: readonly Bottleneck[], p: ProfileResult, kind: Bottleneck['kind']) => found.find((b) => b.profile === p.name && b.kind === kind);
+const has = (found: readonly Bottleneck[], p: ProfileResult, kind: Bottleneck['kind']) =>
+  found.find((b) => b.profile === p.name && b.kind === kind);
 const suggestion = (s: Omit<Suggestion, 'requiresHumanReview'>): Suggestion => ({ ...s, requiresHumanReview: true });
 
 /** The hottest function that is the SUT's own code (not Node's internals or node_modules). */
@@ -20,7 +21,15 @@ const hotCode: Make = (p, found) => {
   const hot = hottestOwnFunction(p.resources?.hotFunctions ?? []);
   if (!cpu) return [];
   if (!hot) {
-    return [suggestion({ category: 'code', profile: p.name, title: 'Profile the hot path: set monitor.cpuProfile: true to name the function that uses the CPU', evidence: cpu.evidence, expectedImpact: 'names the code to optimize; no change by itself' })];
+    return [
+      suggestion({
+        category: 'code',
+        profile: p.name,
+        title: 'Profile the hot path: set monitor.cpuProfile: true to name the function that uses the CPU',
+        evidence: cpu.evidence,
+        expectedImpact: 'names the code to optimize; no change by itself',
+      }),
+    ];
   }
   const where = `${hot.url.replace(/^file:\/\//, '')}:${hot.line}`;
   return [
@@ -28,7 +37,10 @@ const hotCode: Make = (p, found) => {
       category: 'code',
       profile: p.name,
       title: `Look at ${hot.functionName} (${where}): ${hot.selfPercent.toFixed(0)}% of the SUT's CPU time`,
-      evidence: [...cpu.evidence, `CPU profile: ${hot.functionName} at ${where} has ${hot.selfMs.toFixed(0)} ms of self time (${hot.selfPercent.toFixed(1)}% of busy time)`],
+      evidence: [
+        ...cpu.evidence,
+        `CPU profile: ${hot.functionName} at ${where} has ${hot.selfMs.toFixed(0)} ms of self time (${hot.selfPercent.toFixed(1)}% of busy time)`,
+      ],
       expectedImpact: `up to ${Math.min(95, hot.selfPercent).toFixed(0)}% less CPU per request if that function's work is removed, cached or moved off the request path`,
     }),
   ];
@@ -41,9 +53,11 @@ const blockingCall: Make = (p, found) => {
     suggestion({
       category: 'code',
       profile: p.name,
-      title: 'Replace the synchronous call that blocks the event loop with its asynchronous form (or move it to a worker thread)',
+      title:
+        'Replace the synchronous call that blocks the event loop with its asynchronous form (or move it to a worker thread)',
       evidence: eld.evidence,
-      expectedImpact: 'other requests stop waiting behind the blocked loop: latency falls towards the handler\'s own time and throughput rises',
+      expectedImpact:
+        "other requests stop waiting behind the blocked loop: latency falls towards the handler's own time and throughput rises",
     }),
   ];
 };
@@ -51,7 +65,16 @@ const blockingCall: Make = (p, found) => {
 const leak: Make = (p, found) => {
   const mem = has(found, p, 'memory');
   return mem
-    ? [suggestion({ category: 'code', profile: p.name, title: 'Memory grows with every request: look for objects kept in a module-level cache, array or map without a bound', evidence: mem.evidence, expectedImpact: 'stable memory; without a fix the process runs out of heap after long enough' })]
+    ? [
+        suggestion({
+          category: 'code',
+          profile: p.name,
+          title:
+            'Memory grows with every request: look for objects kept in a module-level cache, array or map without a bound',
+          evidence: mem.evidence,
+          expectedImpact: 'stable memory; without a fix the process runs out of heap after long enough',
+        }),
+      ]
     : [];
 };
 
@@ -67,9 +90,25 @@ const slowQuery: Make = (p, found) => {
   if (!db || !top) return [];
   const scan = stats?.seqScans.find((t) => t.seqScans > 0 && t.liveRows >= 10_000);
   const column = filteredColumn(top.query);
-  const evidence = [`${top.query.slice(0, 300)} — ${top.calls} calls, mean ${top.meanMs.toFixed(2)} ms, ${(top.totalMs / 1000).toFixed(1)} s in total`, ...db.evidence];
-  const title = scan && column ? `Index ${scan.table}(${column}): the slowest statement filters on ${column} and the table is read by sequential scans` : `Speed up the slowest statement (${top.meanMs.toFixed(1)} ms mean): check its plan with EXPLAIN ANALYZE`;
-  return [suggestion({ category: 'query', profile: p.name, title, evidence, expectedImpact: scan ? `an index scan reads a few rows instead of ${Math.round(scan.seqRowsRead / Math.max(1, scan.seqScans))} per call` : 'lower database time per request' })];
+  const evidence = [
+    `${top.query.slice(0, 300)} — ${top.calls} calls, mean ${top.meanMs.toFixed(2)} ms, ${(top.totalMs / 1000).toFixed(1)} s in total`,
+    ...db.evidence,
+  ];
+  const title =
+    scan && column
+      ? `Index ${scan.table}(${column}): the slowest statement filters on ${column} and the table is read by sequential scans`
+      : `Speed up the slowest statement (${top.meanMs.toFixed(1)} ms mean): check its plan with EXPLAIN ANALYZE`;
+  return [
+    suggestion({
+      category: 'query',
+      profile: p.name,
+      title,
+      evidence,
+      expectedImpact: scan
+        ? `an index scan reads a few rows instead of ${Math.round(scan.seqRowsRead / Math.max(1, scan.seqScans))} per call`
+        : 'lower database time per request',
+    }),
+  ];
 };
 
 const cacheable: Make = (p, found, config) => {
@@ -82,8 +121,12 @@ const cacheable: Make = (p, found, config) => {
       category: 'cache',
       profile: p.name,
       title: `Cache the answer to GET ${hot.path}: the same request is ${Math.round((hot.weight / total) * 100)}% of the traffic`,
-      evidence: [`GET ${hot.path} sent ${Math.round((hot.weight / total) * p.requests.total)} times with the same parameters; p50 ${p.latency.p50.toFixed(2)} ms`, ...(found.filter((b) => b.profile === p.name).flatMap((b) => b.evidence.slice(0, 1)))],
-      expectedImpact: 'repeated requests served from memory (or an HTTP cache with Cache-Control) instead of recomputed',
+      evidence: [
+        `GET ${hot.path} sent ${Math.round((hot.weight / total) * p.requests.total)} times with the same parameters; p50 ${p.latency.p50.toFixed(2)} ms`,
+        ...found.filter((b) => b.profile === p.name).flatMap((b) => b.evidence.slice(0, 1)),
+      ],
+      expectedImpact:
+        'repeated requests served from memory (or an HTTP cache with Cache-Control) instead of recomputed',
     }),
   ];
 };
@@ -91,7 +134,16 @@ const cacheable: Make = (p, found, config) => {
 const generatorLimit: Make = (p, found) => {
   const gen = has(found, p, 'load-generator');
   return gen
-    ? [suggestion({ category: 'config', profile: p.name, title: 'Split the load across runners (perfgate run --shard i/n) or lower connections/rate: perfgate itself was the limit', evidence: gen.evidence, expectedImpact: 'numbers that describe the SUT instead of the load generator' })]
+    ? [
+        suggestion({
+          category: 'config',
+          profile: p.name,
+          title:
+            'Split the load across runners (perfgate run --shard i/n) or lower connections/rate: perfgate itself was the limit',
+          evidence: gen.evidence,
+          expectedImpact: 'numbers that describe the SUT instead of the load generator',
+        }),
+      ]
     : [];
 };
 
@@ -99,11 +151,31 @@ const moreCores: Make = (p, found) => {
   const cpu = has(found, p, 'cpu');
   const cores = p.resources?.summary.cores;
   if (!cpu || !cores || cores < 2 || (p.resources?.summary.cpuPercentMedian ?? 0) > 150) return [];
-  return [suggestion({ category: 'resources', profile: p.name, title: `Use more than one core: the SUT is pinned to one of ${cores} (node:cluster, worker_threads or more replicas)`, evidence: cpu.evidence, expectedImpact: `up to ${cores}× the throughput if the work parallelizes` })];
+  return [
+    suggestion({
+      category: 'resources',
+      profile: p.name,
+      title: `Use more than one core: the SUT is pinned to one of ${cores} (node:cluster, worker_threads or more replicas)`,
+      evidence: cpu.evidence,
+      expectedImpact: `up to ${cores}× the throughput if the work parallelizes`,
+    }),
+  ];
 };
 
 const MAKERS: readonly Make[] = [hotCode, blockingCall, leak, slowQuery, cacheable, moreCores, generatorLimit];
 
-export function suggestImprovements(profiles: readonly ProfileResult[], found: readonly Bottleneck[], configs: readonly ProfileConfig[]): Suggestion[] {
-  return profiles.flatMap((p) => MAKERS.flatMap((make) => make(p, found, configs.find((c) => c.name === p.name))));
+export function suggestImprovements(
+  profiles: readonly ProfileResult[],
+  found: readonly Bottleneck[],
+  configs: readonly ProfileConfig[],
+): Suggestion[] {
+  return profiles.flatMap((p) =>
+    MAKERS.flatMap((make) =>
+      make(
+        p,
+        found,
+        configs.find((c) => c.name === p.name),
+      ),
+    ),
+  );
 }

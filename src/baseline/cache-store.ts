@@ -51,12 +51,17 @@ export function createCacheStore(options: CacheStoreOptions): BaselineStore {
       await restore(entry.branch);
       await local(entry.branch).save(entry, keep); // a corrupt restored file throws here: nothing is saved over it
       const key = `${cacheKeyPrefix(entry.branch)}${entry.sha}/${options.uniqueSuffix}`;
-      if (key.length > 512) throw new DataError(`baseline.store cache: the key ${JSON.stringify(key.slice(0, 80))}… is longer than the 512 characters the cache allows (a very long branch name)`);
+      if (key.length > 512)
+        throw new DataError(
+          `baseline.store cache: the key ${JSON.stringify(key.slice(0, 80))}… is longer than the 512 characters the cache allows (a very long branch name)`,
+        );
       await options.transport.save(branchDir(entry.branch), key);
     },
     async branches() {
       // The cache service cannot be listed by a workflow's token; only branches read in this process are known.
-      const known = await Promise.all([...restored.keys()].map(async (b) => ((await local(b).history(b)).length > 0 ? [b] : [])));
+      const known = await Promise.all(
+        [...restored.keys()].map(async (b) => ((await local(b).history(b)).length > 0 ? [b] : [])),
+      );
       return known.flat().sort();
     },
   };

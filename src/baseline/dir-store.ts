@@ -7,7 +7,14 @@ import { mkdir, open, readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { DataError } from '../errors.js';
 import { writeFileAtomic } from '../fs-atomic.js';
-import { branchOfFileName, fileNameOf, parseBaselineFile, serializeBaselineFile, withEntry, type BaselineEntry } from './format.js';
+import {
+  branchOfFileName,
+  fileNameOf,
+  parseBaselineFile,
+  serializeBaselineFile,
+  withEntry,
+  type BaselineEntry,
+} from './format.js';
 import type { BaselineStore } from './types.js';
 
 /** A lock older than this belongs to a saver that died; it is broken. */
@@ -40,7 +47,10 @@ export function createDirStore(dir: string): BaselineStore {
     },
     async branches() {
       const names = await readdir(dir).catch(() => [] as string[]);
-      return names.map(branchOfFileName).filter((b): b is string => b !== undefined).sort();
+      return names
+        .map(branchOfFileName)
+        .filter((b): b is string => b !== undefined)
+        .sort();
     },
   };
 }
@@ -56,9 +66,16 @@ async function withLock<T>(lock: string, fn: () => Promise<T>): Promise<T> {
       break;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const age = Date.now() - (await stat(lock).then((s) => s.mtimeMs).catch(() => Date.now()));
+      const age =
+        Date.now() -
+        (await stat(lock)
+          .then((s) => s.mtimeMs)
+          .catch(() => Date.now()));
       if (age > STALE_LOCK_MS) await rm(lock, { force: true });
-      else if (Date.now() > deadline) throw new DataError(`${lock}: another perfgate has held the baseline lock for ${Math.round(age / 1000)}s; remove the file if no perfgate is running`);
+      else if (Date.now() > deadline)
+        throw new DataError(
+          `${lock}: another perfgate has held the baseline lock for ${Math.round(age / 1000)}s; remove the file if no perfgate is running`,
+        );
       else await new Promise((r) => setTimeout(r, 25 + Math.random() * 50));
     }
   }

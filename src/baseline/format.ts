@@ -39,11 +39,18 @@ export function parseBaselineFile(text: string, where: string): BaselineFile {
   } catch (e) {
     throw new DataError(`${where}: the baseline file is not valid JSON (${(e as Error).message}); ${LEAVE_IT}`);
   }
-  const head = z.object({ format: z.string(), version: z.number(), branch: z.string(), entries: z.array(z.unknown()) }).safeParse(raw);
+  const head = z
+    .object({ format: z.string(), version: z.number(), branch: z.string(), entries: z.array(z.unknown()) })
+    .safeParse(raw);
   if (!head.success) {
-    throw new DataError(`${where}: not a perfgate baseline file (expected {"format": "${BASELINE_FORMAT}", "version": ${BASELINE_FORMAT_VERSION}, "branch", "entries"}); ${LEAVE_IT}`);
+    throw new DataError(
+      `${where}: not a perfgate baseline file (expected {"format": "${BASELINE_FORMAT}", "version": ${BASELINE_FORMAT_VERSION}, "branch", "entries"}); ${LEAVE_IT}`,
+    );
   }
-  if (head.data.format !== BASELINE_FORMAT) throw new DataError(`${where}: format ${JSON.stringify(head.data.format)} is not "${BASELINE_FORMAT}"; ${LEAVE_IT}`);
+  if (head.data.format !== BASELINE_FORMAT)
+    throw new DataError(
+      `${where}: format ${JSON.stringify(head.data.format)} is not "${BASELINE_FORMAT}"; ${LEAVE_IT}`,
+    );
   if (head.data.version !== BASELINE_FORMAT_VERSION) {
     throw new DataError(
       `${where}: baseline format version ${head.data.version} is not supported (this perfgate reads version ${BASELINE_FORMAT_VERSION}); ${head.data.version > BASELINE_FORMAT_VERSION ? 'upgrade perfgate' : 'move it away'} — ${LEAVE_IT}`,
@@ -53,7 +60,9 @@ export function parseBaselineFile(text: string, where: string): BaselineFile {
     const parsed = baselineEntrySchema.safeParse(e);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new DataError(`${where}: entries[${i}].${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}; ${LEAVE_IT}`);
+      throw new DataError(
+        `${where}: entries[${i}].${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}; ${LEAVE_IT}`,
+      );
     }
     return parsed.data;
   });
@@ -68,7 +77,12 @@ export function serializeBaselineFile(file: BaselineFile): string {
 export function withEntry(file: BaselineFile | undefined, entry: BaselineEntry, history: number): BaselineFile {
   const kept = (file?.entries ?? []).filter((e) => e.sha !== entry.sha);
   kept.push(entry);
-  return { format: BASELINE_FORMAT, version: BASELINE_FORMAT_VERSION, branch: entry.branch, entries: kept.slice(-history) };
+  return {
+    format: BASELINE_FORMAT,
+    version: BASELINE_FORMAT_VERSION,
+    branch: entry.branch,
+    entries: kept.slice(-history),
+  };
 }
 
 /** File name of a branch's history: the branch name, percent-encoded so that "a/b" stays one file. */

@@ -13,7 +13,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { DataError } from '../errors.js';
-import { branchOfFileName, fileNameOf, parseBaselineFile, serializeBaselineFile, withEntry, type BaselineEntry } from './format.js';
+import {
+  branchOfFileName,
+  fileNameOf,
+  parseBaselineFile,
+  serializeBaselineFile,
+  withEntry,
+  type BaselineEntry,
+} from './format.js';
 import type { BaselineStore } from './types.js';
 
 const run = promisify(execFile);
@@ -36,7 +43,12 @@ export interface GitStoreOptions {
   onRetry?: (attempt: number) => void;
 }
 
-const IDENTITY = { GIT_AUTHOR_NAME: 'perfgate', GIT_AUTHOR_EMAIL: '41898282+github-actions[bot]@users.noreply.github.com', GIT_COMMITTER_NAME: 'perfgate', GIT_COMMITTER_EMAIL: '41898282+github-actions[bot]@users.noreply.github.com' };
+const IDENTITY = {
+  GIT_AUTHOR_NAME: 'perfgate',
+  GIT_AUTHOR_EMAIL: '41898282+github-actions[bot]@users.noreply.github.com',
+  GIT_COMMITTER_NAME: 'perfgate',
+  GIT_COMMITTER_EMAIL: '41898282+github-actions[bot]@users.noreply.github.com',
+};
 
 export function createGitStore(options: GitStoreOptions): BaselineStore {
   const remote = options.remote ?? 'origin';
@@ -44,13 +56,22 @@ export function createGitStore(options: GitStoreOptions): BaselineStore {
   const backoff = options.backoffMs ?? 250;
   const trackingRef = `refs/perfgate/${options.branch}`;
   const git = async (args: string[], env: Record<string, string> = {}, input?: string): Promise<string> => {
-    const child = run('git', args, { cwd: options.repoDir, env: { ...options.env, ...env }, maxBuffer: 256 * 1024 * 1024, timeout: 60_000 });
+    const child = run('git', args, {
+      cwd: options.repoDir,
+      env: { ...options.env, ...env },
+      maxBuffer: 256 * 1024 * 1024,
+      timeout: 60_000,
+    });
     if (input !== undefined) {
       child.child.stdin?.end(input);
     }
     return (await child).stdout;
   };
-  const tryGit = (args: string[]) => git(args).then((s) => s.trim(), () => undefined);
+  const tryGit = (args: string[]) =>
+    git(args).then(
+      (s) => s.trim(),
+      () => undefined,
+    );
   const hasRemote = async () => (await tryGit(['remote', 'get-url', remote])) !== undefined;
 
   /** Fetch the data branch into a private ref; the tip commit, or undefined when the branch does not exist yet. */
@@ -61,7 +82,15 @@ export function createGitStore(options: GitStoreOptions): BaselineStore {
     } catch (e) {
       // Exit code 2: the remote answered and has no such branch yet. Anything else is unreachable.
       if ((e as { code?: unknown }).code === 2) return undefined;
-      throw new DataError(`git store: cannot read the data branch ${options.branch} from ${remote}: ${String((e as { stderr?: string }).stderr ?? (e as Error).message).trim().split('\n').slice(-2).join(' ')}`);
+      throw new DataError(
+        `git store: cannot read the data branch ${options.branch} from ${remote}: ${String(
+          (e as { stderr?: string }).stderr ?? (e as Error).message,
+        )
+          .trim()
+          .split('\n')
+          .slice(-2)
+          .join(' ')}`,
+      );
     }
     await git(['fetch', '--quiet', '--no-tags', remote, `+refs/heads/${options.branch}:${trackingRef}`]);
     return tryGit(['rev-parse', '--verify', '--quiet', trackingRef]);
@@ -83,7 +112,11 @@ export function createGitStore(options: GitStoreOptions): BaselineStore {
       const tip = await fetchTip();
       if (!tip) return [];
       const names = (await tryGit(['ls-tree', '--name-only', `${tip}:${options.path}`])) ?? '';
-      return names.split('\n').map(branchOfFileName).filter((b): b is string => b !== undefined).sort();
+      return names
+        .split('\n')
+        .map(branchOfFileName)
+        .filter((b): b is string => b !== undefined)
+        .sort();
     },
     async save(entry: BaselineEntry, keep: number) {
       const pushing = await hasRemote();
@@ -93,13 +126,19 @@ export function createGitStore(options: GitStoreOptions): BaselineStore {
           tip = await fetchTip();
         } catch (e) {
           // Two savers in one clone can collide on the private ref: that is a lost race too.
-          if (!/cannot lock ref|unable to update local ref/i.test(String((e as { stderr?: string }).stderr ?? e)) || attempt >= attempts) throw e;
+          if (
+            !/cannot lock ref|unable to update local ref/i.test(String((e as { stderr?: string }).stderr ?? e)) ||
+            attempt >= attempts
+          )
+            throw e;
           options.onRetry?.(attempt);
           await new Promise((r) => setTimeout(r, backoff * 2 ** (attempt - 1) * (0.5 + Math.random())));
           continue;
         }
         const current = await readAt(tip, entry.branch); // corrupt data throws: never overwritten
-        const blob = (await git(['hash-object', '-w', '--stdin'], {}, serializeBaselineFile(withEntry(current, entry, keep)))).trim();
+        const blob = (
+          await git(['hash-object', '-w', '--stdin'], {}, serializeBaselineFile(withEntry(current, entry, keep)))
+        ).trim();
         const indexDir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-index-'));
         let commit: string;
         try {
@@ -114,11 +153,20 @@ export function createGitStore(options: GitStoreOptions): BaselineStore {
         }
         await options.beforePush?.(attempt);
         const pushed = pushing
-          ? await git(['push', '--quiet', remote, `${commit}:refs/heads/${options.branch}`]).then(() => true, (e: Error & { stderr?: string }) => rejection(e))
-          : await git(['update-ref', `refs/heads/${options.branch}`, commit, tip ?? '']).then(() => true, () => false);
+          ? await git(['push', '--quiet', remote, `${commit}:refs/heads/${options.branch}`]).then(
+              () => true,
+              (e: Error & { stderr?: string }) => rejection(e),
+            )
+          : await git(['update-ref', `refs/heads/${options.branch}`, commit, tip ?? '']).then(
+              () => true,
+              () => false,
+            );
         if (pushed) return;
         options.onRetry?.(attempt);
-        if (attempt >= attempts) throw new DataError(`git store: pushing the baseline to ${options.branch} lost the race ${attempts} times in a row (other jobs kept pushing); try again later`);
+        if (attempt >= attempts)
+          throw new DataError(
+            `git store: pushing the baseline to ${options.branch} lost the race ${attempts} times in a row (other jobs kept pushing); try again later`,
+          );
         await new Promise((r) => setTimeout(r, backoff * 2 ** (attempt - 1) * (0.5 + Math.random())));
       }
     },
@@ -129,7 +177,9 @@ export function createGitStore(options: GitStoreOptions): BaselineStore {
 function rejection(e: Error & { stderr?: string }): false {
   const text = e.stderr ?? e.message;
   if (/rejected|non-fast-forward|fetch first|failed to update ref|cannot lock ref/i.test(text)) return false;
-  throw new DataError(`git store: pushing the baseline failed: ${text.trim().split('\n').slice(-3).join(' ')}; check that the workflow has "contents: write" permission`);
+  throw new DataError(
+    `git store: pushing the baseline failed: ${text.trim().split('\n').slice(-3).join(' ')}; check that the workflow has "contents: write" permission`,
+  );
 }
 
 async function tryGitRaw(git: (args: string[]) => Promise<string>, args: string[]): Promise<string | undefined> {

@@ -22,7 +22,12 @@ export interface OpenStoreOptions {
  * section). Open the store before the profiles run, so that a store that cannot be used is a
  * usage error (exit 2) before minutes of load, not after.
  */
-export function openBaselineStore(settings: Settings, location: string | undefined, cwd: string, options: OpenStoreOptions): BaselineStore {
+export function openBaselineStore(
+  settings: Settings,
+  location: string | undefined,
+  cwd: string,
+  options: OpenStoreOptions,
+): BaselineStore {
   if (location !== undefined && location !== 'auto') return createDirStore(path.resolve(cwd, location));
   const b = settings.config.baseline;
   switch (b.store) {
@@ -37,7 +42,11 @@ export function openBaselineStore(settings: Settings, location: string | undefin
         );
       }
       const env = options.env;
-      return createCacheStore({ dir: path.resolve(settings.dir, b.path), transport: options.cache, uniqueSuffix: `${env.GITHUB_RUN_ID ?? Date.now()}-${env.GITHUB_RUN_ATTEMPT ?? '1'}` });
+      return createCacheStore({
+        dir: path.resolve(settings.dir, b.path),
+        transport: options.cache,
+        uniqueSuffix: `${env.GITHUB_RUN_ID ?? Date.now()}-${env.GITHUB_RUN_ATTEMPT ?? '1'}`,
+      });
     }
   }
 }

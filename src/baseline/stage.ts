@@ -32,7 +32,11 @@ const MIN_TREND_HISTORY = 8;
  * `trends` and adds notices; returns the run-level problems (a corrupt store fails closed). The
  * regression gate itself is applied when the verdict is rolled up.
  */
-export async function compareWithBaseline(result: RunResult, settings: Settings, options: BaselineStageOptions): Promise<string[]> {
+export async function compareWithBaseline(
+  result: RunResult,
+  settings: Settings,
+  options: BaselineStageOptions,
+): Promise<string[]> {
   const { store } = options;
   const branch = options.baseRef ?? result.git.branch ?? 'main';
   let history: BaselineEntry[];
@@ -43,14 +47,21 @@ export async function compareWithBaseline(result: RunResult, settings: Settings,
     return [`baseline: ${e.message}`];
   }
   if (history.length === 0) {
-    result.notices.push(`no baseline for branch ${branch} in ${store.description} yet: nothing to compare with (a push or schedule on the default branch saves one)`);
+    result.notices.push(
+      `no baseline for branch ${branch} in ${store.description} yet: nothing to compare with (a push or schedule on the default branch saves one)`,
+    );
   } else {
     const { alpha, minEffect } = settings.config.ab;
-    result.comparison = compareWithHistory(result, history, { alpha, minEffect, gates: settings.config.gates.regression ?? {} });
+    result.comparison = compareWithHistory(result, history, {
+      alpha,
+      minEffect,
+      gates: settings.config.gates.regression ?? {},
+    });
     result.trends = trendSeries([...history, { sha: result.git.sha ?? 'current', result }]);
   }
   const permission = baselineWritePermission(options.env);
-  if (permission.event === 'schedule' || permission.event === 'local') result.notices.push(...trendNotices([...history, { sha: result.git.sha ?? 'current', result }]));
+  if (permission.event === 'schedule' || permission.event === 'local')
+    result.notices.push(...trendNotices([...history, { sha: result.git.sha ?? 'current', result }]));
   return [];
 }
 
@@ -58,7 +69,11 @@ export async function compareWithBaseline(result: RunResult, settings: Settings,
  * Saves the result (its verdict already rolled up) to the store, on a trusted event only and
  * never for a run that failed; returns the run-level problem when the store refused it.
  */
-export async function saveToBaseline(result: RunResult, settings: Settings, options: BaselineStageOptions): Promise<string[]> {
+export async function saveToBaseline(
+  result: RunResult,
+  settings: Settings,
+  options: BaselineStageOptions,
+): Promise<string[]> {
   const { store } = options;
   const permission = baselineWritePermission(options.env);
   if (!permission.allowed) {
@@ -66,17 +81,30 @@ export async function saveToBaseline(result: RunResult, settings: Settings, opti
     return [];
   }
   if (result.status === 'error' || !result.git.sha || !result.git.branch) {
-    options.logger.warn(`baseline not saved: ${result.status === 'error' ? 'the run failed' : 'the commit or branch is unknown'}`);
+    options.logger.warn(
+      `baseline not saved: ${result.status === 'error' ? 'the run failed' : 'the commit or branch is unknown'}`,
+    );
     return [];
   }
   try {
-    await store.save({ sha: result.git.sha, branch: result.git.branch, savedAt: new Date().toISOString(), event: permission.event, result }, settings.config.baseline.history);
+    await store.save(
+      {
+        sha: result.git.sha,
+        branch: result.git.branch,
+        savedAt: new Date().toISOString(),
+        event: permission.event,
+        result,
+      },
+      settings.config.baseline.history,
+    );
   } catch (e) {
     // The measurements are still written to result.json; the run says loudly that the history did not grow.
     options.logger.error(`baseline not saved: ${(e as Error).message}`);
     return [`baseline: not saved to ${store.description}: ${(e as Error).message}`];
   }
-  options.logger.info(`saved the baseline of ${result.git.branch} at ${result.git.sha.slice(0, 7)} to ${store.description}`);
+  options.logger.info(
+    `saved the baseline of ${result.git.branch} at ${result.git.sha.slice(0, 7)} to ${store.description}`,
+  );
   return [];
 }
 
@@ -91,7 +119,8 @@ export function trendSeries(runs: { sha: string; result: RunResult }[]): NonNull
         return p ? [{ sha: r.sha, value: metricValues(p)[metric] }] : [];
       });
       if (points.length < 2) continue;
-      const steps = points.length >= MIN_TREND_HISTORY ? detectSteps(points).map((s) => ({ sha: s.sha, change: s.change })) : [];
+      const steps =
+        points.length >= MIN_TREND_HISTORY ? detectSteps(points).map((s) => ({ sha: s.sha, change: s.change })) : [];
       out.push({ profile, metric, points, steps });
     }
   }
@@ -110,7 +139,9 @@ export function trendNotices(runs: { sha: string; result: RunResult }[]): string
         return p ? [{ sha: r.sha, value: metricValues(p)[metric] }] : [];
       });
       for (const s of detectSteps(points)) {
-        notices.push(`trend: ${profile} ${metric} stepped ${s.change >= 0 ? '+' : ''}${(s.change * 100).toFixed(1)}% (${s.before.toFixed(3)} → ${s.after.toFixed(3)}) at commit ${s.sha.slice(0, 12)}, the first commit after the step (p=${s.pValue.toFixed(3)})`);
+        notices.push(
+          `trend: ${profile} ${metric} stepped ${s.change >= 0 ? '+' : ''}${(s.change * 100).toFixed(1)}% (${s.before.toFixed(3)} → ${s.after.toFixed(3)}) at commit ${s.sha.slice(0, 12)}, the first commit after the step (p=${s.pValue.toFixed(3)})`,
+        );
       }
     }
   }

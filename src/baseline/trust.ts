@@ -19,16 +19,33 @@ export function baselineWritePermission(env: NodeJS.ProcessEnv): WritePermission
   const event = env.GITHUB_EVENT_NAME ?? 'unknown';
   const defaultBranch = defaultBranchOf(env);
   const ref = env.GITHUB_REF ?? '';
-  if (!TRUSTED_EVENTS.includes(event)) return { allowed: false, event, why: `a ${event} event only reads baselines (only push or schedule on the default branch writes)` };
-  if (!defaultBranch) return { allowed: false, event, why: 'the default branch is unknown (no repository.default_branch in the event payload)' };
-  if (ref !== `refs/heads/${defaultBranch}`) return { allowed: false, event, why: `${ref || 'this ref'} is not the default branch ${defaultBranch}; only the default branch writes baselines` };
+  if (!TRUSTED_EVENTS.includes(event))
+    return {
+      allowed: false,
+      event,
+      why: `a ${event} event only reads baselines (only push or schedule on the default branch writes)`,
+    };
+  if (!defaultBranch)
+    return {
+      allowed: false,
+      event,
+      why: 'the default branch is unknown (no repository.default_branch in the event payload)',
+    };
+  if (ref !== `refs/heads/${defaultBranch}`)
+    return {
+      allowed: false,
+      event,
+      why: `${ref || 'this ref'} is not the default branch ${defaultBranch}; only the default branch writes baselines`,
+    };
   return { allowed: true, event, why: `${event} on ${defaultBranch}` };
 }
 
 function defaultBranchOf(env: NodeJS.ProcessEnv): string | undefined {
   if (!env.GITHUB_EVENT_PATH) return undefined;
   try {
-    const payload = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) as { repository?: { default_branch?: unknown } };
+    const payload = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) as {
+      repository?: { default_branch?: unknown };
+    };
     return typeof payload.repository?.default_branch === 'string' ? payload.repository.default_branch : undefined;
   } catch {
     return undefined;

@@ -50,19 +50,31 @@ Exit codes: 0 pass, 1 a regression past a gate, 2 usage or config error, 3 a SUT
       strict: true,
       allowPositionals: false,
     });
-    if (!values.base || !values.head) throw new ConfigError('--base and --head: both checkouts are required, e.g. perfgate ab --base ../base --head .');
+    if (!values.base || !values.head)
+      throw new ConfigError('--base and --head: both checkouts are required, e.g. perfgate ab --base ../base --head .');
     const seed = values.seed === undefined ? randomInt(2 ** 31) : Number(values.seed);
-    if (!Number.isInteger(seed) || seed < 0) throw new ConfigError(`--seed: ${JSON.stringify(values.seed)} is not a seed; expected a non-negative integer`);
-    const configIn = (dir: string) => (path.isAbsolute(values.config) ? values.config : path.resolve(io.cwd, dir, values.config));
+    if (!Number.isInteger(seed) || seed < 0)
+      throw new ConfigError(`--seed: ${JSON.stringify(values.seed)} is not a seed; expected a non-negative integer`);
+    const configIn = (dir: string) =>
+      path.isAbsolute(values.config) ? values.config : path.resolve(io.cwd, dir, values.config);
     const base = await loadSettings(configIn(values.base));
     const head = await loadSettings(configIn(values.head));
     const outDir = path.resolve(io.cwd, values.out);
     const { result, outputs } = await executeAb(
-      { base, head, outDir, seed, context: { git: gitContext(io.env, head.dir), runner: runnerContext(io.env) }, only: values.profile },
+      {
+        base,
+        head,
+        outDir,
+        seed,
+        context: { git: gitContext(io.env, head.dir), runner: runnerContext(io.env) },
+        only: values.profile,
+      },
       { logger: io.logger, loadRunner: createLoadRunner(), startSut, env: io.env, signal: io.signal },
     );
     if (result.comparison) io.stdout(formatComparisonTable(result.comparison));
-    io.stdout(`perfgate ab: ${result.status.toUpperCase()}${result.reasons.length ? ` — ${result.reasons.join('; ')}` : ''}`);
+    io.stdout(
+      `perfgate ab: ${result.status.toUpperCase()}${result.reasons.length ? ` — ${result.reasons.join('; ')}` : ''}`,
+    );
     for (const n of result.notices) io.stdout(`notice: ${n}`);
     io.logger.info(`wrote ${path.relative(io.cwd, outputs.resultPath)}`);
     return exitCodeForStatus(result.status);

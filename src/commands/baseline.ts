@@ -47,7 +47,9 @@ or saving refused on an untrusted event.`,
     });
     const action = positionals[0];
     if (!ACTIONS.includes(action as (typeof ACTIONS)[number]) || positionals.length > 1) {
-      throw new ConfigError(`baseline: ${JSON.stringify(positionals.join(' '))} is not an action; expected one of ${ACTIONS.join(', ')}`);
+      throw new ConfigError(
+        `baseline: ${JSON.stringify(positionals.join(' '))} is not an action; expected one of ${ACTIONS.join(', ')}`,
+      );
     }
     const settings = await loadSettings(path.resolve(io.cwd, values.config));
     const store = openBaselineStore(settings, values.store, io.cwd, { env: io.env });
@@ -67,7 +69,12 @@ or saving refused on an untrusted event.`,
       }
       io.stdout(`${history.length} result(s) of ${branch} in ${store.description}, oldest first:`);
       for (const e of history) {
-        const profiles = e.result.profiles.map((p) => `${p.name} p50 ${p.latency.p50.toFixed(3)}ms p99 ${p.latency.p99.toFixed(3)}ms ${p.throughput.rps.toFixed(1)} req/s`).join(' | ');
+        const profiles = e.result.profiles
+          .map(
+            (p) =>
+              `${p.name} p50 ${p.latency.p50.toFixed(3)}ms p99 ${p.latency.p99.toFixed(3)}ms ${p.throughput.rps.toFixed(1)} req/s`,
+          )
+          .join(' | ');
         io.stdout(`${e.sha.slice(0, 12)}  ${e.savedAt}  ${e.result.environment.runner}  ${profiles}`);
       }
       for (const n of trendNotices(history)) io.stdout(n);
@@ -79,10 +86,21 @@ or saving refused on an untrusted event.`,
     const result = await readResult(file);
     const sha = values.sha ?? result.git.sha;
     const branch = values.branch ?? result.git.branch;
-    if (!sha || !branch) throw new ConfigError(`${file}: the result has no ${sha ? 'branch' : 'commit'}; pass --${sha ? 'branch' : 'sha'}`);
-    if (result.status === 'error') throw new DataError(`${file}: the run ended in error (${result.reasons[0] ?? 'see the report'}); an errored run is not a baseline`);
-    await store.save({ sha, branch, savedAt: new Date().toISOString(), event: permission.event, result }, settings.config.baseline.history);
-    io.stdout(`saved ${branch} at ${sha.slice(0, 12)} to ${store.description} (keeping the newest ${settings.config.baseline.history})`);
+    if (!sha || !branch)
+      throw new ConfigError(
+        `${file}: the result has no ${sha ? 'branch' : 'commit'}; pass --${sha ? 'branch' : 'sha'}`,
+      );
+    if (result.status === 'error')
+      throw new DataError(
+        `${file}: the run ended in error (${result.reasons[0] ?? 'see the report'}); an errored run is not a baseline`,
+      );
+    await store.save(
+      { sha, branch, savedAt: new Date().toISOString(), event: permission.event, result },
+      settings.config.baseline.history,
+    );
+    io.stdout(
+      `saved ${branch} at ${sha.slice(0, 12)} to ${store.description} (keeping the newest ${settings.config.baseline.history})`,
+    );
     return ExitCode.Pass;
   },
 };
@@ -92,7 +110,9 @@ async function readResult(file: string): Promise<RunResult> {
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    throw new DataError(`${file}: cannot read the result (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); run perfgate run first or pass --result`);
+    throw new DataError(
+      `${file}: cannot read the result (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); run perfgate run first or pass --result`,
+    );
   }
   let raw: unknown;
   try {
@@ -103,7 +123,9 @@ async function readResult(file: string): Promise<RunResult> {
   const parsed = runResultSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new DataError(`${file}: not a perfgate result: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
+    throw new DataError(
+      `${file}: not a perfgate result: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`,
+    );
   }
   return parsed.data;
 }

@@ -30,12 +30,19 @@ Exit codes: 0 written, 2 usage error, 3 unreadable JTL.`,
   async run(io) {
     const { values, positionals } = parseArgs({
       args: io.argv,
-      options: { out: { type: 'string', short: 'o', default: 'perfgate-report' }, name: { type: 'string', short: 'n' }, 'no-html': { type: 'boolean', default: false } },
+      options: {
+        out: { type: 'string', short: 'o', default: 'perfgate-report' },
+        name: { type: 'string', short: 'n' },
+        'no-html': { type: 'boolean', default: false },
+      },
       strict: true,
       allowPositionals: true,
     });
     const [format, file] = positionals;
-    if (format !== 'jtl' || !file) throw new ConfigError(`import: expected "perfgate import jtl FILE"; got ${JSON.stringify(positionals.join(' '))}`);
+    if (format !== 'jtl' || !file)
+      throw new ConfigError(
+        `import: expected "perfgate import jtl FILE"; got ${JSON.stringify(positionals.join(' '))}`,
+      );
     const abs = path.resolve(io.cwd, file);
     let text: string;
     try {
@@ -46,7 +53,9 @@ Exit codes: 0 written, 2 usage error, 3 unreadable JTL.`,
     const result = resultFromJtl(text, abs, values.name ?? path.basename(abs).replace(/\.(jtl|csv|xml)$/i, ''));
     const outputs = await writeRunOutputs(result, path.resolve(io.cwd, values.out), { html: !values['no-html'] });
     io.stdout(formatConsoleSummary(result));
-    io.logger.info(`imported ${result.profiles[0]?.requests.total ?? 0} samples into ${path.relative(io.cwd, outputs.resultPath)}`);
+    io.logger.info(
+      `imported ${result.profiles[0]?.requests.total ?? 0} samples into ${path.relative(io.cwd, outputs.resultPath)}`,
+    );
     return 0;
   },
 };
@@ -54,7 +63,17 @@ Exit codes: 0 written, 2 usage error, 3 unreadable JTL.`,
 export function resultFromJtl(text: string, file: string, name: string): RunResult {
   const samples = parseJtl(text, file);
   const labels = [...new Set(samples.map((s) => s.label))];
-  const profiles = [jtlProfile(name, samples), ...(labels.length > 1 ? labels.map((l) => jtlProfile(`${name} · ${l}`, samples.filter((s) => s.label === l))) : [])];
+  const profiles = [
+    jtlProfile(name, samples),
+    ...(labels.length > 1
+      ? labels.map((l) =>
+          jtlProfile(
+            `${name} · ${l}`,
+            samples.filter((s) => s.label === l),
+          ),
+        )
+      : []),
+  ];
   const first = profiles[0];
   const started = first?.startedAt ?? new Date().toISOString();
   const finishedMs = Date.parse(started) + (first?.durationSec ?? 0) * 1000;

@@ -27,11 +27,15 @@ Exit codes: as for run (0 pass, 1 a gate failed, 2 usage error, 3 unreadable res
   async run(io) {
     const { values, positionals } = parseArgs({
       args: io.argv,
-      options: { out: { type: 'string', short: 'o', default: 'perfgate-report' }, 'no-html': { type: 'boolean', default: false } },
+      options: {
+        out: { type: 'string', short: 'o', default: 'perfgate-report' },
+        'no-html': { type: 'boolean', default: false },
+      },
       strict: true,
       allowPositionals: true,
     });
-    if (positionals.length < 1) throw new ConfigError('merge: no result folders given; expected one or more folders with a result.json');
+    if (positionals.length < 1)
+      throw new ConfigError('merge: no result folders given; expected one or more folders with a result.json');
     const results = [];
     for (const p of positionals) results.push(await readUntrustedResult(path.resolve(io.cwd, p)));
     const merged = mergeResults(results);

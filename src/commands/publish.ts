@@ -48,17 +48,32 @@ Exit codes: 0 posted (or nothing to post), 2 usage error, 3 unreadable or invali
     });
     if (!values.result) throw new ConfigError('--result: missing; expected the folder that holds result.json');
     const result = await readUntrustedResult(path.resolve(io.cwd, values.result));
-    const config = values.config ? (await loadSettings(path.resolve(io.cwd, values.config))).config : configSchema.parse({ version: 1, sut: { url: 'http://127.0.0.1' }, profiles: [{ name: 'x', kind: 'load' }] });
+    const config = values.config
+      ? (await loadSettings(path.resolve(io.cwd, values.config))).config
+      : configSchema.parse({ version: 1, sut: { url: 'http://127.0.0.1' }, profiles: [{ name: 'x', kind: 'load' }] });
     const token = io.env[values['token-env']];
-    if (!token) throw new ConfigError(`--token-env: $${values['token-env']} is empty; expected a token with pull-requests: write`);
+    if (!token)
+      throw new ConfigError(
+        `--token-env: $${values['token-env']} is empty; expected a token with pull-requests: write`,
+      );
     let pr = values.pr !== undefined ? Number(values.pr) : undefined;
-    if (pr !== undefined && !(Number.isInteger(pr) && pr > 0)) throw new ConfigError(`--pr: ${JSON.stringify(values.pr)} is not a pull request number`);
+    if (pr !== undefined && !(Number.isInteger(pr) && pr > 0))
+      throw new ConfigError(`--pr: ${JSON.stringify(values.pr)} is not a pull request number`);
     pr ??= await findPullRequest(token, io.env);
     if (pr === undefined) {
-      io.logger.warn('no pull request found for this run (no --pr, none in the event, none with this head SHA): nothing to post');
+      io.logger.warn(
+        'no pull request found for this run (no --pr, none in the event, none with this head SHA): nothing to post',
+      );
       return ExitCode.Pass;
     }
-    const outcome = await publishToGitHub(result, { token, env: io.env, report: config.report, alerts: { ...config.alerts, issues: false }, logger: io.logger, pullNumber: pr });
+    const outcome = await publishToGitHub(result, {
+      token,
+      env: io.env,
+      report: config.report,
+      alerts: { ...config.alerts, issues: false },
+      logger: io.logger,
+      pullNumber: pr,
+    });
     for (const n of outcome.notices) io.logger.warn(n);
     return ExitCode.Pass;
   },
@@ -70,9 +85,12 @@ export async function readUntrustedResult(where: string): Promise<RunResult> {
   try {
     size = (await stat(file)).size;
   } catch (e) {
-    throw new DataError(`--result: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); expected a perfgate output folder`);
+    throw new DataError(
+      `--result: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); expected a perfgate output folder`,
+    );
   }
-  if (size > MAX_RESULT_BYTES) throw new DataError(`--result: ${file} is ${size} bytes, over the ${MAX_RESULT_BYTES}-byte limit for a result`);
+  if (size > MAX_RESULT_BYTES)
+    throw new DataError(`--result: ${file} is ${size} bytes, over the ${MAX_RESULT_BYTES}-byte limit for a result`);
   let json: unknown;
   try {
     json = JSON.parse(await readFile(file, 'utf8'));
@@ -82,7 +100,9 @@ export async function readUntrustedResult(where: string): Promise<RunResult> {
   const parsed = runResultSchema.safeParse(json);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
-    throw new DataError(`--result: ${file} is not a perfgate result (schemaVersion 1): ${first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'invalid'}`);
+    throw new DataError(
+      `--result: ${file} is not a perfgate result (schemaVersion 1): ${first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'invalid'}`,
+    );
   }
   return parsed.data;
 }
@@ -93,6 +113,10 @@ async function findPullRequest(token: string, env: NodeJS.ProcessEnv): Promise<n
   if (event.pullNumber) return event.pullNumber;
   if (!event.owner || !event.repo || !event.headSha) return undefined;
   const client = createGitHubClient(token, env);
-  const { data } = await client.rest.repos.listPullRequestsAssociatedWithCommit({ owner: event.owner, repo: event.repo, commit_sha: event.headSha });
+  const { data } = await client.rest.repos.listPullRequestsAssociatedWithCommit({
+    owner: event.owner,
+    repo: event.repo,
+    commit_sha: event.headSha,
+  });
   return data.find((p) => p.state === 'open')?.number;
 }

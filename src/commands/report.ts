@@ -23,17 +23,27 @@ Exit codes: 0 written, 2 usage error, 3 unreadable or invalid result.`,
   async run(io) {
     const { values } = parseArgs({
       args: io.argv,
-      options: { result: { type: 'string', short: 'r' }, out: { type: 'string', short: 'o' }, 'no-html': { type: 'boolean', default: false } },
+      options: {
+        result: { type: 'string', short: 'r' },
+        out: { type: 'string', short: 'o' },
+        'no-html': { type: 'boolean', default: false },
+      },
       strict: true,
       allowPositionals: false,
     });
     if (!values.result) throw new ConfigError('--result: missing; expected the folder that holds result.json');
     const where = path.resolve(io.cwd, values.result);
     const result = await readUntrustedResult(where);
-    const outDir = values.out ? path.resolve(io.cwd, values.out) : where.endsWith('.json') ? path.dirname(where) : where;
+    const outDir = values.out
+      ? path.resolve(io.cwd, values.out)
+      : where.endsWith('.json')
+        ? path.dirname(where)
+        : where;
     const t0 = performance.now();
     const outputs = await writeRunOutputs(result, outDir, { html: !values['no-html'], rewriteResult: false });
-    io.logger.info(`wrote ${path.relative(io.cwd, outputs.reportPath)}${outputs.htmlPath ? `, ${path.relative(io.cwd, outputs.htmlPath)}` : ''} in ${Math.round(performance.now() - t0)} ms`);
+    io.logger.info(
+      `wrote ${path.relative(io.cwd, outputs.reportPath)}${outputs.htmlPath ? `, ${path.relative(io.cwd, outputs.htmlPath)}` : ''} in ${Math.round(performance.now() - t0)} ms`,
+    );
     return 0;
   },
 };

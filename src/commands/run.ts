@@ -64,11 +64,17 @@ Exit codes: 0 pass (or inconclusive), 1 a gate failed, 2 usage or config error,
     const baseRef = values['base-ref'] ?? (io.env.GITHUB_BASE_REF || undefined);
     const review = reviewAgainstRef(await loadSettings(path.resolve(io.cwd, values.config)), baseRef);
     const shard = values.shard !== undefined ? parseShard(values.shard) : undefined;
-    const settings = shard ? { ...review.settings, config: shardConfig(review.settings.config, shard) } : review.settings;
+    const settings = shard
+      ? { ...review.settings, config: shardConfig(review.settings.config, shard) }
+      : review.settings;
     const startAt = values['start-at'] !== undefined ? parseStartAt(values['start-at']) : undefined;
     const outDir = path.resolve(io.cwd, values.out);
-    if (outDir === settings.dir) throw new ConfigError(`--out: ${JSON.stringify(values.out)} is the config's own folder; expected a separate output folder such as perfgate-report`);
-    const store = values.baseline !== undefined ? openBaselineStore(settings, values.baseline, io.cwd, { env: io.env }) : undefined;
+    if (outDir === settings.dir)
+      throw new ConfigError(
+        `--out: ${JSON.stringify(values.out)} is the config's own folder; expected a separate output folder such as perfgate-report`,
+      );
+    const store =
+      values.baseline !== undefined ? openBaselineStore(settings, values.baseline, io.cwd, { env: io.env }) : undefined;
     const { result, outputs } = await executeRun(
       {
         settings,
@@ -80,12 +86,21 @@ Exit codes: 0 pass (or inconclusive), 1 a gate failed, 2 usage or config error,
         baseline: store ? { store, baseRef } : undefined,
         html: !values['no-html'] && settings.config.report.html,
       },
-      { logger: io.logger, loadRunner: shard ? keepingSecondHistograms(createLoadRunner()) : createLoadRunner(), startSut, env: io.env, signal: io.signal },
+      {
+        logger: io.logger,
+        loadRunner: shard ? keepingSecondHistograms(createLoadRunner()) : createLoadRunner(),
+        startSut,
+        env: io.env,
+        signal: io.signal,
+      },
     );
     io.stdout(formatConsoleSummary(result));
     if (result.comparison) io.stdout(formatComparisonTable(result.comparison));
-    if (result.sut.logTail && result.status === 'error') io.logger.error(`last lines of the SUT's output:\n${result.sut.logTail}`);
-    io.logger.info(`wrote ${path.relative(io.cwd, outputs.resultPath)}, ${path.relative(io.cwd, outputs.reportPath)}${outputs.htmlPath ? `, ${path.relative(io.cwd, outputs.htmlPath)}` : ''}`);
+    if (result.sut.logTail && result.status === 'error')
+      io.logger.error(`last lines of the SUT's output:\n${result.sut.logTail}`);
+    io.logger.info(
+      `wrote ${path.relative(io.cwd, outputs.resultPath)}, ${path.relative(io.cwd, outputs.reportPath)}${outputs.htmlPath ? `, ${path.relative(io.cwd, outputs.htmlPath)}` : ''}`,
+    );
     return exitCodeForStatus(result.status);
   },
 };

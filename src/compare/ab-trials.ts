@@ -55,8 +55,13 @@ export interface AbTrials {
 }
 
 export function abProfiles(settings: Settings, only?: string[]): LoadProfile[] {
-  const loads = settings.config.profiles.filter((p): p is LoadProfile => p.kind === 'load' && (!only?.length || only.includes(p.name)));
-  if (loads.length === 0) throw new ConfigError(`${settings.path}: profiles: no load profile${only?.length ? ` named ${only.join(', ')}` : ''} to run in an A/B; expected at least one with kind: load`);
+  const loads = settings.config.profiles.filter(
+    (p): p is LoadProfile => p.kind === 'load' && (!only?.length || only.includes(p.name)),
+  );
+  if (loads.length === 0)
+    throw new ConfigError(
+      `${settings.path}: profiles: no load profile${only?.length ? ` named ${only.join(', ')}` : ''} to run in an A/B; expected at least one with kind: load`,
+    );
   return loads;
 }
 
@@ -75,7 +80,10 @@ export function plannedLoadMs(settings: Settings, profiles: number): number {
 /** Balanced random order: each pair is base→head or head→base, half of each (odd: one extra at random). */
 export function trialOrder(pairs: number, seed: number): [Side, Side][] {
   const random = seededRandom(seed);
-  const headFirst = Array.from({ length: pairs }, (_, i) => i < Math.floor(pairs / 2) || (i === pairs - 1 && pairs % 2 === 1 && random() < 0.5));
+  const headFirst = Array.from(
+    { length: pairs },
+    (_, i) => i < Math.floor(pairs / 2) || (i === pairs - 1 && pairs % 2 === 1 && random() < 0.5),
+  );
   return shuffle(headFirst, random).map((h) => (h ? ['head', 'base'] : ['base', 'head']));
 }
 
@@ -83,22 +91,42 @@ export async function runAbTrials(input: AbInput, deps: AbDeps): Promise<AbTrial
   const profiles = abProfiles(input.base, input.only);
   const planned = plannedLoadMs(input.base, profiles.length);
   const { pairs, trialDuration, warmup } = input.base.config.ab;
-  for (const s of [input.base, input.head]) await assertTargetAllowed(s.config.sut.url, input.base.config.targets.allow);
+  for (const s of [input.base, input.head])
+    await assertTargetAllowed(s.config.sut.url, input.base.config.targets.allow);
 
   const limit = new AbortController();
-  const timer = setTimeout(() => limit.abort(new Error(`the A/B passed its hard limit of ${Math.round((planned + AB_BOOT_SLACK_MS) / 1000)}s`)), planned + AB_BOOT_SLACK_MS);
+  const timer = setTimeout(
+    () =>
+      limit.abort(new Error(`the A/B passed its hard limit of ${Math.round((planned + AB_BOOT_SLACK_MS) / 1000)}s`)),
+    planned + AB_BOOT_SLACK_MS,
+  );
   const onAbort = () => limit.abort(deps.signal?.reason);
   deps.signal?.addEventListener('abort', onAbort, { once: true });
 
-  const out: AbTrials = { pairs: Object.fromEntries(profiles.map((p) => [p.name, []])), order: [], loadMs: 0, lastHead: [] };
-  deps.logger.info(`A/B: ${pairs} pairs × ${profiles.length} profile(s), ${trialDuration / 1000}s trials after ${warmup / 1000}s warmup, seed ${input.seed} (${Math.round(planned / 1000)}s of load)`);
+  const out: AbTrials = {
+    pairs: Object.fromEntries(profiles.map((p) => [p.name, []])),
+    order: [],
+    loadMs: 0,
+    lastHead: [],
+  };
+  deps.logger.info(
+    `A/B: ${pairs} pairs × ${profiles.length} profile(s), ${trialDuration / 1000}s trials after ${warmup / 1000}s warmup, seed ${input.seed} (${Math.round(planned / 1000)}s of load)`,
+  );
   try {
     const order = trialOrder(pairs, input.seed);
     for (const [i, sides] of order.entries()) {
       const measured: Partial<Record<Side, Record<string, MetricValues>>> = {};
       for (const side of sides) {
-        if (limit.signal.aborted) throw new SutError(`A/B stopped: ${(limit.signal.reason as Error | undefined)?.message ?? 'aborted'}`);
-        const results = await runTrial(side === 'base' ? input.base : input.head, side, profiles, input, deps, limit.signal);
+        if (limit.signal.aborted)
+          throw new SutError(`A/B stopped: ${(limit.signal.reason as Error | undefined)?.message ?? 'aborted'}`);
+        const results = await runTrial(
+          side === 'base' ? input.base : input.head,
+          side,
+          profiles,
+          input,
+          deps,
+          limit.signal,
+        );
         out.order.push(side);
         out.loadMs += profiles.length * (trialDuration + warmup);
         measured[side] = Object.fromEntries(results.map((r) => [r.name, metricValues(r)]));
@@ -118,20 +146,51 @@ export async function runAbTrials(input: AbInput, deps: AbDeps): Promise<AbTrial
   return out;
 }
 
-async function runTrial(settings: Settings, side: Side, profiles: LoadProfile[], input: AbInput, deps: AbDeps, signal: AbortSignal): Promise<ProfileResult[]> {
+async function runTrial(
+  settings: Settings,
+  side: Side,
+  profiles: LoadProfile[],
+  input: AbInput,
+  deps: AbDeps,
+  signal: AbortSignal,
+): Promise<ProfileResult[]> {
   const { trialDuration, warmup } = input.base.config.ab;
   await waitForPortFree(settings.config.sut.url, signal);
-  const sut = await deps.startSut({ config: settings.config.sut, dir: settings.dir, logDir: path.join(input.outDir, 'ab', side), inheritedEnv: deps.env, signal });
+  const sut = await deps.startSut({
+    config: settings.config.sut,
+    dir: settings.dir,
+    logDir: path.join(input.outDir, 'ab', side),
+    inheritedEnv: deps.env,
+    signal,
+  });
   const results: ProfileResult[] = [];
   try {
     for (const profile of profiles) {
       const r = await runLoadProfile(
-        { settings, config: settings.config, baseUrl: sut.url, sut, loadRunner: deps.loadRunner, logger: deps.logger, signal, outDir: input.outDir, env: deps.env },
+        {
+          settings,
+          config: settings.config,
+          baseUrl: sut.url,
+          sut,
+          loadRunner: deps.loadRunner,
+          logger: deps.logger,
+          signal,
+          outDir: input.outDir,
+          env: deps.env,
+        },
         { ...profile, duration: trialDuration, warmup },
       );
       const exit = sut.exit();
-      if (exit) throw new SutError(`the ${side} SUT exited during an A/B trial of ${profile.name} (${exit.signal ?? `exit code ${exit.code}`})`, sut.logTail(40));
-      if (r.status === 'error') throw new SutError(`the ${side} SUT failed an A/B trial of ${profile.name}: ${r.reasons.join('; ')}`, sut.logTail(40));
+      if (exit)
+        throw new SutError(
+          `the ${side} SUT exited during an A/B trial of ${profile.name} (${exit.signal ?? `exit code ${exit.code}`})`,
+          sut.logTail(40),
+        );
+      if (r.status === 'error')
+        throw new SutError(
+          `the ${side} SUT failed an A/B trial of ${profile.name}: ${r.reasons.join('; ')}`,
+          sut.logTail(40),
+        );
       results.push(r);
     }
   } finally {

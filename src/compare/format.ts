@@ -6,7 +6,8 @@ const pct = (v: number) => `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)}%`;
 
 export function cells(m: ComparedMetric): string[] {
   const ratio = isRatioMetric(m.metric);
-  const value = (v: number) => (m.metric === 'throughput' ? v.toFixed(1) : ratio ? v.toFixed(3) : `${(v * 100).toFixed(2)}%`);
+  const value = (v: number) =>
+    m.metric === 'throughput' ? v.toFixed(1) : ratio ? v.toFixed(3) : `${(v * 100).toFixed(2)}%`;
   return [
     m.profile,
     m.metric,
@@ -26,6 +27,15 @@ export const HEADER = ['profile', 'metric', 'base', 'head', 'change', 'CI', 'p (
 export function formatComparisonTable(c: Comparison): string {
   const rows = c.metrics.map(cells);
   const widths = HEADER.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]) => r.map((x, i) => x.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
-  return [line(HEADER), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line), ...c.warnings.map((w) => `warning: ${w}`)].join('\n');
+  const line = (r: string[]) =>
+    r
+      .map((x, i) => x.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [
+    line(HEADER),
+    widths.map((w) => '─'.repeat(w)).join('  '),
+    ...rows.map(line),
+    ...c.warnings.map((w) => `warning: ${w}`),
+  ].join('\n');
 }

@@ -23,7 +23,13 @@ export function isRatioMetric(metric: MetricName): boolean {
 }
 
 export function metricValues(p: Pick<ProfileResult, 'latency' | 'throughput' | 'requests' | 'errors'>): MetricValues {
-  return { p50: p.latency.p50, p90: p.latency.p90, p99: p.latency.p99, throughput: p.throughput.rps, errorRate: errorRate(p) };
+  return {
+    p50: p.latency.p50,
+    p90: p.latency.p90,
+    p99: p.latency.p99,
+    throughput: p.throughput.rps,
+    errorRate: errorRate(p),
+  };
 }
 
 /** Change of `current` against `base` on the metric's own scale (log ratio or difference); NaN when undefined. */

@@ -4,8 +4,26 @@
  * and the minimum detectable effect of this run's own noise.
  */
 import { COMPARED_METRICS, type ComparedMetric } from '../model/compare.js';
-import { changeOf, materialChange, isRatioMetric, ratioOf, toReported, verdictOf, type MetricName, type MetricValues, type RegressionGates } from './metrics.js';
-import { hodgesLehmann, holmAdjust, median, minimumDetectableEffect, minimumPairsFor, robustSd, signedRankTest } from './signed-rank.js';
+import {
+  changeOf,
+  materialChange,
+  isRatioMetric,
+  ratioOf,
+  toReported,
+  verdictOf,
+  type MetricName,
+  type MetricValues,
+  type RegressionGates,
+} from './metrics.js';
+import {
+  hodgesLehmann,
+  holmAdjust,
+  median,
+  minimumDetectableEffect,
+  minimumPairsFor,
+  robustSd,
+  signedRankTest,
+} from './signed-rank.js';
 
 export interface TrialPair {
   base: MetricValues;
@@ -26,7 +44,8 @@ export interface PairedComparison {
 const sorted = (xs: number[]): number[] => [...xs].sort((a, b) => a - b);
 
 export function comparePaired(pairsByProfile: Record<string, TrialPair[]>, options: PairedOptions): PairedComparison {
-  const rows: { metric: ComparedMetric; diffs: number[]; name: MetricName; estimate: number; ci: [number, number] }[] = [];
+  const rows: { metric: ComparedMetric; diffs: number[]; name: MetricName; estimate: number; ci: [number, number] }[] =
+    [];
   const warnings: string[] = [];
   for (const [profile, pairs] of Object.entries(pairsByProfile)) {
     for (const name of COMPARED_METRICS) {
@@ -57,7 +76,9 @@ export function comparePaired(pairsByProfile: Record<string, TrialPair[]>, optio
         },
       });
       if (diffs.length > 0 && !hl.exact && !constant) {
-        warnings.push(`${profile} ${name}: ${diffs.length} usable pairs cannot give a ${Math.round((1 - options.alpha) * 100)}% interval; it spans every observed change`);
+        warnings.push(
+          `${profile} ${name}: ${diffs.length} usable pairs cannot give a ${Math.round((1 - options.alpha) * 100)}% interval; it spans every observed change`,
+        );
       }
     }
   }
@@ -69,7 +90,8 @@ export function comparePaired(pairsByProfile: Record<string, TrialPair[]>, optio
     const minimum = materialChange(row.name, options.minEffect, undefined);
     const bound = materialChange(row.name, options.minEffect, m.threshold);
     if (row.diffs.length === 0) m.verdict = 'inconclusive';
-    else if (m.pValue === null) m.verdict = 'no-change'; // every pair measured the same
+    else if (m.pValue === null)
+      m.verdict = 'no-change'; // every pair measured the same
     else m.verdict = verdictOf(row.name, row.estimate, row.ci, p !== null && p <= options.alpha, minimum, bound);
     // The MDE at the first Holm step (alpha / family): the change a lone regression must reach.
     const mde = minimumDetectableEffect(robustSd(row.diffs), row.diffs.length, options.alpha / Math.max(1, family));
@@ -78,7 +100,9 @@ export function comparePaired(pairsByProfile: Record<string, TrialPair[]>, optio
   const n = Math.min(...Object.values(pairsByProfile).map((p) => p.length));
   const needed = minimumPairsFor(options.alpha / Math.max(1, family));
   if (Number.isFinite(n) && n < needed) {
-    warnings.push(`${n} pairs cannot reach significance at alpha ${options.alpha} across ${family} metrics (Holm); use at least ${needed} pairs`);
+    warnings.push(
+      `${n} pairs cannot reach significance at alpha ${options.alpha} across ${family} metrics (Holm); use at least ${needed} pairs`,
+    );
   }
   return { metrics: rows.map((r) => r.metric), warnings };
 }

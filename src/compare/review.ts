@@ -31,7 +31,9 @@ export function thresholdChanges(base: Settings, head: Settings): string[] {
   const a = reviewed(base);
   const b = reviewed(head);
   const keys = [...new Set([...a.keys(), ...b.keys()])].sort();
-  return keys.filter((k) => a.get(k) !== b.get(k)).map((k) => `${k}: ${a.get(k) ?? '(unset)'} → ${b.get(k) ?? '(unset)'}`);
+  return keys
+    .filter((k) => a.get(k) !== b.get(k))
+    .map((k) => `${k}: ${a.get(k) ?? '(unset)'} → ${b.get(k) ?? '(unset)'}`);
 }
 
 /** The head's settings with the base's gates, SLOs, baseline and ab settings put back. */
@@ -41,7 +43,10 @@ export function withBaseThresholds(head: Settings, base: Settings): Settings {
     const slo = sloOf.get(p.name);
     return 'slo' in p && slo !== undefined ? { ...p, slo } : p;
   }) as Settings['config']['profiles'];
-  return { ...head, config: { ...head.config, gates: base.config.gates, baseline: base.config.baseline, ab: base.config.ab, profiles } };
+  return {
+    ...head,
+    config: { ...head.config, gates: base.config.gates, baseline: base.config.baseline, ab: base.config.ab, profiles },
+  };
 }
 
 export function reviewNotice(changes: string[]): string {
@@ -51,7 +56,8 @@ export function reviewNotice(changes: string[]): string {
 /** The config file as it is on `ref` (tries origin/<ref> first), or undefined when git has no such file. */
 export function configAtRef(configPath: string, ref: string): string | undefined {
   const dir = path.dirname(configPath);
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 });
+  const git = (...args: string[]) =>
+    execFileSync('git', args, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 });
   try {
     const top = git('rev-parse', '--show-toplevel').trim();
     const rel = path.relative(top, configPath).split(path.sep).join('/');
@@ -76,13 +82,23 @@ export function reviewAgainstRef(head: Settings, ref: string | undefined): { set
   if (!ref) return { settings: head, notices: [] };
   const text = configAtRef(head.path, ref);
   if (text === undefined) {
-    return { settings: head, notices: [`threshold review skipped: ${path.basename(head.path)} was not found on ${ref} (a new file, or the base branch was not fetched: use actions/checkout with fetch-depth: 0)`] };
+    return {
+      settings: head,
+      notices: [
+        `threshold review skipped: ${path.basename(head.path)} was not found on ${ref} (a new file, or the base branch was not fetched: use actions/checkout with fetch-depth: 0)`,
+      ],
+    };
   }
   let base: Settings;
   try {
     base = parseSettings(text, head.path);
   } catch (e) {
-    return { settings: head, notices: [`the base branch's ${path.basename(head.path)} (${ref}) does not parse, so threshold changes could not be checked: ${(e as Error).message}`] };
+    return {
+      settings: head,
+      notices: [
+        `the base branch's ${path.basename(head.path)} (${ref}) does not parse, so threshold changes could not be checked: ${(e as Error).message}`,
+      ],
+    };
   }
   const changes = thresholdChanges(base, head);
   if (changes.length === 0) return { settings: head, notices: [] };

@@ -51,7 +51,7 @@ export function signedRankCdf(w: number, n: number): number {
 function ranksOfAbs(values: number[]): number[] {
   const order = values.map((v, i) => ({ a: Math.abs(v), i })).sort((x, y) => x.a - y.a);
   const ranks = new Array<number>(values.length).fill(0);
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i;
     while (j + 1 < order.length && order[j + 1]!.a === order[i]!.a) j++;
     const rank = (i + j + 2) / 2;
@@ -103,7 +103,10 @@ export function median(sorted: number[]): number {
  * Hodges–Lehmann estimate of the shift and its (1 − alpha) interval. `exact` is false when n is
  * too small for any interval at that level: the interval is then the full range of the averages.
  */
-export function hodgesLehmann(diffs: number[], alpha: number): { estimate: number; ci: [number, number]; exact: boolean } {
+export function hodgesLehmann(
+  diffs: number[],
+  alpha: number,
+): { estimate: number; ci: [number, number]; exact: boolean } {
   const d = diffs.filter(Number.isFinite);
   if (d.length === 0) return { estimate: 0, ci: [0, 0], exact: false };
   const w = walshAverages(d);

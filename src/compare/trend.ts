@@ -70,7 +70,8 @@ export function detectSteps(points: TrendPoint[], options: StepOptions = {}): St
     const before = Math.exp(mean(xs.slice(0, at)));
     const after = Math.exp(mean(xs.slice(at)));
     if (pValue > alpha) return;
-    if (Math.abs(after / before - 1) >= minChange) steps.push({ index: lo + at, sha: points[lo + at]!.sha, before, after, change: after / before - 1, pValue });
+    if (Math.abs(after / before - 1) >= minChange)
+      steps.push({ index: lo + at, sha: points[lo + at]!.sha, before, after, change: after / before - 1, pValue });
     segment(lo, lo + at);
     segment(lo + at, hi);
   };

@@ -46,7 +46,12 @@ export const bytes = () =>
   });
 
 export const positiveInt = (what: string) =>
-  z.number({ error: (i) => `${show(i.input)} is not a number; expected ${what}` }).int(`expected a whole number (${what})`).positive(`expected ${what} greater than 0`);
+  z
+    .number({ error: (i) => `${show(i.input)} is not a number; expected ${what}` })
+    .int(`expected a whole number (${what})`)
+    .positive(`expected ${what} greater than 0`);
 
 export const positiveNumber = (what: string) =>
-  z.number({ error: (i) => `${show(i.input)} is not a number; expected ${what}` }).positive(`expected ${what} greater than 0`);
+  z
+    .number({ error: (i) => `${show(i.input)} is not a number; expected ${what}` })
+    .positive(`expected ${what} greater than 0`);

@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { configSchema } from './schema.js';
 
-type JsonSchema = { properties?: Record<string, JsonSchema>; items?: JsonSchema; oneOf?: JsonSchema[]; anyOf?: JsonSchema[]; [k: string]: unknown };
+type JsonSchema = {
+  properties?: Record<string, JsonSchema>;
+  items?: JsonSchema;
+  oneOf?: JsonSchema[];
+  anyOf?: JsonSchema[];
+  [k: string]: unknown;
+};
 
 let cached: JsonSchema | undefined;
 

@@ -18,7 +18,9 @@ export async function loadSettings(file: string): Promise<Settings> {
     text = await readFile(abs, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new ConfigError(`--config: cannot read ${JSON.stringify(file)} (${code ?? String(e)}); expected a perfgate.yml file`);
+    throw new ConfigError(
+      `--config: cannot read ${JSON.stringify(file)} (${code ?? String(e)}); expected a perfgate.yml file`,
+    );
   }
   return parseSettings(text, abs);
 }
@@ -28,7 +30,9 @@ export function parseSettings(text: string, abs: string): Settings {
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   const name = path.basename(abs);
   if (doc.errors.length > 0) {
-    throw new ConfigError(`${name}: not valid YAML:\n` + doc.errors.map((e) => `  ${e.message.split('\n')[0]}`).join('\n'));
+    throw new ConfigError(
+      `${name}: not valid YAML:\n` + doc.errors.map((e) => `  ${e.message.split('\n')[0]}`).join('\n'),
+    );
   }
   const raw: unknown = doc.toJS();
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
@@ -36,16 +40,21 @@ export function parseSettings(text: string, abs: string): Settings {
   }
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
-    const lines = parsed.error.issues.flatMap((issue) => describeIssue(issue, raw)).map((msg) => {
-      const where = lineOf(doc, lineCounter, msg.path);
-      return `  ${formatPath(msg.path)}: ${msg.text}${where ? ` (${name}:${where})` : ''}`;
-    });
+    const lines = parsed.error.issues
+      .flatMap((issue) => describeIssue(issue, raw))
+      .map((msg) => {
+        const where = lineOf(doc, lineCounter, msg.path);
+        return `  ${formatPath(msg.path)}: ${msg.text}${where ? ` (${name}:${where})` : ''}`;
+      });
     throw new ConfigError(`${name} is not valid:\n${lines.join('\n')}`);
   }
   return { config: parsed.data, path: abs, dir: path.dirname(abs) };
 }
 
-interface Problem { path: PropertyKey[]; text: string }
+interface Problem {
+  path: PropertyKey[];
+  text: string;
+}
 
 function describeIssue(issue: z.core.$ZodIssue, raw: unknown): Problem[] {
   if (issue.code === 'unrecognized_keys') {
@@ -59,16 +68,29 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): Problem[] {
     });
   }
   if (issue.code === 'invalid_type' && valueAt(raw, issue.path) === undefined) {
-    return [{ path: issue.path, text: `is required (${issue.message.replace(/^"?undefined"? is not a \w+; /, '').replace(/^Invalid input: /, '')})` }];
+    return [
+      {
+        path: issue.path,
+        text: `is required (${issue.message.replace(/^"?undefined"? is not a \w+; /, '').replace(/^Invalid input: /, '')})`,
+      },
+    ];
   }
   const value = valueAt(raw, issue.path);
   // zod's default messages do not show the value; ours (fields.ts) do.
-  const text = issue.message.startsWith('Invalid') && value !== undefined ? `${JSON.stringify(value)}: ${issue.message}` : issue.message;
+  const text =
+    issue.message.startsWith('Invalid') && value !== undefined
+      ? `${JSON.stringify(value)}: ${issue.message}`
+      : issue.message;
   return [{ path: issue.path, text }];
 }
 
 export function formatPath(p: readonly PropertyKey[]): string {
-  return p.reduce<string>((acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : acc ? `${acc}.${String(seg)}` : String(seg)), '') || '(top level)';
+  return (
+    p.reduce<string>(
+      (acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : acc ? `${acc}.${String(seg)}` : String(seg)),
+      '',
+    ) || '(top level)'
+  );
 }
 
 function valueAt(raw: unknown, p: readonly PropertyKey[]): unknown {

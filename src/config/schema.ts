@@ -18,7 +18,10 @@ export const sutSchema = z.strictObject({
   /** Working directory of the command, relative to perfgate.yml. */
   cwd: z.string().default('.'),
   env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).default({}),
-  url: z.url({ protocol: /^https?$/, error: (i) => `${JSON.stringify(i.input)} is not an http(s) URL; expected e.g. "http://127.0.0.1:3000"` }),
+  url: z.url({
+    protocol: /^https?$/,
+    error: (i) => `${JSON.stringify(i.input)} is not an http(s) URL; expected e.g. "http://127.0.0.1:3000"`,
+  }),
   ready: z
     .strictObject({
       path: z.string().startsWith('/', 'expected a path starting with "/"').default('/'),
@@ -30,10 +33,16 @@ export const sutSchema = z.strictObject({
 });
 export type SutConfig = z.output<typeof sutSchema>;
 
-export const profileSchema = z.discriminatedUnion('kind', [loadProfileSchema, stressProfileSchema, robustnessProfileSchema, jmeterProfileSchema], {
-  error: (i) =>
-    i.code === 'invalid_union' ? `${JSON.stringify((i.input as { kind?: unknown } | undefined)?.kind)} is not a profile kind; expected one of load, stress, robustness, jmeter` : undefined,
-});
+export const profileSchema = z.discriminatedUnion(
+  'kind',
+  [loadProfileSchema, stressProfileSchema, robustnessProfileSchema, jmeterProfileSchema],
+  {
+    error: (i) =>
+      i.code === 'invalid_union'
+        ? `${JSON.stringify((i.input as { kind?: unknown } | undefined)?.kind)} is not a profile kind; expected one of load, stress, robustness, jmeter`
+        : undefined,
+  },
+);
 export type ProfileConfig = z.output<typeof profileSchema>;
 
 export const configSchema = z
@@ -56,7 +65,12 @@ export const configSchema = z
     const seen = new Map<string, number>();
     c.profiles.forEach((p, i) => {
       const first = seen.get(p.name);
-      if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['profiles', i, 'name'], message: `${JSON.stringify(p.name)} is already the name of profiles[${first}]; names must be unique` });
+      if (first !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['profiles', i, 'name'],
+          message: `${JSON.stringify(p.name)} is already the name of profiles[${first}]; names must be unique`,
+        });
       else seen.set(p.name, i);
     });
   });

@@ -11,11 +11,21 @@ import type { RunResult } from '../model/result.js';
 import { exportOtlp, parseOtlpHeaders } from './otlp.js';
 import { buildExposition, pushToGateway } from './prometheus.js';
 
-export async function exportResult(result: RunResult, config: Config, outDir: string, logger: Logger, env: NodeJS.ProcessEnv): Promise<void> {
+export async function exportResult(
+  result: RunResult,
+  config: Config,
+  outDir: string,
+  logger: Logger,
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
   const otlp = config.export.otlp;
   if (otlp) {
     try {
-      await exportOtlp(result, { url: otlp.url, headers: parseOtlpHeaders(otlp.headersEnv ? env[otlp.headersEnv] : undefined), allow: config.targets.allow });
+      await exportOtlp(result, {
+        url: otlp.url,
+        headers: parseOtlpHeaders(otlp.headersEnv ? env[otlp.headersEnv] : undefined),
+        allow: config.targets.allow,
+      });
       logger.info(`exported the metrics over OTLP to ${otlp.url}`);
     } catch (e) {
       const msg = `OTLP export failed: ${(e as Error).message}`;

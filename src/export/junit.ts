@@ -28,16 +28,30 @@ interface Case {
 export function buildJunitXml(result: RunResult): string {
   const suites = result.profiles.map((p) => {
     const cases: Case[] = [];
-    cases.push({ name: `${p.name} ran`, time: p.durationSec, ...(p.status === 'error' ? { error: p.reasons.join('\n') || 'the profile could not run' } : {}) });
-    for (const c of p.slo.checks) cases.push({ name: `SLO ${c.metric} ${/\(limit .*\)$/.exec(describeCheck(c))?.[0] ?? ''}`.trim(), time: 0, ...(c.pass ? {} : { failure: describeCheck(c) }) });
+    cases.push({
+      name: `${p.name} ran`,
+      time: p.durationSec,
+      ...(p.status === 'error' ? { error: p.reasons.join('\n') || 'the profile could not run' } : {}),
+    });
+    for (const c of p.slo.checks)
+      cases.push({
+        name: `SLO ${c.metric} ${/\(limit .*\)$/.exec(describeCheck(c))?.[0] ?? ''}`.trim(),
+        time: 0,
+        ...(c.pass ? {} : { failure: describeCheck(c) }),
+      });
     for (const m of result.comparison?.metrics.filter((x) => x.profile === p.name && x.threshold !== undefined) ?? []) {
       cases.push({
         name: `regression gate ${m.metric}`,
         time: 0,
-        ...(m.verdict === 'regression' ? { failure: `${m.metric} ratio ${m.ratio.toFixed(3)} (CI ${m.ci[0].toFixed(3)}–${m.ci[1].toFixed(3)}) past the ${((m.threshold ?? 0) * 100).toFixed(1)}% threshold` } : {}),
+        ...(m.verdict === 'regression'
+          ? {
+              failure: `${m.metric} ratio ${m.ratio.toFixed(3)} (CI ${m.ci[0].toFixed(3)}–${m.ci[1].toFixed(3)}) past the ${((m.threshold ?? 0) * 100).toFixed(1)}% threshold`,
+            }
+          : {}),
       });
     }
-    if (p.stress?.recovery && !p.stress.recovery.recovered) cases.push({ name: 'recovery after the peak', time: 0, failure: p.stress.recovery.reason ?? 'did not recover' });
+    if (p.stress?.recovery && !p.stress.recovery.recovered)
+      cases.push({ name: 'recovery after the peak', time: 0, failure: p.stress.recovery.reason ?? 'did not recover' });
     return { name: p.name, cases };
   });
   const count = (f: (c: Case) => boolean) => suites.reduce((s, x) => s + x.cases.filter(f).length, 0);
@@ -46,11 +60,23 @@ export function buildJunitXml(result: RunResult): string {
     `<testsuites name="perfgate" tests="${count(() => true)}" failures="${count((c) => c.failure !== undefined)}" errors="${count((c) => c.error !== undefined)}" time="${(result.durationMs / 1000).toFixed(3)}">`,
   ];
   for (const s of suites) {
-    lines.push(`  <testsuite name="${escapeXml(s.name)}" tests="${s.cases.length}" failures="${s.cases.filter((c) => c.failure).length}" errors="${s.cases.filter((c) => c.error).length}" timestamp="${escapeXml(result.startedAt)}">`);
+    lines.push(
+      `  <testsuite name="${escapeXml(s.name)}" tests="${s.cases.length}" failures="${s.cases.filter((c) => c.failure).length}" errors="${s.cases.filter((c) => c.error).length}" timestamp="${escapeXml(result.startedAt)}">`,
+    );
     for (const c of s.cases) {
       const open = `    <testcase classname="perfgate.${escapeXml(s.name)}" name="${escapeXml(c.name)}" time="${c.time.toFixed(3)}"`;
-      if (c.failure) lines.push(`${open}>`, `      <failure message="${escapeXml(c.failure.split('\n')[0] ?? '')}">${escapeXml(c.failure)}</failure>`, '    </testcase>');
-      else if (c.error) lines.push(`${open}>`, `      <error message="${escapeXml(c.error.split('\n')[0] ?? '')}">${escapeXml(c.error)}</error>`, '    </testcase>');
+      if (c.failure)
+        lines.push(
+          `${open}>`,
+          `      <failure message="${escapeXml(c.failure.split('\n')[0] ?? '')}">${escapeXml(c.failure)}</failure>`,
+          '    </testcase>',
+        );
+      else if (c.error)
+        lines.push(
+          `${open}>`,
+          `      <error message="${escapeXml(c.error.split('\n')[0] ?? '')}">${escapeXml(c.error)}</error>`,
+          '    </testcase>',
+        );
       else lines.push(`${open}/>`);
     }
     lines.push('  </testsuite>');

@@ -31,23 +31,39 @@ export function parseOtlpHeaders(text: string | undefined): Record<string, strin
 
 export async function exportOtlp(result: RunResult, options: OtlpOptions): Promise<void> {
   await assertTargetAllowed(options.url, options.allow, 'export.otlp.url');
-  const exporter = new OTLPMetricExporter({ url: options.url, headers: options.headers ?? {}, timeoutMillis: options.timeoutMs ?? 10_000 });
+  const exporter = new OTLPMetricExporter({
+    url: options.url,
+    headers: options.headers ?? {},
+    timeoutMillis: options.timeoutMs ?? 10_000,
+  });
   // The SDK hands a failed export to its global error handler (a no-op logger) and resolves
   // shutdown() anyway; watch the exporter's verdict so that a refused export is not reported as sent.
   let outcome: { ok: true } | { ok: false; error: Error } | undefined;
   const watched: PushMetricExporter = {
     export: (metrics, done) =>
       exporter.export(metrics, (r) => {
-        outcome = r.code === ExportResultCode.SUCCESS ? { ok: true } : { ok: false, error: r.error ?? new Error('the collector did not accept the metrics') };
+        outcome =
+          r.code === ExportResultCode.SUCCESS
+            ? { ok: true }
+            : { ok: false, error: r.error ?? new Error('the collector did not accept the metrics') };
         done(r);
       }),
     forceFlush: () => exporter.forceFlush(),
     shutdown: () => exporter.shutdown(),
     selectAggregationTemporality: (kind) => exporter.selectAggregationTemporality(kind),
   };
-  const reader = new PeriodicExportingMetricReader({ exporter: watched, exportIntervalMillis: 60_000, exportTimeoutMillis: options.timeoutMs ?? 10_000 });
+  const reader = new PeriodicExportingMetricReader({
+    exporter: watched,
+    exportIntervalMillis: 60_000,
+    exportTimeoutMillis: options.timeoutMs ?? 10_000,
+  });
   const provider = new MeterProvider({
-    resource: resourceFromAttributes({ 'service.name': 'perfgate', 'service.version': VERSION, 'vcs.ref.head.name': result.git.branch ?? 'unknown', 'vcs.ref.head.revision': result.git.sha ?? 'unknown' }),
+    resource: resourceFromAttributes({
+      'service.name': 'perfgate',
+      'service.version': VERSION,
+      'vcs.ref.head.name': result.git.branch ?? 'unknown',
+      'vcs.ref.head.revision': result.git.sha ?? 'unknown',
+    }),
     readers: [reader],
   });
   const meter = provider.getMeter('perfgate', VERSION);
@@ -60,7 +76,14 @@ export async function exportOtlp(result: RunResult, options: OtlpOptions): Promi
   const capacity = gauge('perfgate.stress.max_sustainable', '{request}/s', 'Highest load that met the SLO');
   for (const p of result.profiles) {
     const at = { profile: p.name };
-    for (const [q, v] of [['0.5', p.latency.p50], ['0.9', p.latency.p90], ['0.99', p.latency.p99], ['0.999', p.latency.p999], ['1', p.latency.max]] as const) latency.record(v / 1000, { ...at, quantile: q });
+    for (const [q, v] of [
+      ['0.5', p.latency.p50],
+      ['0.9', p.latency.p90],
+      ['0.99', p.latency.p99],
+      ['0.999', p.latency.p999],
+      ['1', p.latency.max],
+    ] as const)
+      latency.record(v / 1000, { ...at, quantile: q });
     throughput.record(p.throughput.rps, at);
     requests.record(p.requests.total, at);
     for (const [cls, n] of Object.entries(p.errors.byClass)) errors.record(n, { ...at, class: cls });

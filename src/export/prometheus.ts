@@ -23,17 +23,26 @@ const HELP: Record<string, [string, string]> = {
   [METRICS.latencyMax]: ['gauge', 'Highest latency of the measured window, seconds.'],
   [METRICS.throughput]: ['gauge', 'Completed requests per second over the measured window.'],
   [METRICS.requests]: ['gauge', 'Requests completed in the measured window (warmup excluded).'],
-  [METRICS.errors]: ['gauge', 'Failed requests in the measured window, by class (4xx, 5xx, timeout, refused, reset, other).'],
+  [METRICS.errors]: [
+    'gauge',
+    'Failed requests in the measured window, by class (4xx, 5xx, timeout, refused, reset, other).',
+  ],
   [METRICS.passed]: ['gauge', '1 when the profile passed its gates, else 0.'],
   [METRICS.capacity]: ['gauge', 'Highest load that met the SLO in a stress profile, requests per second.'],
   [METRICS.timestamp]: ['gauge', 'When the run finished, Unix seconds.'],
 };
 
 const escapeLabel = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
-const labels = (l: Record<string, string>) => `{${Object.entries(l).map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(',')}}`;
+const labels = (l: Record<string, string>) =>
+  `{${Object.entries(l)
+    .map(([k, v]) => `${k}="${escapeLabel(v)}"`)
+    .join(',')}}`;
 
 export function buildExposition(result: RunResult): string {
-  const base: Record<string, string> = { branch: result.git.branch ?? 'unknown', commit: (result.git.sha ?? 'unknown').slice(0, 12) };
+  const base: Record<string, string> = {
+    branch: result.git.branch ?? 'unknown',
+    commit: (result.git.sha ?? 'unknown').slice(0, 12),
+  };
   const lines = new Map<string, string[]>();
   const add = (name: string, l: Record<string, string>, value: number) => {
     if (!Number.isFinite(value)) return;
@@ -41,7 +50,13 @@ export function buildExposition(result: RunResult): string {
   };
   for (const p of result.profiles) {
     const profile = { profile: p.name };
-    for (const [q, v] of [['0.5', p.latency.p50], ['0.9', p.latency.p90], ['0.99', p.latency.p99], ['0.999', p.latency.p999]] as const) add(METRICS.latency, { ...profile, quantile: q }, v / 1000);
+    for (const [q, v] of [
+      ['0.5', p.latency.p50],
+      ['0.9', p.latency.p90],
+      ['0.99', p.latency.p99],
+      ['0.999', p.latency.p999],
+    ] as const)
+      add(METRICS.latency, { ...profile, quantile: q }, v / 1000);
     add(METRICS.latencyMax, profile, p.latency.max / 1000);
     add(METRICS.throughput, profile, p.throughput.rps);
     add(METRICS.requests, profile, p.requests.total);
@@ -59,9 +74,20 @@ export function buildExposition(result: RunResult): string {
 }
 
 /** PUT to the Pushgateway group job/branch (replaces the group's previous metrics). */
-export async function pushToGateway(gateway: string, job: string, result: RunResult, allow: readonly string[]): Promise<void> {
+export async function pushToGateway(
+  gateway: string,
+  job: string,
+  result: RunResult,
+  allow: readonly string[],
+): Promise<void> {
   await assertTargetAllowed(gateway, allow, 'export.prometheus.pushgateway');
   const url = `${gateway.replace(/\/$/, '')}/metrics/job/${encodeURIComponent(job)}/branch/${encodeURIComponent(result.git.branch ?? 'unknown')}`;
-  const res = await fetch(url, { method: 'PUT', headers: { 'content-type': 'text/plain; version=0.0.4' }, body: buildExposition(result), signal: AbortSignal.timeout(10_000) });
-  if (!res.ok) throw new Error(`the Pushgateway at ${gateway} answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
+  const res = await fetch(url, {
+    method: 'PUT',
+    headers: { 'content-type': 'text/plain; version=0.0.4' },
+    body: buildExposition(result),
+    signal: AbortSignal.timeout(10_000),
+  });
+  if (!res.ok)
+    throw new Error(`the Pushgateway at ${gateway} answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
 }

@@ -22,8 +22,39 @@ export interface JtlSample {
 }
 
 const HEADERLESS: Record<number, string[]> = {
-  12: ['timeStamp', 'elapsed', 'label', 'responseCode', 'responseMessage', 'threadName', 'dataType', 'success', 'bytes', 'grpThreads', 'allThreads', 'Latency'],
-  17: ['timeStamp', 'elapsed', 'label', 'responseCode', 'responseMessage', 'threadName', 'dataType', 'success', 'failureMessage', 'bytes', 'sentBytes', 'grpThreads', 'allThreads', 'URL', 'Latency', 'IdleTime', 'Connect'],
+  12: [
+    'timeStamp',
+    'elapsed',
+    'label',
+    'responseCode',
+    'responseMessage',
+    'threadName',
+    'dataType',
+    'success',
+    'bytes',
+    'grpThreads',
+    'allThreads',
+    'Latency',
+  ],
+  17: [
+    'timeStamp',
+    'elapsed',
+    'label',
+    'responseCode',
+    'responseMessage',
+    'threadName',
+    'dataType',
+    'success',
+    'failureMessage',
+    'bytes',
+    'sentBytes',
+    'grpThreads',
+    'allThreads',
+    'URL',
+    'Latency',
+    'IdleTime',
+    'Connect',
+  ],
 };
 
 export function parseJtl(text: string, file = 'JTL'): JtlSample[] {
@@ -42,13 +73,34 @@ function parseCsv(text: string, file: string): JtlSample[] {
   if (!first) return [];
   const hasHeader = first.includes('timeStamp') && first.includes('elapsed');
   const columns = hasHeader ? first : HEADERLESS[first.length];
-  if (!columns) throw new DataError(`${file}: a CSV JTL without a header must have 12 (JMeter 2.x) or 17 (JMeter 5.x) columns; this one has ${first.length}. Save it with a header (jmeter.save.saveservice.print_field_names=true)`);
+  if (!columns)
+    throw new DataError(
+      `${file}: a CSV JTL without a header must have 12 (JMeter 2.x) or 17 (JMeter 5.x) columns; this one has ${first.length}. Save it with a header (jmeter.save.saveservice.print_field_names=true)`,
+    );
   const col = (name: string) => columns.indexOf(name);
-  const [ts, el, lb, rc, rm, ok, by] = ['timeStamp', 'elapsed', 'label', 'responseCode', 'responseMessage', 'success', 'bytes'].map(col);
-  if ([ts, el, ok].some((i) => i === undefined || i < 0)) throw new DataError(`${file}: the JTL lacks timeStamp, elapsed or success columns`);
+  const [ts, el, lb, rc, rm, ok, by] = [
+    'timeStamp',
+    'elapsed',
+    'label',
+    'responseCode',
+    'responseMessage',
+    'success',
+    'bytes',
+  ].map(col);
+  if ([ts, el, ok].some((i) => i === undefined || i < 0))
+    throw new DataError(`${file}: the JTL lacks timeStamp, elapsed or success columns`);
   return rows.slice(hasHeader ? 1 : 0).map((r, i) => {
-    const sample = { ts: Number(r[ts as number]), elapsed: Number(r[el as number]), label: r[lb as number] ?? '', code: r[rc as number] ?? '', success: (r[ok as number] ?? '').toLowerCase() === 'true', bytes: Number(r[by as number] ?? 0) || 0, message: r[rm as number] ?? '' };
-    if (!Number.isFinite(sample.ts) || !Number.isFinite(sample.elapsed)) throw new DataError(`${file}: row ${i + (hasHeader ? 2 : 1)} has no numeric timeStamp/elapsed`);
+    const sample = {
+      ts: Number(r[ts as number]),
+      elapsed: Number(r[el as number]),
+      label: r[lb as number] ?? '',
+      code: r[rc as number] ?? '',
+      success: (r[ok as number] ?? '').toLowerCase() === 'true',
+      bytes: Number(r[by as number] ?? 0) || 0,
+      message: r[rm as number] ?? '',
+    };
+    if (!Number.isFinite(sample.ts) || !Number.isFinite(sample.elapsed))
+      throw new DataError(`${file}: row ${i + (hasHeader ? 2 : 1)} has no numeric timeStamp/elapsed`);
     return sample;
   });
 }
@@ -68,14 +120,28 @@ function parseXml(text: string, file: string): JtlSample[] {
     }
     if (depth === 0) {
       const a = (name: string) => new RegExp(`\\b${name}="([^"]*)"`).exec(attrs)?.[1] ?? '';
-      out.push({ ts: Number(a('ts')), elapsed: Number(a('t')), label: decode(a('lb')), code: decode(a('rc')), success: a('s') === 'true', bytes: Number(a('by')) || 0, message: decode(a('rm')) });
+      out.push({
+        ts: Number(a('ts')),
+        elapsed: Number(a('t')),
+        label: decode(a('lb')),
+        code: decode(a('rc')),
+        success: a('s') === 'true',
+        bytes: Number(a('by')) || 0,
+        message: decode(a('rm')),
+      });
     }
     if (!selfClosing) depth++;
   }
   return out;
 }
 
-const decode = (s: string) => s.replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const decode = (s: string) =>
+  s
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 
 function failureClass(s: JtlSample): ErrorClass {
   const code = Number(s.code);
@@ -90,7 +156,16 @@ function failureClass(s: JtlSample): ErrorClass {
 
 /** One profile of the samples; `kind: jmeter`, the whole JTL span as the measured window. */
 export function jtlProfile(name: string, samples: readonly JtlSample[]): ProfileResult {
-  if (samples.length === 0) return { name, kind: 'jmeter', status: 'error', reasons: ['the JTL holds no samples'], ...emptyMeasurement(), startedAt: new Date(0).toISOString(), slo: { pass: false, checks: [] } };
+  if (samples.length === 0)
+    return {
+      name,
+      kind: 'jmeter',
+      status: 'error',
+      reasons: ['the JTL holds no samples'],
+      ...emptyMeasurement(),
+      startedAt: new Date(0).toISOString(),
+      slo: { pass: false, checks: [] },
+    };
   const start = Math.min(...samples.map((s) => s.ts));
   const end = Math.max(...samples.map((s) => s.ts + s.elapsed));
   const recorder = new LoadRecorder(start, 0);
@@ -102,5 +177,13 @@ export function jtlProfile(name: string, samples: readonly JtlSample[]): Profile
     else recorder.failure(at, failureClass(s), `${s.code} ${s.message}`.trim().slice(0, 150));
   }
   const m = recorder.finish(Math.max(end, start + 1000));
-  return { name, kind: 'jmeter', status: 'pass', reasons: [], startedAt: new Date(start).toISOString(), ...m, slo: { pass: true, checks: [] } };
+  return {
+    name,
+    kind: 'jmeter',
+    status: 'pass',
+    reasons: [],
+    startedAt: new Date(start).toISOString(),
+    ...m,
+    slo: { pass: true, checks: [] },
+  };
 }

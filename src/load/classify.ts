@@ -12,7 +12,23 @@ export function classifyTransportError(error: { code?: string; message?: string 
   const code = error.code ?? '';
   const message = (error.message ?? '').toLowerCase();
   if (code === 'ECONNREFUSED') return 'refused';
-  if (code === 'ETIMEDOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || message.includes('timed out') || message.includes('timeout')) return 'timeout';
-  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CLOSED' || message.includes('socket hang up') || message.includes('other side closed')) return 'reset';
+  if (
+    code === 'ETIMEDOUT' ||
+    code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    code === 'UND_ERR_BODY_TIMEOUT' ||
+    code === 'UND_ERR_CONNECT_TIMEOUT' ||
+    message.includes('timed out') ||
+    message.includes('timeout')
+  )
+    return 'timeout';
+  if (
+    code === 'ECONNRESET' ||
+    code === 'EPIPE' ||
+    code === 'UND_ERR_SOCKET' ||
+    code === 'UND_ERR_CLOSED' ||
+    message.includes('socket hang up') ||
+    message.includes('other side closed')
+  )
+    return 'reset';
   return 'other';
 }

@@ -31,12 +31,19 @@ export async function runClosedModel(options: LoadOptions, connections: number):
       timeout: Math.max(1, Math.ceil(options.timeoutMs / 1000)),
       // stop() takes effect on autocannon's next sample tick: tick often so that a stop is prompt.
       sampleInt: 100,
-      setupClient: (client: unknown) => watchForSilentResets(client as AutocannonClient, (pending) => {
-        if (stopped) return;
-        const at = performance.now();
-        for (let i = 0; i < pending; i++) recorder.failure(at, 'reset', 'the server closed the connection without answering');
-      }),
-      requests: cycle.map((r) => ({ method: r.method as 'GET', path: r.path, headers: r.headers, ...(r.body !== undefined ? { body: r.body } : {}) })),
+      setupClient: (client: unknown) =>
+        watchForSilentResets(client as AutocannonClient, (pending) => {
+          if (stopped) return;
+          const at = performance.now();
+          for (let i = 0; i < pending; i++)
+            recorder.failure(at, 'reset', 'the server closed the connection without answering');
+        }),
+      requests: cycle.map((r) => ({
+        method: r.method as 'GET',
+        path: r.path,
+        headers: r.headers,
+        ...(r.body !== undefined ? { body: r.body } : {}),
+      })),
     }) as unknown as Instance & PromiseLike<Result>;
   } catch (e) {
     generator.stop();
@@ -71,7 +78,13 @@ export async function runClosedModel(options: LoadOptions, connections: number):
     options.signal?.removeEventListener('abort', onAbort);
     if (!stopped) stop();
   }
-  return { startedAt, ...recorder.finish(Math.max(endMs, recorder.windowStartMs), 0, { secondHistograms: options.secondHistograms ?? false }), generator: generator.stop() };
+  return {
+    startedAt,
+    ...recorder.finish(Math.max(endMs, recorder.windowStartMs), 0, {
+      secondHistograms: options.secondHistograms ?? false,
+    }),
+    generator: generator.stop(),
+  };
 }
 
 /** The parts of autocannon's (internal) HTTP client that the reset watch needs. */

@@ -20,9 +20,18 @@ export function detectDegradation(timeline: readonly TimelinePoint[]): Degradati
   const last = timeline.slice(-third);
   const med = (pts: TimelinePoint[], f: (p: TimelinePoint) => number) => median(pts.map(f));
   const change = (a: number, b: number) => (a > 0 ? (b - a) / a : b > 0 ? 1 : 0);
-  const p50Change = change(med(first, (p) => p.p50), med(last, (p) => p.p50));
-  const p99Change = change(med(first, (p) => p.p99), med(last, (p) => p.p99));
-  const rpsChange = change(med(first, (p) => p.rps), med(last, (p) => p.rps));
+  const p50Change = change(
+    med(first, (p) => p.p50),
+    med(last, (p) => p.p50),
+  );
+  const p99Change = change(
+    med(first, (p) => p.p99),
+    med(last, (p) => p.p99),
+  );
+  const rpsChange = change(
+    med(first, (p) => p.rps),
+    med(last, (p) => p.rps),
+  );
   const errRate = (pts: TimelinePoint[]) => {
     const n = pts.reduce((s, p) => s + p.rps, 0);
     return n ? pts.reduce((s, p) => s + p.errors, 0) / n : 0;
@@ -32,7 +41,8 @@ export function detectDegradation(timeline: readonly TimelinePoint[]): Degradati
   if (p50Change > LATENCY_GROWTH) signs.push(`p50 rose ${(p50Change * 100).toFixed(0)}%`);
   if (p99Change > LATENCY_GROWTH) signs.push(`p99 rose ${(p99Change * 100).toFixed(0)}%`);
   if (rpsChange < THROUGHPUT_DROP) signs.push(`throughput fell ${(-rpsChange * 100).toFixed(0)}%`);
-  if (errorRateChange > ERROR_RATE_GROWTH) signs.push(`error rate rose by ${(errorRateChange * 100).toFixed(1)} points`);
+  if (errorRateChange > ERROR_RATE_GROWTH)
+    signs.push(`error rate rose by ${(errorRateChange * 100).toFixed(1)} points`);
   const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)}%`;
   return {
     degraded: signs.length > 0,

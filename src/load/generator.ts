@@ -43,12 +43,22 @@ export function watchGenerator(): GeneratorWatch {
       const eventLoopDelayP99Ms = Math.max(0, p99 - 10);
       const sched = schedShares(sched0, readSchedStat(process.pid), wallMs);
       const evidence: string[] = [];
-      if (cpuPercent >= CPU_SATURATED_PERCENT) evidence.push(`perfgate's client thread used ${cpuPercent.toFixed(0)}% of a core`);
+      if (cpuPercent >= CPU_SATURATED_PERCENT)
+        evidence.push(`perfgate's client thread used ${cpuPercent.toFixed(0)}% of a core`);
       else if (sched && sched.runnablePercent >= RUNNABLE_SATURATED_PERCENT) {
-        evidence.push(`perfgate's client thread was on a CPU or waiting for one ${sched.runnablePercent.toFixed(0)}% of the time (${(sched.runnablePercent - sched.queuedPercent).toFixed(0)}% running, ${sched.queuedPercent.toFixed(0)}% queued behind other processes): it never waited for the SUT`);
+        evidence.push(
+          `perfgate's client thread was on a CPU or waiting for one ${sched.runnablePercent.toFixed(0)}% of the time (${(sched.runnablePercent - sched.queuedPercent).toFixed(0)}% running, ${sched.queuedPercent.toFixed(0)}% queued behind other processes): it never waited for the SUT`,
+        );
       }
-      if (eventLoopDelayP99Ms >= ELD_SATURATED_MS) evidence.push(`perfgate's event loop lagged ${eventLoopDelayP99Ms.toFixed(1)} ms at p99`);
-      return { cpuPercent, ...(sched && { runnablePercent: sched.runnablePercent, runQueuePercent: sched.queuedPercent }), eventLoopDelayP99Ms, saturated: evidence.length > 0, evidence };
+      if (eventLoopDelayP99Ms >= ELD_SATURATED_MS)
+        evidence.push(`perfgate's event loop lagged ${eventLoopDelayP99Ms.toFixed(1)} ms at p99`);
+      return {
+        cpuPercent,
+        ...(sched && { runnablePercent: sched.runnablePercent, runQueuePercent: sched.queuedPercent }),
+        eventLoopDelayP99Ms,
+        saturated: evidence.length > 0,
+        evidence,
+      };
     },
   };
 }

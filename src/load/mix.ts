@@ -14,7 +14,8 @@ export function prepareRequest(spec: RequestSpec): PreparedRequest {
   if (typeof spec.body === 'string') body = spec.body;
   else if (spec.body !== undefined) {
     body = JSON.stringify(spec.body);
-    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
+      headers['content-type'] = 'application/json';
   }
   return { method: spec.method, path: spec.path, headers, body };
 }
@@ -32,7 +33,9 @@ export function weightedCycle<T extends { weight: number }>(items: readonly T[])
   if (items.length === 0) return [];
   const total = items.reduce((s, i) => s + i.weight, 0);
   const integral = items.every((i) => Number.isInteger(i.weight)) && total <= MAX_CYCLE;
-  const counts = items.map((i) => (integral ? i.weight : Math.max(1, Math.round((i.weight / total) * Math.min(MAX_CYCLE, 100 * items.length)))));
+  const counts = items.map((i) =>
+    integral ? i.weight : Math.max(1, Math.round((i.weight / total) * Math.min(MAX_CYCLE, 100 * items.length))),
+  );
   const divisor = counts.reduce((g, c) => gcd(g, c), 0);
   const weights = counts.map((c) => c / divisor);
   const length = weights.reduce((s, w) => s + w, 0);

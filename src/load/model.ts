@@ -8,6 +8,7 @@ export function defaultMaxInFlight(rate: number, timeoutMs: number): number {
 }
 
 export function loadModelOf(p: Pick<LoadProfile, 'connections' | 'rate' | 'maxInFlight' | 'timeout'>): LoadModel {
-  if (p.rate !== undefined) return { kind: 'open', rate: p.rate, maxInFlight: p.maxInFlight ?? defaultMaxInFlight(p.rate, p.timeout) };
+  if (p.rate !== undefined)
+    return { kind: 'open', rate: p.rate, maxInFlight: p.maxInFlight ?? defaultMaxInFlight(p.rate, p.timeout) };
   return { kind: 'closed', connections: p.connections ?? 10 };
 }

@@ -51,7 +51,12 @@ export async function runOpenModel(options: LoadOptions, rate: number, maxInFlig
     const now = performance.now();
     const startMs = now - intendedMs > TIMER_SLACK_MS ? intendedMs : now;
     const p = pool
-      .request({ method: request.method as 'GET', path: pathPrefix + request.path, headers: request.headers, body: request.body ?? null })
+      .request({
+        method: request.method as 'GET',
+        path: pathPrefix + request.path,
+        headers: request.headers,
+        body: request.body ?? null,
+      })
       .then(async (res) => {
         let bytes = 0;
         for await (const chunk of res.body) bytes += (chunk as Buffer).length;
@@ -111,7 +116,12 @@ export async function runOpenModel(options: LoadOptions, rate: number, maxInFlig
   clearTimeout(drainTimer);
   closed = true;
   await pool.destroy().catch(() => {});
-  const measurement = recorder.finish(Math.max(endMs, recorder.windowStartMs), dropped, { secondHistograms: options.secondHistograms ?? false });
-  if (dropped > 0) measurement.errors.samples.push(`${dropped} arrivals dropped: ${maxInFlight} requests (maxInFlight) were already in flight`);
+  const measurement = recorder.finish(Math.max(endMs, recorder.windowStartMs), dropped, {
+    secondHistograms: options.secondHistograms ?? false,
+  });
+  if (dropped > 0)
+    measurement.errors.samples.push(
+      `${dropped} arrivals dropped: ${maxInFlight} requests (maxInFlight) were already in flight`,
+    );
   return { startedAt, ...measurement, generator: generator.stop() };
 }

@@ -12,7 +12,12 @@ import { detectDegradation } from './degradation.js';
 
 /** 1 µs to 1 hour, 3 significant digits: 0.1 % resolution at any latency. */
 const newHistogram = (digits: 2 | 3 = 3) =>
-  hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: digits, bitBucketSize: digits === 3 ? 32 : 'packed' });
+  hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 3_600_000_000,
+    numberOfSignificantValueDigits: digits,
+    bitBucketSize: digits === 3 ? 32 : 'packed',
+  });
 
 const MAX_ERROR_SAMPLES = 10;
 
@@ -112,7 +117,11 @@ export class LoadRecorder {
   }
 
   /** The measurement over [windowStart, endMs). */
-  finish(endMs: number, dropped = 0, options: { secondHistograms?: boolean } = {}): Omit<LoadMeasurement, 'generator' | 'startedAt'> {
+  finish(
+    endMs: number,
+    dropped = 0,
+    options: { secondHistograms?: boolean } = {},
+  ): Omit<LoadMeasurement, 'generator' | 'startedAt'> {
     const durationMs = Math.max(1, endMs - this.windowStartMs);
     const total = this.ok + this.errors;
     const count = this.histogram.totalCount;
@@ -149,7 +158,12 @@ export class LoadRecorder {
       durationSec: durationMs / 1000,
       warmupSec: this.warmupMs / 1000,
       requests: { total, ok: this.ok, dropped },
-      errors: { total: this.errors, byClass: { ...this.byClass }, byStatus: { ...this.byStatus }, samples: [...this.samples] },
+      errors: {
+        total: this.errors,
+        byClass: { ...this.byClass },
+        byStatus: { ...this.byStatus },
+        samples: [...this.samples],
+      },
       throughput: { rps: total / (durationMs / 1000), bytesPerSec: this.bytes / (durationMs / 1000) },
       latency,
       ...(count ? { histogram: hdr.encodeIntoCompressedBase64(this.histogram) } : {}),

@@ -27,7 +27,17 @@ export interface LoadOptions {
 /** What one load run measured, before SLO evaluation: the measurement fields of a ProfileResult. */
 export type LoadMeasurement = Pick<
   ProfileResult,
-  'startedAt' | 'durationSec' | 'warmupSec' | 'requests' | 'errors' | 'throughput' | 'latency' | 'histogram' | 'timeline' | 'degradation' | 'generator'
+  | 'startedAt'
+  | 'durationSec'
+  | 'warmupSec'
+  | 'requests'
+  | 'errors'
+  | 'throughput'
+  | 'latency'
+  | 'histogram'
+  | 'timeline'
+  | 'degradation'
+  | 'generator'
 >;
 
 export interface LoadRunner {

@@ -4,7 +4,9 @@ import type { Logger } from './logger.js';
  * The CLI's logger: messages to stderr (stdout stays clean for piping). Progress redraws one
  * line on a TTY; elsewhere (CI logs) it prints a plain line at most every `intervalMs`.
  */
-export function createConsoleLogger(options: { verbose?: boolean; tty?: boolean; intervalMs?: number; stream?: NodeJS.WritableStream } = {}): Logger {
+export function createConsoleLogger(
+  options: { verbose?: boolean; tty?: boolean; intervalMs?: number; stream?: NodeJS.WritableStream } = {},
+): Logger {
   const stream = options.stream ?? process.stderr;
   const tty = options.tty ?? Boolean((stream as NodeJS.WriteStream).isTTY);
   const interval = options.intervalMs ?? 5_000;

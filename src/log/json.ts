@@ -4,12 +4,15 @@ import type { Logger } from './logger.js';
  * `--log-format json`: one JSON object per line on stderr ({ time, level, msg }) for logging
  * platforms. Progress lines come at most every `intervalMs`, as in plain CI logs.
  */
-export function createJsonLogger(options: { verbose?: boolean; intervalMs?: number; stream?: NodeJS.WritableStream; now?: () => Date } = {}): Logger {
+export function createJsonLogger(
+  options: { verbose?: boolean; intervalMs?: number; stream?: NodeJS.WritableStream; now?: () => Date } = {},
+): Logger {
   const stream = options.stream ?? process.stderr;
   const now = options.now ?? (() => new Date());
   const interval = options.intervalMs ?? 5_000;
   let lastProgress = 0;
-  const write = (level: string, msg: string) => stream.write(JSON.stringify({ time: now().toISOString(), level, msg }) + '\n');
+  const write = (level: string, msg: string) =>
+    stream.write(JSON.stringify({ time: now().toISOString(), level, msg }) + '\n');
   return {
     info: (m) => write('info', m),
     warn: (m) => write('warn', m),

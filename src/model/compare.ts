@@ -21,7 +21,9 @@ export type ComparedMetric = z.infer<typeof comparedMetricSchema>;
 
 export const comparisonSchema = z.object({
   method: z.enum(['baseline', 'ab']),
-  baseline: z.object({ sha: z.string().optional(), branch: z.string().optional(), startedAt: z.string().optional() }).optional(),
+  baseline: z
+    .object({ sha: z.string().optional(), branch: z.string().optional(), startedAt: z.string().optional() })
+    .optional(),
   metrics: z.array(comparedMetricSchema),
   warnings: z.array(z.string()).default([]),
 });

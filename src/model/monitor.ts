@@ -25,7 +25,8 @@ export const hotFunctionSchema = z.object({
 export type HotFunction = z.infer<typeof hotFunctionSchema>;
 
 /** The SUT's own code, not Node's internals or node_modules: what a suggestion can point at. */
-export const isOwnCode = (f: HotFunction): boolean => Boolean(f.url) && !f.url.startsWith('node:') && !f.url.includes('/node_modules/');
+export const isOwnCode = (f: HotFunction): boolean =>
+  Boolean(f.url) && !f.url.startsWith('node:') && !f.url.includes('/node_modules/');
 
 /**
  * Aggregates over one profile's window, written by `summarize` in src/monitor/sampler.ts. "The
@@ -104,8 +105,18 @@ export const resourcesSchema = z.object({
   /** PostgreSQL activity during the profile (deltas of pg_stat_* views). */
   database: z
     .object({
-      statements: z.array(z.object({ query: z.string(), calls: z.number(), totalMs: z.number(), meanMs: z.number(), rows: z.number() })),
-      seqScans: z.array(z.object({ table: z.string(), seqScans: z.number(), seqRowsRead: z.number(), idxScans: z.number(), liveRows: z.number() })),
+      statements: z.array(
+        z.object({ query: z.string(), calls: z.number(), totalMs: z.number(), meanMs: z.number(), rows: z.number() }),
+      ),
+      seqScans: z.array(
+        z.object({
+          table: z.string(),
+          seqScans: z.number(),
+          seqRowsRead: z.number(),
+          idxScans: z.number(),
+          liveRows: z.number(),
+        }),
+      ),
       connections: z.object({ used: z.number(), max: z.number() }),
       lockWaits: z.number(),
     })

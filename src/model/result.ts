@@ -16,7 +16,14 @@ export type Status = z.infer<typeof statusSchema>;
 
 export const ERROR_CLASSES = ['4xx', '5xx', 'timeout', 'refused', 'reset', 'other'] as const;
 export type ErrorClass = (typeof ERROR_CLASSES)[number];
-export const emptyErrorClasses = (): Record<ErrorClass, number> => ({ '4xx': 0, '5xx': 0, timeout: 0, refused: 0, reset: 0, other: 0 });
+export const emptyErrorClasses = (): Record<ErrorClass, number> => ({
+  '4xx': 0,
+  '5xx': 0,
+  timeout: 0,
+  refused: 0,
+  reset: 0,
+  other: 0,
+});
 
 /** Latency summary in milliseconds (floating point, recorded with µs precision). Contract. */
 export const latencySchema = z.object({
@@ -152,7 +159,14 @@ export const runResultSchema = z.object({
   finishedAt: z.string(),
   durationMs: z.number(),
   configPath: z.string().optional(),
-  git: z.object({ sha: z.string().optional(), ref: z.string().optional(), branch: z.string().optional(), baseSha: z.string().optional() }).default({}),
+  git: z
+    .object({
+      sha: z.string().optional(),
+      ref: z.string().optional(),
+      branch: z.string().optional(),
+      baseSha: z.string().optional(),
+    })
+    .default({}),
   environment: environmentSchema,
   sut: sutResultSchema,
   profiles: z.array(profileResultSchema),

@@ -19,7 +19,12 @@ export const stressStepSchema = z.object({
 export const stressResultSchema = z.object({
   maxSustainableRps: z.number().nullable(),
   maxSustainableConnections: z.number().nullable().optional(),
-  breakingPoint: z.object({ step: z.number().nullable(), offered: z.number().nullable(), reason: z.enum(BREAK_REASONS), detail: z.string() }),
+  breakingPoint: z.object({
+    step: z.number().nullable(),
+    offered: z.number().nullable(),
+    reason: z.enum(BREAK_REASONS),
+    detail: z.string(),
+  }),
   steps: z.array(stressStepSchema),
   recovery: z
     .object({ recovered: z.boolean(), seconds: z.number().nullable(), reason: z.string().optional() })

@@ -20,7 +20,10 @@ export interface CpuProfile {
 
 const PSEUDO = new Set(['(idle)', '(program)', '(root)', '(garbage collector)']);
 
-export function hotFunctions(profiles: readonly CpuProfile[], top = 5): { functions: HotFunction[]; gcPercent: number; busyMs: number } {
+export function hotFunctions(
+  profiles: readonly CpuProfile[],
+  top = 5,
+): { functions: HotFunction[]; gcPercent: number; busyMs: number } {
   const ranked = rankFunctions(profiles);
   const own = ranked.functions.find(isOwnCode);
   const functions = ranked.functions.slice(0, top);
@@ -29,7 +32,11 @@ export function hotFunctions(profiles: readonly CpuProfile[], top = 5): { functi
   return { functions, gcPercent: ranked.gcPercent, busyMs: ranked.busyMs };
 }
 
-function rankFunctions(profiles: readonly CpuProfile[]): { functions: HotFunction[]; gcPercent: number; busyMs: number } {
+function rankFunctions(profiles: readonly CpuProfile[]): {
+  functions: HotFunction[];
+  gcPercent: number;
+  busyMs: number;
+} {
   const self = new Map<string, HotFunction>();
   let busyUs = 0;
   let gcUs = 0;
@@ -37,7 +44,12 @@ function rankFunctions(profiles: readonly CpuProfile[]): { functions: HotFunctio
     // Time per sample from the deltas when present; hitCount otherwise.
     const perNode = new Map<number, number>();
     if (profile.samples?.length && profile.timeDeltas?.length) {
-      profile.samples.forEach((id, i) => perNode.set(id, (perNode.get(id) ?? 0) + Math.max(0, profile.timeDeltas?.[i + 1] ?? profile.timeDeltas?.[i] ?? 0)));
+      profile.samples.forEach((id, i) =>
+        perNode.set(
+          id,
+          (perNode.get(id) ?? 0) + Math.max(0, profile.timeDeltas?.[i + 1] ?? profile.timeDeltas?.[i] ?? 0),
+        ),
+      );
     } else {
       const hits = profile.nodes.reduce((s, n) => s + (n.hitCount ?? 0), 0);
       const usPerHit = hits ? (profile.endTime - profile.startTime) / hits : 0;
@@ -51,7 +63,13 @@ function rankFunctions(profiles: readonly CpuProfile[]): { functions: HotFunctio
       busyUs += us;
       if (PSEUDO.has(name)) continue;
       const key = `${name}@${n.callFrame.url}:${n.callFrame.lineNumber}`;
-      const entry = self.get(key) ?? { functionName: name, url: n.callFrame.url, line: n.callFrame.lineNumber + 1, selfMs: 0, selfPercent: 0 };
+      const entry = self.get(key) ?? {
+        functionName: name,
+        url: n.callFrame.url,
+        line: n.callFrame.lineNumber + 1,
+        selfMs: 0,
+        selfPercent: 0,
+      };
       entry.selfMs += us / 1000;
       self.set(key, entry);
     }

@@ -25,7 +25,13 @@ export class PostgresMonitor {
   ) {}
 
   static async connect(url: string): Promise<PostgresMonitor> {
-    const client = new pg.Client({ connectionString: url, application_name: 'perfgate-monitor', options: '-c default_transaction_read_only=on', statement_timeout: 10_000, connectionTimeoutMillis: 10_000 });
+    const client = new pg.Client({
+      connectionString: url,
+      application_name: 'perfgate-monitor',
+      options: '-c default_transaction_read_only=on',
+      statement_timeout: 10_000,
+      connectionTimeoutMillis: 10_000,
+    });
     await client.connect();
     const ext = await client.query("SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements'");
     return new PostgresMonitor(client, (ext.rowCount ?? 0) > 0);
@@ -37,13 +43,31 @@ export class PostgresMonitor {
       const r = await this.client.query<{ queryid: string; query: string; calls: string; total: number; rows: string }>(
         "SELECT queryid::text, query, calls::text, total_exec_time AS total, rows::text FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query NOT ILIKE '%pg_stat_%' AND query NOT ILIKE '%pg_extension%'",
       );
-      for (const row of r.rows) statements.set(row.queryid, { query: row.query, calls: Number(row.calls), totalMs: Number(row.total), rows: Number(row.rows) });
+      for (const row of r.rows)
+        statements.set(row.queryid, {
+          query: row.query,
+          calls: Number(row.calls),
+          totalMs: Number(row.total),
+          rows: Number(row.rows),
+        });
     }
     const tables: Snapshot['tables'] = new Map();
-    const t = await this.client.query<{ name: string; seq_scan: string; seq_tup_read: string; idx_scan: string | null; n_live_tup: string }>(
+    const t = await this.client.query<{
+      name: string;
+      seq_scan: string;
+      seq_tup_read: string;
+      idx_scan: string | null;
+      n_live_tup: string;
+    }>(
       "SELECT schemaname || '.' || relname AS name, seq_scan::text, seq_tup_read::text, idx_scan::text, n_live_tup::text FROM pg_stat_user_tables",
     );
-    for (const row of t.rows) tables.set(row.name, { seqScans: Number(row.seq_scan), seqRowsRead: Number(row.seq_tup_read), idxScans: Number(row.idx_scan ?? 0), liveRows: Number(row.n_live_tup) });
+    for (const row of t.rows)
+      tables.set(row.name, {
+        seqScans: Number(row.seq_scan),
+        seqRowsRead: Number(row.seq_tup_read),
+        idxScans: Number(row.idx_scan ?? 0),
+        liveRows: Number(row.n_live_tup),
+      });
     return { statements, tables };
   }
 
@@ -54,7 +78,13 @@ export class PostgresMonitor {
         const b = before.statements.get(id);
         const calls = a.calls - (b?.calls ?? 0);
         const totalMs = a.totalMs - (b?.totalMs ?? 0);
-        return { query: a.query, calls, totalMs, meanMs: calls > 0 ? totalMs / calls : 0, rows: a.rows - (b?.rows ?? 0) };
+        return {
+          query: a.query,
+          calls,
+          totalMs,
+          meanMs: calls > 0 ? totalMs / calls : 0,
+          rows: a.rows - (b?.rows ?? 0),
+        };
       })
       .filter((s) => s.calls > 0)
       .sort((x, y) => y.totalMs - x.totalMs)
@@ -62,7 +92,13 @@ export class PostgresMonitor {
     const seqScans = [...after.tables]
       .map(([table, a]) => {
         const b = before.tables.get(table);
-        return { table, seqScans: a.seqScans - (b?.seqScans ?? 0), seqRowsRead: a.seqRowsRead - (b?.seqRowsRead ?? 0), idxScans: a.idxScans - (b?.idxScans ?? 0), liveRows: a.liveRows };
+        return {
+          table,
+          seqScans: a.seqScans - (b?.seqScans ?? 0),
+          seqRowsRead: a.seqRowsRead - (b?.seqRowsRead ?? 0),
+          idxScans: a.idxScans - (b?.idxScans ?? 0),
+          liveRows: a.liveRows,
+        };
       })
       .filter((t) => t.seqScans > 0)
       .sort((x, y) => y.seqRowsRead - x.seqRowsRead)
@@ -71,7 +107,12 @@ export class PostgresMonitor {
       "SELECT count(*)::text AS used, current_setting('max_connections') AS max, count(*) FILTER (WHERE wait_event_type = 'Lock')::text AS locks FROM pg_stat_activity WHERE backend_type = 'client backend'",
     );
     const row = act.rows[0];
-    return { statements, seqScans, connections: { used: Number(row?.used ?? 0), max: Number(row?.max ?? 0) }, lockWaits: Number(row?.locks ?? 0) };
+    return {
+      statements,
+      seqScans,
+      connections: { used: Number(row?.used ?? 0), max: Number(row?.max ?? 0) },
+      lockWaits: Number(row?.locks ?? 0),
+    };
   }
 
   async close(): Promise<void> {

@@ -19,7 +19,8 @@ function parseLabels(text: string): [string, string][] {
   const out: [string, string][] = [];
   const re = /([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*,?/g;
   let m: RegExpExecArray | null;
-  while ((m = re.exec(text))) out.push([m[1] ?? '', (m[2] ?? '').replace(/\\(.)/g, (_s, c: string) => (c === 'n' ? '\n' : c))]);
+  while ((m = re.exec(text)))
+    out.push([m[1] ?? '', (m[2] ?? '').replace(/\\(.)/g, (_s, c: string) => (c === 'n' ? '\n' : c))]);
   return out.sort(([a], [b]) => a.localeCompare(b));
 }
 
@@ -33,7 +34,11 @@ export function parseExposition(text: string): MetricSample[] {
     const value = m[4] === '+Inf' ? Infinity : m[4] === '-Inf' ? -Infinity : Number(m[4]);
     if (Number.isNaN(value) && m[4] !== 'NaN') continue;
     const labels = m[3] ? parseLabels(m[3]) : [];
-    out.push({ name: m[1], series: labels.length ? `${m[1]}{${labels.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}}` : m[1], value });
+    out.push({
+      name: m[1],
+      series: labels.length ? `${m[1]}{${labels.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}}` : m[1],
+      value,
+    });
   }
   return out;
 }
@@ -55,7 +60,13 @@ export class PrometheusScraper {
     private readonly intervalMs: number,
   ) {}
 
-  static async create(baseUrl: string, endpoints: readonly string[], series: readonly string[], intervalMs: number, allow: readonly string[]): Promise<PrometheusScraper> {
+  static async create(
+    baseUrl: string,
+    endpoints: readonly string[],
+    series: readonly string[],
+    intervalMs: number,
+    allow: readonly string[],
+  ): Promise<PrometheusScraper> {
     const urls = endpoints.map((e) => (/^https?:\/\//.test(e) ? e : baseUrl.replace(/\/$/, '') + e));
     for (const u of urls) await assertTargetAllowed(u, allow, 'monitor.prometheus.endpoints');
     return new PrometheusScraper(urls, seriesMatcher(series), intervalMs);
@@ -89,6 +100,9 @@ export class PrometheusScraper {
   async stop(): Promise<{ metrics: { series: string; points: [number, number][] }[]; errors: string[] }> {
     if (this.timer) clearInterval(this.timer);
     await this.scrape();
-    return { metrics: [...this.points].map(([series, points]) => ({ series, points })).slice(0, 50), errors: this.errors };
+    return {
+      metrics: [...this.points].map(([series, points]) => ({ series, points })).slice(0, 50),
+      errors: this.errors,
+    };
   }
 }

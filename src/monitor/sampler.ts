@@ -8,7 +8,17 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import type { ResourceSummary, Resources } from '../model/monitor.js';
 import { summarize } from './summary.js';
-import { readSchedStat, readSystem, readTree, schedShares, ticksToMs, type ProcessCounters, type SchedShares, type SchedStat, type SystemCounters } from '../proc/counters.js';
+import {
+  readSchedStat,
+  readSystem,
+  readTree,
+  schedShares,
+  ticksToMs,
+  type ProcessCounters,
+  type SchedShares,
+  type SchedStat,
+  type SystemCounters,
+} from '../proc/counters.js';
 
 export interface ProbeLine {
   pid: number;
@@ -92,7 +102,10 @@ export class ResourceSampler {
 
   /** The highest RSS and descriptor count sampled so far, while sampling goes on (a stress ramp's peak). */
   peak(): Required<Pick<ResourceSummary, 'rssMaxBytes' | 'fdsMax'>> {
-    return { rssMaxBytes: Math.max(0, ...this.samples.map((s) => s.rssBytes)), fdsMax: Math.max(0, ...this.samples.map((s) => s.fds ?? 0)) };
+    return {
+      rssMaxBytes: Math.max(0, ...this.samples.map((s) => s.rssBytes)),
+      fdsMax: Math.max(0, ...this.samples.map((s) => s.fds ?? 0)),
+    };
   }
 
   stop(): Resources {

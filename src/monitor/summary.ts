@@ -48,7 +48,11 @@ export function summarize(input: SummaryInput): ResourceSummary {
 }
 
 /** Percentiles come from the samples; the mean from the counters, so that it covers the whole window. */
-function cpuSummary(samples: readonly Sample[], tree: Span<ProcessCounters> | undefined, seconds: number): ResourceSummary {
+function cpuSummary(
+  samples: readonly Sample[],
+  tree: Span<ProcessCounters> | undefined,
+  seconds: number,
+): ResourceSummary {
   const cpu = samples.map((s) => s.cpuPercent);
   const out: ResourceSummary = cpu.length ? { cpuPercentMedian: median(cpu), cpuPercentP90: quantile(cpu, 0.9) } : {};
   if (!tree) return out;
@@ -112,5 +116,7 @@ function probeSummary(probe: readonly ProbeLine[], seconds: number): ResourceSum
 }
 
 function mainThreadSummary(shares: SchedShares | undefined): ResourceSummary {
-  return shares ? { mainThreadRunnablePercent: shares.runnablePercent, mainThreadRunQueuePercent: shares.queuedPercent } : {};
+  return shares
+    ? { mainThreadRunnablePercent: shares.runnablePercent, mainThreadRunQueuePercent: shares.queuedPercent }
+    : {};
 }

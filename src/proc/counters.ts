@@ -77,7 +77,17 @@ export function readSystem(): SystemCounters {
 
 /** Sum of the counters of every PID of the tree. */
 export function readTree(pids: readonly number[]): ProcessCounters {
-  const sum: ProcessCounters = { cpuTicks: 0, userTicks: 0, systemTicks: 0, rssBytes: 0, threads: 0, readBytes: 0, writeBytes: 0, fds: 0, ctxSwitches: 0 };
+  const sum: ProcessCounters = {
+    cpuTicks: 0,
+    userTicks: 0,
+    systemTicks: 0,
+    rssBytes: 0,
+    threads: 0,
+    readBytes: 0,
+    writeBytes: 0,
+    fds: 0,
+    ctxSwitches: 0,
+  };
   for (const pid of pids) {
     const c = readProcess(pid);
     if (!c) continue;
@@ -101,7 +111,9 @@ export interface SchedStat {
  */
 export function readSchedStat(pid: number, tid = pid): SchedStat | undefined {
   const [run, wait] = read(`/proc/${pid}/task/${tid}/schedstat`).trim().split(/\s+/).map(Number);
-  return run !== undefined && wait !== undefined && Number.isFinite(run) && Number.isFinite(wait) ? { runNs: run, waitNs: wait } : undefined;
+  return run !== undefined && wait !== undefined && Number.isFinite(run) && Number.isFinite(wait)
+    ? { runNs: run, waitNs: wait }
+    : undefined;
 }
 
 /** Shares of a window between two schedstat readings of one thread, in % of the wall time. */
@@ -113,7 +125,11 @@ export interface SchedShares {
 }
 
 /** Undefined when either reading is missing or the counters went back (a reused PID). */
-export function schedShares(from: SchedStat | undefined, to: SchedStat | undefined, wallMs: number): SchedShares | undefined {
+export function schedShares(
+  from: SchedStat | undefined,
+  to: SchedStat | undefined,
+  wallMs: number,
+): SchedShares | undefined {
   if (!from || !to) return undefined;
   const run = ((to.runNs - from.runNs) / 1e6 / wallMs) * 100;
   const queued = ((to.waitNs - from.waitNs) / 1e6 / wallMs) * 100;

@@ -35,7 +35,11 @@ export interface Listener {
 }
 
 export function findListener(port: number, self = process.pid): Listener {
-  const inodes = new Set([...listeningInodes(read('/proc/net/tcp'), port), ...listeningInodes(read('/proc/net/tcp6'), port)].map((i) => `socket:[${i}]`));
+  const inodes = new Set(
+    [...listeningInodes(read('/proc/net/tcp'), port), ...listeningInodes(read('/proc/net/tcp6'), port)].map(
+      (i) => `socket:[${i}]`,
+    ),
+  );
   if (inodes.size === 0) return { pids: [], listening: false, self: false };
   let all: string[];
   try {
@@ -61,7 +65,8 @@ export function findListener(port: number, self = process.pid): Listener {
         }
       })
     ) {
-      if (Number(pid) === self) held = true; // perfgate's own process is never the SUT
+      if (Number(pid) === self)
+        held = true; // perfgate's own process is never the SUT
       else pids.push(Number(pid));
     }
   }

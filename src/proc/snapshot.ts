@@ -32,5 +32,11 @@ export function snapshotResources(pids: readonly number[]): ResourceSnapshot {
     if (rss) rssBytes += Number(rss) * 1024;
   }
   const netstat = parseNetstat(readProcFile('/proc/net/netstat'));
-  return { fds, fdLimit, rssBytes, listenOverflows: netstat.TcpExt?.ListenOverflows ?? 0, listenDrops: netstat.TcpExt?.ListenDrops ?? 0 };
+  return {
+    fds,
+    fdLimit,
+    rssBytes,
+    listenOverflows: netstat.TcpExt?.ListenOverflows ?? 0,
+    listenDrops: netstat.TcpExt?.ListenDrops ?? 0,
+  };
 }

@@ -74,7 +74,9 @@ export class TreeMemory {
   /** Remembered processes that are still the same process and still live. */
   live(): number[] {
     this.refresh();
-    return [...this.seen].filter(([pid, start]) => isLiveProcess(pid) && procStartTime(pid) === start).map(([pid]) => pid);
+    return [...this.seen]
+      .filter(([pid, start]) => isLiveProcess(pid) && procStartTime(pid) === start)
+      .map(([pid]) => pid);
   }
 }
 

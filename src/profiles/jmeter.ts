@@ -24,7 +24,10 @@ export function planHosts(jmx: string, properties: Record<string, string | numbe
     const prop = /^\$\{__P\(\s*([^,)\s]+)\s*(?:,\s*([^)]*))?\)\}$/.exec(domain);
     if (prop) domain = String(properties[prop[1] ?? ''] ?? prop[2] ?? '').trim();
     if (domain === '') continue; // inherits HTTP Request Defaults, whose domain is listed too
-    if (domain.includes('${')) throw new ConfigError(`jmeter plan: the sampler host ${JSON.stringify(domain)} is an expression perfgate cannot check against targets.allow; use a literal host or \${__P(name,default)}`);
+    if (domain.includes('${'))
+      throw new ConfigError(
+        `jmeter plan: the sampler host ${JSON.stringify(domain)} is an expression perfgate cannot check against targets.allow; use a literal host or \${__P(name,default)}`,
+      );
     hosts.push(domain);
   }
   return [...new Set(hosts)];
@@ -36,16 +39,30 @@ export async function runJmeterProfile(ctx: ProfileContext, profile: JmeterProfi
   try {
     jmx = await readFile(plan, 'utf8');
   } catch (e) {
-    throw new ConfigError(`profiles.${profile.name}.plan: cannot read ${plan} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); expected a .jmx file`);
+    throw new ConfigError(
+      `profiles.${profile.name}.plan: cannot read ${plan} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); expected a .jmx file`,
+    );
   }
   const properties = Object.fromEntries(Object.entries(profile.properties).map(([k, v]) => [k, String(v)]));
-  for (const host of planHosts(jmx, properties)) await assertTargetAllowed(`http://${host.includes(':') ? `[${host}]` : host}/`, ctx.config.targets.allow, `profiles.${profile.name}.plan (sampler host)`);
+  for (const host of planHosts(jmx, properties))
+    await assertTargetAllowed(
+      `http://${host.includes(':') ? `[${host}]` : host}/`,
+      ctx.config.targets.allow,
+      `profiles.${profile.name}.plan (sampler host)`,
+    );
   const jmeter = locateJMeter(ctx.env);
   const jtl = path.join(ctx.outDir, `${profile.name.replace(/[^\w.-]/g, '_')}.jtl`);
   const args = [
     ...jmeter.prefix,
-    '-n', '-t', plan, '-l', jtl, '-j', path.join(ctx.outDir, `${profile.name.replace(/[^\w.-]/g, '_')}.jmeter.log`),
-    '-Jjmeter.save.saveservice.output_format=csv', '-Jjmeter.save.saveservice.print_field_names=true',
+    '-n',
+    '-t',
+    plan,
+    '-l',
+    jtl,
+    '-j',
+    path.join(ctx.outDir, `${profile.name.replace(/[^\w.-]/g, '_')}.jmeter.log`),
+    '-Jjmeter.save.saveservice.output_format=csv',
+    '-Jjmeter.save.saveservice.print_field_names=true',
     ...Object.entries(properties).map(([k, v]) => `-J${k}=${v}`),
   ];
   ctx.logger.info(`profile ${profile.name}: JMeter plan ${path.relative(ctx.settings.dir, plan)} (${jmeter.describe})`);
@@ -60,18 +77,40 @@ export async function runJmeterProfile(ctx: ProfileContext, profile: JmeterProfi
     const hint = element
       ? ` JMeter could not load the plan element ${element}: its plugin is not installed${element.startsWith('HTTP') ? ' (on Debian: apt-get install jmeter-http)' : ''}.`
       : '';
-    throw new LoadError(`JMeter exited with ${code} and wrote no results (${jtl}).${hint} Its output: ${output.slice(-500)}`);
+    throw new LoadError(
+      `JMeter exited with ${code} and wrote no results (${jtl}).${hint} Its output: ${output.slice(-500)}`,
+    );
   }
   const result = jtlProfile(profile.name, parseJtl(text, jtl));
   const slo = evaluateSlo(profile.slo, result);
-  const summary = /summary =\s+(\d+) in\s+([\d.:]+)s?\s+=\s+([\d.]+)\/s Avg:\s+(\d+) Min:\s+(\d+) Max:\s+(\d+) Err:\s+(\d+)/.exec(output.split('\n').filter((l) => l.includes('summary =')).at(-1) ?? '');
+  const summary =
+    /summary =\s+(\d+) in\s+([\d.:]+)s?\s+=\s+([\d.]+)\/s Avg:\s+(\d+) Min:\s+(\d+) Max:\s+(\d+) Err:\s+(\d+)/.exec(
+      output
+        .split('\n')
+        .filter((l) => l.includes('summary ='))
+        .at(-1) ?? '',
+    );
   const reasons = slo.checks.filter((c) => !c.pass).map((c) => `SLO: ${describeCheck(c)}`);
   if (code !== 0) reasons.push(`JMeter exited with code ${code}`);
-  if (summary) reasons.push(`JMeter's summary: ${summary[1]} samples, avg ${summary[4]} ms, min ${summary[5]} ms, max ${summary[6]} ms, ${summary[7]} errors`);
-  return { ...result, status: code !== 0 && result.requests.total === 0 ? 'error' : slo.pass ? 'pass' : 'fail', reasons, slo };
+  if (summary)
+    reasons.push(
+      `JMeter's summary: ${summary[1]} samples, avg ${summary[4]} ms, min ${summary[5]} ms, max ${summary[6]} ms, ${summary[7]} errors`,
+    );
+  return {
+    ...result,
+    status: code !== 0 && result.requests.total === 0 ? 'error' : slo.pass ? 'pass' : 'fail',
+    reasons,
+    slo,
+  };
 }
 
-function runBounded(command: string, args: string[], timeoutMs: number, signal: AbortSignal, env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
+function runBounded(
+  command: string,
+  args: string[],
+  timeoutMs: number,
+  signal: AbortSignal,
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { detached: true, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -88,7 +127,11 @@ function runBounded(command: string, args: string[], timeoutMs: number, signal: 
     signal.addEventListener('abort', kill, { once: true });
     child.once('error', (e) => {
       clearTimeout(timer);
-      reject(new LoadError(`could not start JMeter (${command}): ${e.message}; install it, or set JMETER_HOME or JMETER_BIN`));
+      reject(
+        new LoadError(
+          `could not start JMeter (${command}): ${e.message}; install it, or set JMETER_HOME or JMETER_BIN`,
+        ),
+      );
     });
     child.once('exit', (code) => {
       clearTimeout(timer);

@@ -8,7 +8,9 @@ import type { ProfileContext } from './types.js';
 export async function runLoadProfile(ctx: ProfileContext, profile: LoadProfile): Promise<ProfileResult> {
   const model = loadModelOf(profile);
   const what = model.kind === 'open' ? `${model.rate} req/s (open model)` : `${model.connections} connections`;
-  ctx.logger.info(`profile ${profile.name}: ${what} for ${profile.duration / 1000}s${profile.warmup ? ` after ${profile.warmup / 1000}s warmup` : ''}`);
+  ctx.logger.info(
+    `profile ${profile.name}: ${what} for ${profile.duration / 1000}s${profile.warmup ? ` after ${profile.warmup / 1000}s warmup` : ''}`,
+  );
   const m = await ctx.loadRunner.run({
     baseUrl: ctx.baseUrl,
     requests: profile.requests,
@@ -19,7 +21,9 @@ export async function runLoadProfile(ctx: ProfileContext, profile: LoadProfile):
     pipelining: profile.pipelining,
     signal: ctx.signal,
     onSecond: (s) =>
-      ctx.logger.progress(`${profile.name} ${s.inWarmup ? 'warmup ' : ''}t=${s.t}s ${Math.round(s.rps)} req/s p99 ${s.p99.toFixed(2)} ms errors ${s.errors}`),
+      ctx.logger.progress(
+        `${profile.name} ${s.inWarmup ? 'warmup ' : ''}t=${s.t}s ${Math.round(s.rps)} req/s p99 ${s.p99.toFixed(2)} ms errors ${s.errors}`,
+      ),
   });
   const slo = evaluateSlo(profile.slo, m);
   const reasons = slo.checks.filter((c) => !c.pass).map((c) => `SLO: ${describeCheck(c)}`);

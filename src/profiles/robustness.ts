@@ -8,8 +8,13 @@ import type { ProfileContext } from './types.js';
 export async function runRobustnessProfile(ctx: ProfileContext, profile: RobustnessProfile): Promise<ProfileResult> {
   const startedAt = new Date().toISOString();
   const t0 = Date.now();
-  const firstPost = ctx.config.profiles.flatMap((p) => ('requests' in p ? p.requests : [])).find((r) => r.method === 'POST');
-  const robustness = await runRobustnessChecks(ctx, { deadline: profile.deadline, ...(profile.path ?? firstPost?.path ? { path: profile.path ?? firstPost?.path } : {}) });
+  const firstPost = ctx.config.profiles
+    .flatMap((p) => ('requests' in p ? p.requests : []))
+    .find((r) => r.method === 'POST');
+  const robustness = await runRobustnessChecks(ctx, {
+    deadline: profile.deadline,
+    ...((profile.path ?? firstPost?.path) ? { path: profile.path ?? firstPost?.path } : {}),
+  });
   const failed = robustness.cases.filter((c) => !c.handled);
   const reasons = failed.map((c) => `${c.name} (${c.request.slice(0, 80)}): ${c.detail}`);
   if (!robustness.healthyAfter) reasons.push('the health check failed after the bad requests');

@@ -22,8 +22,14 @@ export async function runStressProfile(ctx: ProfileContext, profile: StressProfi
   const t0 = Date.now();
   const ramp = await measureBreakingPoint(ctx, profile);
   const { stress } = ramp;
-  const robustness = profile.robustness && !ctx.sut?.exit() && !ctx.signal.aborted ? await runRobustnessChecks(ctx, { deadline: Math.min(profile.timeout, 5_000), requests: profile.requests }) : undefined;
-  const summary: LoadMeasurement = ramp.measurements[ramp.sustainableIndex ?? 0] ?? { ...emptyMeasurement(), startedAt };
+  const robustness =
+    profile.robustness && !ctx.sut?.exit() && !ctx.signal.aborted
+      ? await runRobustnessChecks(ctx, { deadline: Math.min(profile.timeout, 5_000), requests: profile.requests })
+      : undefined;
+  const summary: LoadMeasurement = ramp.measurements[ramp.sustainableIndex ?? 0] ?? {
+    ...emptyMeasurement(),
+    startedAt,
+  };
   const reasons: string[] = [];
   let status: ProfileResult['status'] = 'pass';
   const bp = stress.breakingPoint;
@@ -39,7 +45,9 @@ export async function runStressProfile(ctx: ProfileContext, profile: StressProfi
     reasons.push(`even the first step broke the limits: ${bp.detail}`);
   } else if (profile.slo.throughput !== undefined && capacity < profile.slo.throughput) {
     status = 'fail';
-    reasons.push(`max sustainable load ${capacity.toFixed(1)} req/s is under the required ${profile.slo.throughput} req/s (${bp.reason}: ${bp.detail})`);
+    reasons.push(
+      `max sustainable load ${capacity.toFixed(1)} req/s is under the required ${profile.slo.throughput} req/s (${bp.reason}: ${bp.detail})`,
+    );
   }
   if (bp.reason === 'crash') {
     status = 'fail';
@@ -51,13 +59,17 @@ export async function runStressProfile(ctx: ProfileContext, profile: StressProfi
   }
   if (robustness && (!robustness.healthyAfter || robustness.cases.some((c) => !c.handled))) {
     status = status === 'error' ? status : 'fail';
-    reasons.push(...robustness.cases.filter((c) => !c.handled).map((c) => `bad request not handled: ${c.name} → ${c.detail}`));
+    reasons.push(
+      ...robustness.cases.filter((c) => !c.handled).map((c) => `bad request not handled: ${c.name} → ${c.detail}`),
+    );
     if (!robustness.healthyAfter) reasons.push('the health check failed after the bad requests');
   }
   const breakingStep = bp.step !== null ? stress.steps[bp.step] : undefined;
   if (breakingStep?.generatorSaturated && bp.reason !== 'crash') {
     const evidence = ramp.measurements[bp.step ?? 0]?.generator?.evidence.join('; ') ?? '';
-    reasons.push(`load generator saturated at the breaking step (${evidence}): the limit found may be perfgate's, not the SUT's`);
+    reasons.push(
+      `load generator saturated at the breaking step (${evidence}): the limit found may be perfgate's, not the SUT's`,
+    );
     if (status !== 'error') status = 'inconclusive';
   }
   for (const e of stress.exhaustion) reasons.push(`exhaustion (${e.resource}): ${e.detail}`);

@@ -20,7 +20,11 @@ export function regressionsOf(result: RunResult): Regression[] {
   for (const p of result.profiles) {
     if (p.status !== 'fail') continue;
     const failed = p.slo.checks.filter((c) => !c.pass);
-    out.push({ key: `${p.name}/gate`, title: `${p.name} fails its gate`, detail: p.reasons.join('\n') || failed.map((c) => c.metric).join(', ') });
+    out.push({
+      key: `${p.name}/gate`,
+      title: `${p.name} fails its gate`,
+      detail: p.reasons.join('\n') || failed.map((c) => c.metric).join(', '),
+    });
   }
   for (const m of result.comparison?.metrics ?? []) {
     if (m.verdict !== 'regression') continue;
@@ -50,9 +54,19 @@ export interface AlertOutcome {
   closed: number[];
 }
 
-export async function syncAlertIssues(client: GitHubClient, result: RunResult, input: AlertInput): Promise<AlertOutcome> {
+export async function syncAlertIssues(
+  client: GitHubClient,
+  result: RunResult,
+  input: AlertInput,
+): Promise<AlertOutcome> {
   const regressions = regressionsOf(result);
-  const open = await client.paginate(client.rest.issues.listForRepo, { owner: input.owner, repo: input.repo, state: 'open', labels: input.labels.join(','), per_page: 100 });
+  const open = await client.paginate(client.rest.issues.listForRepo, {
+    owner: input.owner,
+    repo: input.repo,
+    state: 'open',
+    labels: input.labels.join(','),
+    per_page: 100,
+  });
   const byKey = new Map<string, (typeof open)[number]>();
   for (const issue of open) {
     const key = KEY_RE.exec(issue.body ?? '')?.[1];
@@ -64,7 +78,12 @@ export async function syncAlertIssues(client: GitHubClient, result: RunResult, i
     const existing = byKey.get(r.key);
     const text = escapeMarkdown(r.detail).replace(/ {2,}/g, ' ');
     if (existing) {
-      await client.rest.issues.createComment({ owner: input.owner, repo: input.repo, issue_number: existing.number, body: `Still regressed at ${where}:\n\n${text}` });
+      await client.rest.issues.createComment({
+        owner: input.owner,
+        repo: input.repo,
+        issue_number: existing.number,
+        body: `Still regressed at ${where}:\n\n${text}`,
+      });
       outcome.updated.push(existing.number);
     } else {
       const { data } = await client.rest.issues.create({
@@ -80,8 +99,18 @@ export async function syncAlertIssues(client: GitHubClient, result: RunResult, i
   const current = new Set(regressions.map((r) => r.key));
   for (const [key, issue] of byKey) {
     if (current.has(key)) continue;
-    await client.rest.issues.createComment({ owner: input.owner, repo: input.repo, issue_number: issue.number, body: `Recovered at ${where}: ${escapeMarkdown(key)} is back within its gate. Closing.` });
-    await client.rest.issues.update({ owner: input.owner, repo: input.repo, issue_number: issue.number, state: 'closed' });
+    await client.rest.issues.createComment({
+      owner: input.owner,
+      repo: input.repo,
+      issue_number: issue.number,
+      body: `Recovered at ${where}: ${escapeMarkdown(key)} is back within its gate. Closing.`,
+    });
+    await client.rest.issues.update({
+      owner: input.owner,
+      repo: input.repo,
+      issue_number: issue.number,
+      state: 'closed',
+    });
     outcome.closed.push(issue.number);
   }
   return outcome;
@@ -89,7 +118,15 @@ export async function syncAlertIssues(client: GitHubClient, result: RunResult, i
 
 /** Posts the verdict to a Slack-compatible incoming webhook ({ text }). */
 export async function sendWebhook(url: string, result: RunResult, runUrl: string | undefined): Promise<void> {
-  const lines = [`perfgate: ${result.status}${runUrl ? ` — ${runUrl}` : ''}`, ...result.reasons.slice(0, 5).map((r) => `• ${r}`)];
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: lines.join('\n') }), signal: AbortSignal.timeout(10_000) });
+  const lines = [
+    `perfgate: ${result.status}${runUrl ? ` — ${runUrl}` : ''}`,
+    ...result.reasons.slice(0, 5).map((r) => `• ${r}`),
+  ];
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ text: lines.join('\n') }),
+    signal: AbortSignal.timeout(10_000),
+  });
   if (!res.ok) throw new Error(`the webhook answered ${res.status}`);
 }

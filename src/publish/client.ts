@@ -24,19 +24,34 @@ interface HttpError {
 }
 
 /** How long to wait before retrying, or undefined when the error is not worth a retry. */
-export function retryDelayMs(error: HttpError, attempt: number, policy: RetryPolicy, now = Date.now()): number | undefined {
+export function retryDelayMs(
+  error: HttpError,
+  attempt: number,
+  policy: RetryPolicy,
+  now = Date.now(),
+): number | undefined {
   const status = error.status ?? 0;
   const headers = error.response?.headers ?? {};
   const retryAfter = headers['retry-after'];
-  const rateLimited = status === 429 || (status === 403 && (/rate limit/i.test(error.message ?? '') || retryAfter !== undefined || headers['x-ratelimit-remaining'] === '0'));
+  const rateLimited =
+    status === 429 ||
+    (status === 403 &&
+      (/rate limit/i.test(error.message ?? '') ||
+        retryAfter !== undefined ||
+        headers['x-ratelimit-remaining'] === '0'));
   if (!(status >= 500 || rateLimited)) return undefined;
   let wait = policy.baseDelayMs * 2 ** attempt;
   if (retryAfter !== undefined && !Number.isNaN(Number(retryAfter))) wait = Number(retryAfter) * 1000;
-  else if (headers['x-ratelimit-remaining'] === '0' && headers['x-ratelimit-reset']) wait = Number(headers['x-ratelimit-reset']) * 1000 - now;
+  else if (headers['x-ratelimit-remaining'] === '0' && headers['x-ratelimit-reset'])
+    wait = Number(headers['x-ratelimit-reset']) * 1000 - now;
   return Math.min(policy.maxWaitMs, Math.max(0, wait));
 }
 
-export function createGitHubClient(token: string, env: NodeJS.ProcessEnv, policy: RetryPolicy = DEFAULT_RETRY): GitHubClient {
+export function createGitHubClient(
+  token: string,
+  env: NodeJS.ProcessEnv,
+  policy: RetryPolicy = DEFAULT_RETRY,
+): GitHubClient {
   const octokit = getOctokit(token, { baseUrl: env.GITHUB_API_URL || 'https://api.github.com' });
   octokit.hook.wrap('request', async (request, options) => {
     for (let attempt = 0; ; attempt++) {
@@ -55,5 +70,7 @@ export function createGitHubClient(token: string, env: NodeJS.ProcessEnv, policy
 /** A 403 that means "this token may not write here" (fork PRs get a read-only token). */
 export function isReadOnlyTokenError(e: unknown): boolean {
   const err = e as HttpError;
-  return err.status === 403 && /not accessible by integration|read-only|Must have admin rights/i.test(err.message ?? '');
+  return (
+    err.status === 403 && /not accessible by integration|read-only|Must have admin rights/i.test(err.message ?? '')
+  );
 }

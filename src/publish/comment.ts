@@ -43,23 +43,44 @@ export async function whoAmI(client: GitHubClient): Promise<{ login: string; id:
 export async function upsertStickyComment(client: GitHubClient, input: UpsertInput): Promise<UpsertOutcome> {
   const marker = commentMarker(input.id);
   const me = await whoAmI(client);
-  const comments = await client.paginate(client.rest.issues.listComments, { owner: input.owner, repo: input.repo, issue_number: input.issueNumber, per_page: 100 });
+  const comments = await client.paginate(client.rest.issues.listComments, {
+    owner: input.owner,
+    repo: input.repo,
+    issue_number: input.issueNumber,
+    per_page: 100,
+  });
   const ours = comments
     .filter((c) => (c.body ?? '').includes(marker) && (c.user?.id === me.id || c.user?.login === me.login))
     .sort((a, b) => a.id - b.id);
   const body = `${marker}\n${input.headSha ? shaMarker(input.headSha) + '\n' : ''}${input.body.replace(marker, '')}`;
   const [keep, ...duplicates] = ours;
   if (!keep) {
-    const { data } = await client.rest.issues.createComment({ owner: input.owner, repo: input.repo, issue_number: input.issueNumber, body });
+    const { data } = await client.rest.issues.createComment({
+      owner: input.owner,
+      repo: input.repo,
+      issue_number: input.issueNumber,
+      body,
+    });
     return { action: 'created', commentId: data.id, url: data.html_url };
   }
   const shown = SHA_RE.exec(keep.body ?? '')?.[1];
   if (shown && input.headSha && shown !== input.headSha && (await isOlder(client, input, shown, input.headSha))) {
-    return { action: 'skipped', commentId: keep.id, reason: `the comment already shows ${shown.slice(0, 7)}, which is newer than this run's ${input.headSha.slice(0, 7)}` };
+    return {
+      action: 'skipped',
+      commentId: keep.id,
+      reason: `the comment already shows ${shown.slice(0, 7)}, which is newer than this run's ${input.headSha.slice(0, 7)}`,
+    };
   }
-  const { data } = await client.rest.issues.updateComment({ owner: input.owner, repo: input.repo, comment_id: keep.id, body });
+  const { data } = await client.rest.issues.updateComment({
+    owner: input.owner,
+    repo: input.repo,
+    comment_id: keep.id,
+    body,
+  });
   for (const d of duplicates) {
-    await client.rest.issues.deleteComment({ owner: input.owner, repo: input.repo, comment_id: d.id }).catch(() => undefined);
+    await client.rest.issues
+      .deleteComment({ owner: input.owner, repo: input.repo, comment_id: d.id })
+      .catch(() => undefined);
   }
   return { action: 'updated', commentId: data.id, url: data.html_url };
 }
@@ -67,7 +88,11 @@ export async function upsertStickyComment(client: GitHubClient, input: UpsertInp
 /** True when `current` is an ancestor of `shown` (GitHub's compare says "behind"). */
 async function isOlder(client: GitHubClient, input: UpsertInput, shown: string, current: string): Promise<boolean> {
   try {
-    const { data } = await client.rest.repos.compareCommitsWithBasehead({ owner: input.owner, repo: input.repo, basehead: `${shown}...${current}` });
+    const { data } = await client.rest.repos.compareCommitsWithBasehead({
+      owner: input.owner,
+      repo: input.repo,
+      basehead: `${shown}...${current}`,
+    });
     return data.status === 'behind';
   } catch {
     // Unknown commits (force-pushed away): the newest run wins.

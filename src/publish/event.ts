@@ -40,7 +40,10 @@ export function readRunEvent(env: NodeJS.ProcessEnv): RunEvent {
     headSha: pr?.head?.sha ?? run?.head_sha ?? env.GITHUB_SHA,
     defaultBranch: (payload.repository as { default_branch?: string } | undefined)?.default_branch,
     ref: env.GITHUB_REF,
-    runUrl: env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
+    runUrl:
+      env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID
+        ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
+        : undefined,
   };
 }
 
@@ -51,7 +54,11 @@ export const PRIVILEGED_EVENTS = new Set(['pull_request_target', 'workflow_run']
  * perfgate runs the code it tests. Under a privileged event, booting a checkout of the PR's head
  * would run untrusted code with a write token (a "pwn request"): refuse unless the user opted in.
  */
-export function untrustedCheckoutProblem(event: RunEvent, checkedOutSha: string | undefined, optedIn: boolean): string | undefined {
+export function untrustedCheckoutProblem(
+  event: RunEvent,
+  checkedOutSha: string | undefined,
+  optedIn: boolean,
+): string | undefined {
   if (!PRIVILEGED_EVENTS.has(event.name) || optedIn) return undefined;
   if (!checkedOutSha || !event.headSha || checkedOutSha !== event.headSha) return undefined;
   return (

@@ -30,7 +30,7 @@ export interface PublishOutcome {
 }
 
 export const FORK_NOTICE =
-  "the PR comment was not posted: this token is read-only (a pull request from a fork). The report is in the job summary and the output folder; to comment on fork PRs, upload the output folder as an artifact and post it from a workflow_run workflow with `perfgate publish` (see docs/publishing.md).";
+  'the PR comment was not posted: this token is read-only (a pull request from a fork). The report is in the job summary and the output folder; to comment on fork PRs, upload the output folder as an artifact and post it from a workflow_run workflow with `perfgate publish` (see docs/publishing.md).';
 
 export async function publishToGitHub(result: RunResult, options: PublishOptions): Promise<PublishOutcome> {
   const event = readRunEvent(options.env);
@@ -53,11 +53,25 @@ export async function publishToGitHub(result: RunResult, options: PublishOptions
   };
 
   if (pullNumber && options.report.comment) {
-    const planned = planComment(result, { marker: commentMarker(options.report.id), ...(event.runUrl ? { artifactsUrl: event.runUrl } : {}) });
+    const planned = planComment(result, {
+      marker: commentMarker(options.report.id),
+      ...(event.runUrl ? { artifactsUrl: event.runUrl } : {}),
+    });
     out.commentBody = planned.body;
     try {
-      out.comment = await upsertStickyComment(client, { owner: event.owner, repo: event.repo, issueNumber: pullNumber, body: planned.body, id: options.report.id, headSha: event.headSha });
-      options.logger.info(out.comment.action === 'skipped' ? `PR comment left as it is: ${out.comment.reason}` : `PR comment ${out.comment.action}: ${out.comment.url}`);
+      out.comment = await upsertStickyComment(client, {
+        owner: event.owner,
+        repo: event.repo,
+        issueNumber: pullNumber,
+        body: planned.body,
+        id: options.report.id,
+        headSha: event.headSha,
+      });
+      options.logger.info(
+        out.comment.action === 'skipped'
+          ? `PR comment left as it is: ${out.comment.reason}`
+          : `PR comment ${out.comment.action}: ${out.comment.url}`,
+      );
     } catch (e) {
       if (isReadOnlyTokenError(e)) {
         options.logger.warn(FORK_NOTICE);
@@ -67,8 +81,17 @@ export async function publishToGitHub(result: RunResult, options: PublishOptions
   }
   if (event.name === 'schedule' && options.alerts.issues) {
     try {
-      const a = await syncAlertIssues(client, result, { owner: event.owner, repo: event.repo, labels: options.alerts.labels, runUrl: event.runUrl, sha: event.headSha });
-      if (a.opened.length + a.updated.length + a.closed.length) options.logger.info(`alert issues: opened ${a.opened.join(', ') || 'none'}, updated ${a.updated.join(', ') || 'none'}, closed ${a.closed.join(', ') || 'none'}`);
+      const a = await syncAlertIssues(client, result, {
+        owner: event.owner,
+        repo: event.repo,
+        labels: options.alerts.labels,
+        runUrl: event.runUrl,
+        sha: event.headSha,
+      });
+      if (a.opened.length + a.updated.length + a.closed.length)
+        options.logger.info(
+          `alert issues: opened ${a.opened.join(', ') || 'none'}, updated ${a.updated.join(', ') || 'none'}, closed ${a.closed.join(', ') || 'none'}`,
+        );
     } catch (e) {
       warn('syncing the alert issues', e);
     }
@@ -77,7 +100,12 @@ export async function publishToGitHub(result: RunResult, options: PublishOptions
   return out;
 }
 
-async function sendWebhookIfConfigured(result: RunResult, options: PublishOptions, event: RunEvent, warn: (what: string, e: unknown) => void): Promise<void> {
+async function sendWebhookIfConfigured(
+  result: RunResult,
+  options: PublishOptions,
+  event: RunEvent,
+  warn: (what: string, e: unknown) => void,
+): Promise<void> {
   const name = options.alerts.webhookEnv;
   const url = name ? options.env[name] : undefined;
   if (!name || !url) return;

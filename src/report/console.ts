@@ -14,12 +14,21 @@ export function formatConsoleSummary(result: RunResult): string {
     ms(p.latency.p90),
     ms(p.latency.p99),
     ms(p.latency.max),
-    p.errors.total === 0 ? '0' : `${p.errors.total} (${Object.entries(p.errors.byClass).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ')})`,
+    p.errors.total === 0
+      ? '0'
+      : `${p.errors.total} (${Object.entries(p.errors.byClass)
+          .filter(([, n]) => n > 0)
+          .map(([k, n]) => `${k} ${n}`)
+          .join(', ')})`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i <= 1 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i <= 1 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
   const out = [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)];
-  out.push('', `perfgate: ${result.status.toUpperCase()}${result.reasons.length ? ` — ${result.reasons.slice(0, 5).join('; ')}` : ''}`);
+  out.push(
+    '',
+    `perfgate: ${result.status.toUpperCase()}${result.reasons.length ? ` — ${result.reasons.slice(0, 5).join('; ')}` : ''}`,
+  );
   for (const n of result.notices) out.push(`notice: ${n}`);
   return out.join('\n');
 }

@@ -36,7 +36,9 @@ export function sparkline(values: readonly number[]): string {
   const max = Math.max(...values);
   const min = Math.min(...values);
   const span = max - min || 1;
-  return values.map((v) => SPARKS[Math.min(SPARKS.length - 1, Math.floor(((v - min) / span) * (SPARKS.length - 1) + 0.5))]).join('');
+  return values
+    .map((v) => SPARKS[Math.min(SPARKS.length - 1, Math.floor(((v - min) / span) * (SPARKS.length - 1) + 0.5))])
+    .join('');
 }
 
 export const STATUS_ICON = { pass: '✅', fail: '❌', inconclusive: '⚠️', error: '💥' } as const;

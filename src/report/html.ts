@@ -12,12 +12,20 @@ import { CHART_SCRIPT } from './html-charts.js';
 import { UPLOT_CSS, UPLOT_JS } from './vendor/uplot.js';
 
 export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 /** JSON safe to place inside <script type="application/json">. */
 export function embedJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 const STYLE = `
@@ -33,33 +41,63 @@ th:first-child,td:first-child{text-align:left} th{font-weight:600;background:#f6
 ul{margin:6px 0;padding-left:20px}
 `;
 
-const h = (tag: string, text: string, cls?: string) => `<${tag}${cls ? ` class="${cls}"` : ''}>${escapeHtml(text)}</${tag}>`;
+const h = (tag: string, text: string, cls?: string) =>
+  `<${tag}${cls ? ` class="${cls}"` : ''}>${escapeHtml(text)}</${tag}>`;
 const list = (items: readonly string[]) => (items.length ? `<ul>${items.map((i) => h('li', i)).join('')}</ul>` : '');
-const chart = (kind: string, profile?: number, extra = '') => `<div class="chart" data-chart="${kind}"${profile !== undefined ? ` data-profile="${profile}"` : ''}${extra}></div>`;
+const chart = (kind: string, profile?: number, extra = '') =>
+  `<div class="chart" data-chart="${kind}"${profile !== undefined ? ` data-profile="${profile}"` : ''}${extra}></div>`;
 
 export function buildHtmlReport(result: RunResult): string {
   const title = `perfgate: ${result.status}`;
   const body: string[] = [];
   body.push(`<h1 class="${result.status}">${STATUS_ICON[result.status]} ${escapeHtml(title)}</h1>`);
-  body.push(h('div', `${result.startedAt} · ${(result.durationMs / 1000).toFixed(0)}s${result.git.sha ? ` · ${result.git.sha.slice(0, 7)}` : ''}${result.git.branch ? ` · ${result.git.branch}` : ''} · perfgate ${result.tool.version}`, 'muted'));
+  body.push(
+    h(
+      'div',
+      `${result.startedAt} · ${(result.durationMs / 1000).toFixed(0)}s${result.git.sha ? ` · ${result.git.sha.slice(0, 7)}` : ''}${result.git.branch ? ` · ${result.git.branch}` : ''} · perfgate ${result.tool.version}`,
+      'muted',
+    ),
+  );
   if (result.reasons.length) body.push(`<div class="card">${list(result.reasons)}</div>`);
   if (result.profiles.length) body.push(`<div class="card">${profileTable(result.profiles)}</div>`);
   result.profiles.forEach((p, i) => body.push(profileSection(p, i)));
   if (result.comparison?.metrics.length) body.push(comparisonSection(result));
   if (result.bottlenecks.length) {
-    body.push('<h2>Bottlenecks</h2><div class="card">', list(result.bottlenecks.map((b) => `${b.kind} in ${b.profile} (confidence ${(b.confidence * 100).toFixed(0)}%): ${b.evidence.join('; ')}`)), '</div>');
+    body.push(
+      '<h2>Bottlenecks</h2><div class="card">',
+      list(
+        result.bottlenecks.map(
+          (b) => `${b.kind} in ${b.profile} (confidence ${(b.confidence * 100).toFixed(0)}%): ${b.evidence.join('; ')}`,
+        ),
+      ),
+      '</div>',
+    );
   }
   if (result.suggestions.length) {
     body.push('<h2>Suggestions</h2><p class="muted">Proposals for a human to review; perfgate applies nothing.</p>');
-    for (const s of result.suggestions) body.push(`<div class="card review">${h('h3', `${s.category}: ${s.title}${s.profile ? ` (${s.profile})` : ''}`)}${h('p', `Expected impact: ${s.expectedImpact}`)}${list(s.evidence)}</div>`);
+    for (const s of result.suggestions)
+      body.push(
+        `<div class="card review">${h('h3', `${s.category}: ${s.title}${s.profile ? ` (${s.profile})` : ''}`)}${h('p', `Expected impact: ${s.expectedImpact}`)}${list(s.evidence)}</div>`,
+      );
   }
   if (result.trends?.length) {
-    body.push('<h2>Trend over the stored history</h2><div class="card">', ...result.trends.slice(0, 12).map((_, i) => chart('trend', undefined, ` data-trend="${i}"`)), '</div>');
+    body.push(
+      '<h2>Trend over the stored history</h2><div class="card">',
+      ...result.trends.slice(0, 12).map((_, i) => chart('trend', undefined, ` data-trend="${i}"`)),
+      '</div>',
+    );
   }
-  if (result.sut.logTail && result.status === 'error') body.push(`<h2>Last lines of the SUT's output</h2><pre>${escapeHtml(result.sut.logTail)}</pre>`);
+  if (result.sut.logTail && result.status === 'error')
+    body.push(`<h2>Last lines of the SUT's output</h2><pre>${escapeHtml(result.sut.logTail)}</pre>`);
   if (result.notices.length) body.push('<h2>Notices</h2>', list(result.notices));
   const env = result.environment;
-  body.push(h('p', `${env.cores}× ${env.cpuModel} · ${env.os} · Node ${env.node} · ${env.ci ? env.runner : 'local run'}`, 'muted'));
+  body.push(
+    h(
+      'p',
+      `${env.cores}× ${env.cpuModel} · ${env.os} · Node ${env.node} · ${env.ci ? env.runner : 'local run'}`,
+      'muted',
+    ),
+  );
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
@@ -84,25 +122,56 @@ function profileTable(profiles: readonly ProfileResult[]): string {
 }
 
 function profileSection(p: ProfileResult, index: number): string {
-  const parts: string[] = [`<h2 id="profile-${index}">${escapeHtml(p.name)} <span class="muted">${p.kind}</span></h2><div class="card">`];
-  if (p.slo.checks.length) parts.push(`<p>${p.slo.checks.map((c) => `<span class="${c.pass ? 'pass' : 'fail'}">${c.pass ? '✔' : '✘'} ${escapeHtml(describeCheck(c))}</span>`).join(' · ')}</p>`);
+  const parts: string[] = [
+    `<h2 id="profile-${index}">${escapeHtml(p.name)} <span class="muted">${p.kind}</span></h2><div class="card">`,
+  ];
+  if (p.slo.checks.length)
+    parts.push(
+      `<p>${p.slo.checks.map((c) => `<span class="${c.pass ? 'pass' : 'fail'}">${c.pass ? '✔' : '✘'} ${escapeHtml(describeCheck(c))}</span>`).join(' · ')}</p>`,
+    );
   parts.push(list(p.reasons));
   if (p.timeline.length > 1) parts.push(chart('latency', index), chart('throughput', index));
   if (p.stress) {
     const s = p.stress;
-    parts.push(h('p', `Max sustainable load: ${s.maxSustainableRps === null ? 'none (no step met the SLO)' : `${formatRate(s.maxSustainableRps)} req/s`}. Stopped by ${s.breakingPoint.reason}: ${s.breakingPoint.detail}.`));
-    if (s.recovery) parts.push(h('p', s.recovery.recovered ? `Recovered after ${s.recovery.seconds ?? 0}s at low load.` : `Did not recover: ${s.recovery.reason ?? ''}`, s.recovery.recovered ? 'pass' : 'fail'));
+    parts.push(
+      h(
+        'p',
+        `Max sustainable load: ${s.maxSustainableRps === null ? 'none (no step met the SLO)' : `${formatRate(s.maxSustainableRps)} req/s`}. Stopped by ${s.breakingPoint.reason}: ${s.breakingPoint.detail}.`,
+      ),
+    );
+    if (s.recovery)
+      parts.push(
+        h(
+          'p',
+          s.recovery.recovered
+            ? `Recovered after ${s.recovery.seconds ?? 0}s at low load.`
+            : `Did not recover: ${s.recovery.reason ?? ''}`,
+          s.recovery.recovered ? 'pass' : 'fail',
+        ),
+      );
     parts.push(list(s.exhaustion.map((e) => `${e.resource}: ${e.detail}`)));
     if (s.steps.length > 1) parts.push(chart('stress', index));
   }
   if (p.robustness) {
     parts.push('<table><thead><tr><th>bad request</th><th>sent</th><th>outcome</th></tr></thead><tbody>');
-    parts.push(p.robustness.cases.map((c) => `<tr><td class="${c.handled ? 'pass' : 'fail'}">${escapeHtml(c.name)}</td><td class="text">${escapeHtml(c.request)}</td><td class="text">${escapeHtml(c.detail)}</td></tr>`).join(''));
-    parts.push('</tbody></table>', h('p', `Health check afterwards: ${p.robustness.healthyAfter ? 'answered' : 'failed'}`));
+    parts.push(
+      p.robustness.cases
+        .map(
+          (c) =>
+            `<tr><td class="${c.handled ? 'pass' : 'fail'}">${escapeHtml(c.name)}</td><td class="text">${escapeHtml(c.request)}</td><td class="text">${escapeHtml(c.detail)}</td></tr>`,
+        )
+        .join(''),
+    );
+    parts.push(
+      '</tbody></table>',
+      h('p', `Health check afterwards: ${p.robustness.healthyAfter ? 'answered' : 'failed'}`),
+    );
   }
   if (p.resources?.samples.length) parts.push(chart('resources', index));
   if (p.errors.total) {
-    const classes = Object.entries(p.errors.byClass).filter(([, n]) => n > 0).map(([k, n]) => `${k}: ${n}`);
+    const classes = Object.entries(p.errors.byClass)
+      .filter(([, n]) => n > 0)
+      .map(([k, n]) => `${k}: ${n}`);
     parts.push(h('p', `Errors by class: ${classes.join(', ')}`));
     if (p.errors.samples.length) parts.push(`<pre>${p.errors.samples.map(escapeHtml).join('\n')}</pre>`);
   }

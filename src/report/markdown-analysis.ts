@@ -9,14 +9,16 @@ export function bottleneckSection(result: RunResult): string[] {
   if (result.bottlenecks.length === 0) return [];
   const out = ['', '### Bottlenecks', ''];
   for (const b of result.bottlenecks) {
-    out.push(`- **${escapeMarkdown(b.kind)}** in ${escapeMarkdown(b.profile)} (confidence ${(b.confidence * 100).toFixed(0)}%): ${b.evidence.map(escapeMarkdown).join('; ')}`);
+    out.push(
+      `- **${escapeMarkdown(b.kind)}** in ${escapeMarkdown(b.profile)} (confidence ${(b.confidence * 100).toFixed(0)}%): ${b.evidence.map(escapeMarkdown).join('; ')}`,
+    );
   }
   return out;
 }
 
 export function suggestionSection(result: RunResult): string[] {
   if (result.suggestions.length === 0) return [];
-  const out = ['', '### Suggestions (need a human\'s review; perfgate applies nothing)', ''];
+  const out = ['', "### Suggestions (need a human's review; perfgate applies nothing)", ''];
   for (const s of result.suggestions) {
     out.push(
       `<details><summary>🔍 ${escapeMarkdown(s.category)}: ${escapeMarkdown(s.title)}${s.profile ? ` (${escapeMarkdown(s.profile)})` : ''}</summary>`,
@@ -39,20 +41,49 @@ export function resourceSection(profiles: readonly ProfileResult[]): string[] {
       const s = p.resources?.samples ?? [];
       const peak = (f: (x: (typeof s)[number]) => number | undefined) => Math.max(0, ...s.map((x) => f(x) ?? 0));
       const eld = peak((x) => x.eventLoopDelayMs);
-      return [escapeMarkdown(p.name), `${peak((x) => x.cpuPercent).toFixed(0)}%`, formatBytes(peak((x) => x.rssBytes)), eld ? `${eld.toFixed(1)} ms` : '–', String(peak((x) => x.fds) || '–')];
+      return [
+        escapeMarkdown(p.name),
+        `${peak((x) => x.cpuPercent).toFixed(0)}%`,
+        formatBytes(peak((x) => x.rssBytes)),
+        eld ? `${eld.toFixed(1)} ms` : '–',
+        String(peak((x) => x.fds) || '–'),
+      ];
     });
   if (rows.length === 0) return [];
-  return ['', '### Resources of the SUT', '', markdownTable([['profile', 'peak CPU', 'peak RSS', 'event-loop delay', 'open fds'], ...rows], { align: ['l', 'r', 'r', 'r', 'r'] })];
+  return [
+    '',
+    '### Resources of the SUT',
+    '',
+    markdownTable([['profile', 'peak CPU', 'peak RSS', 'event-loop delay', 'open fds'], ...rows], {
+      align: ['l', 'r', 'r', 'r', 'r'],
+    }),
+  ];
 }
 
 /** History trends as Mermaid charts (p50 and throughput per profile), step changes named. */
 export function trendSection(result: RunResult): string[] {
   const series = (result.trends ?? []).slice(0, 8);
   const charts = series.flatMap((t) => {
-    const c = trendChart(`${t.profile}: ${t.metric} over the last ${t.points.length} results`, t.points.map((p) => ({ label: p.sha, value: p.value })));
+    const c = trendChart(
+      `${t.profile}: ${t.metric} over the last ${t.points.length} results`,
+      t.points.map((p) => ({ label: p.sha, value: p.value })),
+    );
     return c ? [c] : [];
   });
   if (charts.length === 0) return [];
-  const steps = series.flatMap((t) => t.steps.map((s) => `- ${escapeMarkdown(t.profile)} ${escapeMarkdown(t.metric)} stepped ${s.change >= 0 ? '+' : ''}${(s.change * 100).toFixed(1)}% at \`${s.sha.slice(0, 12).replace(/`/g, '')}\``));
-  return ['', '<details><summary>Trend over the stored history</summary>', '', ...(steps.length ? [...steps, ''] : []), charts.join('\n\n'), '', '</details>'];
+  const steps = series.flatMap((t) =>
+    t.steps.map(
+      (s) =>
+        `- ${escapeMarkdown(t.profile)} ${escapeMarkdown(t.metric)} stepped ${s.change >= 0 ? '+' : ''}${(s.change * 100).toFixed(1)}% at \`${s.sha.slice(0, 12).replace(/`/g, '')}\``,
+    ),
+  );
+  return [
+    '',
+    '<details><summary>Trend over the stored history</summary>',
+    '',
+    ...(steps.length ? [...steps, ''] : []),
+    charts.join('\n\n'),
+    '',
+    '</details>',
+  ];
 }

@@ -8,12 +8,29 @@ export function stressSection(p: ProfileResult): string[] {
   const s = p.stress;
   if (!s) return [];
   const out: string[] = [''];
-  const capacity = s.maxSustainableRps === null ? 'no step met the SLO' : `**${formatRate(s.maxSustainableRps)} req/s**${s.maxSustainableConnections ? ` at ${s.maxSustainableConnections} connections` : ''}`;
-  out.push(`Max sustainable load: ${capacity}. Stopped by **${s.breakingPoint.reason}**: ${escapeMarkdown(s.breakingPoint.detail)}.`);
+  const capacity =
+    s.maxSustainableRps === null
+      ? 'no step met the SLO'
+      : `**${formatRate(s.maxSustainableRps)} req/s**${s.maxSustainableConnections ? ` at ${s.maxSustainableConnections} connections` : ''}`;
+  out.push(
+    `Max sustainable load: ${capacity}. Stopped by **${s.breakingPoint.reason}**: ${escapeMarkdown(s.breakingPoint.detail)}.`,
+  );
   if (s.recovery) {
-    out.push('', s.recovery.recovered ? (s.recovery.seconds ? `Recovered ${s.recovery.seconds}s after dropping to low load.` : 'Recovered at once after dropping to low load.') : `⚠️ Did not recover: ${escapeMarkdown(s.recovery.reason ?? 'unknown')}.`);
+    out.push(
+      '',
+      s.recovery.recovered
+        ? s.recovery.seconds
+          ? `Recovered ${s.recovery.seconds}s after dropping to low load.`
+          : 'Recovered at once after dropping to low load.'
+        : `⚠️ Did not recover: ${escapeMarkdown(s.recovery.reason ?? 'unknown')}.`,
+    );
   }
-  if (s.exhaustion.length) out.push('', 'What ran out:', ...s.exhaustion.map((e) => `- **${escapeMarkdown(e.resource)}**: ${escapeMarkdown(e.detail)}`));
+  if (s.exhaustion.length)
+    out.push(
+      '',
+      'What ran out:',
+      ...s.exhaustion.map((e) => `- **${escapeMarkdown(e.resource)}**: ${escapeMarkdown(e.detail)}`),
+    );
   const rows = s.steps.map((st, i) => [
     String(i + 1),
     st.connections !== undefined ? `${st.connections} conns` : `${formatRate(st.offered)} req/s`,
@@ -23,13 +40,33 @@ export function stressSection(p: ProfileResult): string[] {
     formatPercent(st.errorRate),
     `${st.metSlo ? '✅' : '❌'}${st.generatorSaturated ? ' ⚠️ generator' : ''}${s.breakingPoint.step === i ? ' ← break' : ''}`,
   ]);
-  out.push('', '<details><summary>Steps</summary>', '', markdownTable([['step', 'offered', 'achieved req/s', 'p50', 'p99', 'errors', 'SLO'], ...rows], { align: ['r', 'l', 'r', 'r', 'r', 'r', 'l'] }), '', '</details>');
+  out.push(
+    '',
+    '<details><summary>Steps</summary>',
+    '',
+    markdownTable([['step', 'offered', 'achieved req/s', 'p50', 'p99', 'errors', 'SLO'], ...rows], {
+      align: ['r', 'l', 'r', 'r', 'r', 'r', 'l'],
+    }),
+    '',
+    '</details>',
+  );
   return out;
 }
 
 export function robustnessSection(p: ProfileResult): string[] {
   const r = p.robustness;
   if (!r) return [];
-  const rows = r.cases.map((c) => [`${c.handled ? '✅' : '❌'} ${escapeMarkdown(c.name)}`, escapeMarkdown(c.request.slice(0, 120)), escapeMarkdown(c.detail)]);
-  return ['', markdownTable([['bad request', 'sent', 'outcome'], ...rows]), '', r.healthyAfter ? 'Health check after the bad requests: ✅ answered.' : 'Health check after the bad requests: ❌ failed.'];
+  const rows = r.cases.map((c) => [
+    `${c.handled ? '✅' : '❌'} ${escapeMarkdown(c.name)}`,
+    escapeMarkdown(c.request.slice(0, 120)),
+    escapeMarkdown(c.detail),
+  ]);
+  return [
+    '',
+    markdownTable([['bad request', 'sent', 'outcome'], ...rows]),
+    '',
+    r.healthyAfter
+      ? 'Health check after the bad requests: ✅ answered.'
+      : 'Health check after the bad requests: ❌ failed.',
+  ];
 }

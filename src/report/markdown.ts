@@ -48,9 +48,19 @@ export function buildMarkdownReport(result: RunResult, options: MarkdownOptions 
   if (!options.compact) out.push(...trendSection(result));
   if (result.sut.exit) {
     out.push('', '### The SUT exited during the run', '');
-    out.push(`It exited ${result.sut.exit.signal ? `on ${result.sut.exit.signal}` : `with code ${result.sut.exit.code}`} ${(result.sut.exit.atMs / 1000).toFixed(1)}s after start${result.sut.exit.duringProfile ? `, during profile ${escapeMarkdown(result.sut.exit.duringProfile)}` : ''}.`);
+    out.push(
+      `It exited ${result.sut.exit.signal ? `on ${result.sut.exit.signal}` : `with code ${result.sut.exit.code}`} ${(result.sut.exit.atMs / 1000).toFixed(1)}s after start${result.sut.exit.duringProfile ? `, during profile ${escapeMarkdown(result.sut.exit.duringProfile)}` : ''}.`,
+    );
   }
-  if (result.sut.logTail && result.status === 'error') out.push('', '<details><summary>Last lines of the SUT\'s output</summary>', '', fence(result.sut.logTail), '', '</details>');
+  if (result.sut.logTail && result.status === 'error')
+    out.push(
+      '',
+      "<details><summary>Last lines of the SUT's output</summary>",
+      '',
+      fence(result.sut.logTail),
+      '',
+      '</details>',
+    );
   if (result.notices.length) {
     out.push('', '### Notices', '');
     for (const n of result.notices) out.push(`- ${escapeMarkdown(n)}`);
@@ -89,7 +99,9 @@ function profileTable(profiles: readonly ProfileResult[]): string {
 function loadOf(p: ProfileResult): string {
   if (p.stress) {
     const last = p.stress.steps.at(-1);
-    return last ? `ramp to ${last.connections !== undefined ? `${last.connections} conns` : `${formatRate(last.offered)} req/s`}` : 'ramp';
+    return last
+      ? `ramp to ${last.connections !== undefined ? `${last.connections} conns` : `${formatRate(last.offered)} req/s`}`
+      : 'ramp';
   }
   if (p.kind === 'load') return p.model === 'open' ? `${formatRate(p.rate ?? 0)} req/s` : `${p.connections ?? 0} conns`;
   return p.kind;
@@ -104,10 +116,13 @@ function profileSection(p: ProfileResult, options: MarkdownOptions): string[] {
   }
   for (const r of p.reasons.filter((r) => !r.startsWith('SLO:'))) out.push(`- ${escapeMarkdown(r)}`);
   if (p.errors.total > 0) {
-    const classes = Object.entries(p.errors.byClass).filter(([, n]) => n > 0).map(([k, n]) => `${k}: ${n}`);
+    const classes = Object.entries(p.errors.byClass)
+      .filter(([, n]) => n > 0)
+      .map(([k, n]) => `${k}: ${n}`);
     const statuses = Object.entries(p.errors.byStatus).map(([k, n]) => `${k}: ${n}`);
     out.push('', `Errors by class: ${classes.join(', ')}${statuses.length ? ` (status ${statuses.join(', ')})` : ''}`);
-    if (!options.compact && p.errors.samples.length) out.push('', ...p.errors.samples.slice(0, 5).map((s) => `- ${inlineCode(s)}`));
+    if (!options.compact && p.errors.samples.length)
+      out.push('', ...p.errors.samples.slice(0, 5).map((s) => `- ${inlineCode(s)}`));
   }
   if (!options.compact && p.timeline.length > 1) {
     out.push(
@@ -122,8 +137,16 @@ function profileSection(p: ProfileResult, options: MarkdownOptions): string[] {
     if (charts.length) out.push('', '<details><summary>Charts</summary>', '', charts.join('\n\n'), '', '</details>');
   }
   if (p.degradation) out.push('', `Within the run: ${p.degradation.degraded ? '⚠️ ' : ''}${p.degradation.detail}.`);
-  if (p.throughput.bytesPerSec > 0 && !options.compact) out.push('', `Received ${formatBytes(p.throughput.bytesPerSec)}/s; latency mean ${formatMs(p.latency.mean)} ± ${formatMs(p.latency.stdev)}, p99.9 ${formatMs(p.latency.p999)}.`);
-  if (p.generator?.saturated) out.push('', `⚠️ The load generator was saturated (${p.generator.evidence.join('; ')}): numbers may show perfgate's limit rather than the SUT's.`);
+  if (p.throughput.bytesPerSec > 0 && !options.compact)
+    out.push(
+      '',
+      `Received ${formatBytes(p.throughput.bytesPerSec)}/s; latency mean ${formatMs(p.latency.mean)} ± ${formatMs(p.latency.stdev)}, p99.9 ${formatMs(p.latency.p999)}.`,
+    );
+  if (p.generator?.saturated)
+    out.push(
+      '',
+      `⚠️ The load generator was saturated (${p.generator.evidence.join('; ')}): numbers may show perfgate's limit rather than the SUT's.`,
+    );
   return out;
 }
 

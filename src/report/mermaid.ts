@@ -9,7 +9,11 @@ import type { ProfileResult } from '../model/result.js';
 const MAX_POINTS = 60;
 
 function label(text: string): string {
-  return text.replace(/[^A-Za-z0-9 _.:/(),%-]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 100);
+  return text
+    .replace(/[^A-Za-z0-9 _.:/(),%-]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 100);
 }
 
 /** Keeps at most `max` points, evenly spaced, always including the last one. */
@@ -21,7 +25,13 @@ export function thin<T>(points: readonly T[], max = MAX_POINTS): T[] {
 
 const num = (v: number) => (Number.isFinite(v) ? (Math.round(v * 100) / 100).toString() : '0');
 
-function chart(title: string, xName: string, xs: readonly (string | number)[], yName: string, series: { kind: 'line' | 'bar'; values: readonly number[] }[]): string {
+function chart(
+  title: string,
+  xName: string,
+  xs: readonly (string | number)[],
+  yName: string,
+  series: { kind: 'line' | 'bar'; values: readonly number[] }[],
+): string {
   const max = Math.max(1e-9, ...series.flatMap((s) => s.values));
   return [
     '```mermaid',
@@ -58,10 +68,16 @@ export function stressCharts(p: ProfileResult): string[] {
   if (steps.length < 2) return [];
   const xs = steps.map((s) => (s.connections !== undefined ? `${s.connections}c` : `${Math.round(s.offered)}`));
   return [
-    chart(`${p.name}: achieved (bars) vs offered (line) req per s`, p.stress?.steps[0]?.connections !== undefined ? 'connections' : 'offered req per s', xs, 'req per s', [
-      { kind: 'bar', values: steps.map((s) => s.achievedRps) },
-      { kind: 'line', values: steps.map((s) => (s.connections !== undefined ? s.achievedRps : s.offered)) },
-    ]),
+    chart(
+      `${p.name}: achieved (bars) vs offered (line) req per s`,
+      p.stress?.steps[0]?.connections !== undefined ? 'connections' : 'offered req per s',
+      xs,
+      'req per s',
+      [
+        { kind: 'bar', values: steps.map((s) => s.achievedRps) },
+        { kind: 'line', values: steps.map((s) => (s.connections !== undefined ? s.achievedRps : s.offered)) },
+      ],
+    ),
     chart(`${p.name}: p99 per step, ms`, 'step', xs, 'ms', [{ kind: 'line', values: steps.map((s) => s.p99) }]),
   ];
 }
@@ -70,5 +86,11 @@ export function stressCharts(p: ProfileResult): string[] {
 export function trendChart(title: string, points: readonly { label: string; value: number }[]): string | undefined {
   if (points.length < 2) return undefined;
   const thinned = thin(points);
-  return chart(title, 'commit', thinned.map((p) => p.label.slice(0, 7)), 'value', [{ kind: 'line', values: thinned.map((p) => p.value) }]);
+  return chart(
+    title,
+    'commit',
+    thinned.map((p) => p.label.slice(0, 7)),
+    'value',
+    [{ kind: 'line', values: thinned.map((p) => p.value) }],
+  );
 }

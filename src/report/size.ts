@@ -22,7 +22,12 @@ export interface PlannedComment {
 }
 
 /** `measure`: how the limit counts (GitHub counts a comment in characters, the job summary in bytes). */
-export function planComment(result: RunResult, options: MarkdownOptions & { fullReportHint?: string } = {}, limit = COMMENT_LIMIT, measure: (text: string) => number = (t) => t.length): PlannedComment {
+export function planComment(
+  result: RunResult,
+  options: MarkdownOptions & { fullReportHint?: string } = {},
+  limit = COMMENT_LIMIT,
+  measure: (text: string) => number = (t) => t.length,
+): PlannedComment {
   const hint = `\n> [!NOTE]\n> Some detail was left out to fit GitHub's size limit. ${options.fullReportHint ?? 'The full report is in the job summary and in the uploaded report artifact (report.md, report.html).'}\n`;
   const full = buildMarkdownReport(result, options);
   if (measure(full) <= limit) return { body: full, level: 'full', omittedProfiles: 0 };
@@ -31,9 +36,11 @@ export function planComment(result: RunResult, options: MarkdownOptions & { full
   // Summary: the same builder on a result stripped of per-profile detail, with as many table rows as fit.
   let keep = result.profiles.length;
   for (;;) {
-    const summary = buildMarkdownReport(summaryOf(result, keep), { ...options, compact: true, summaryOnly: true }) + hint;
+    const summary =
+      buildMarkdownReport(summaryOf(result, keep), { ...options, compact: true, summaryOnly: true }) + hint;
     const size = measure(summary);
-    if (size <= limit || keep === 0) return { body: summary, level: 'summary', omittedProfiles: result.profiles.length - keep };
+    if (size <= limit || keep === 0)
+      return { body: summary, level: 'summary', omittedProfiles: result.profiles.length - keep };
     keep = Math.floor(keep * Math.min(0.9, limit / size));
   }
 }
@@ -43,7 +50,10 @@ function summaryOf(result: RunResult, keepProfiles: number): RunResult {
   return {
     ...result,
     reasons: result.reasons.slice(0, 10),
-    notices: [...result.notices.slice(0, 5), ...(omitted > 0 ? [`${omitted} more profiles are in the full report`] : [])],
+    notices: [
+      ...result.notices.slice(0, 5),
+      ...(omitted > 0 ? [`${omitted} more profiles are in the full report`] : []),
+    ],
     profiles: result.profiles.slice(0, keepProfiles),
   };
 }

@@ -18,7 +18,11 @@ export interface RunOutputs {
   markdown: string;
 }
 
-export async function writeRunOutputs(result: RunResult, outDir: string, options: { html?: boolean; rewriteResult?: boolean; junit?: string } = {}): Promise<RunOutputs> {
+export async function writeRunOutputs(
+  result: RunResult,
+  outDir: string,
+  options: { html?: boolean; rewriteResult?: boolean; junit?: string } = {},
+): Promise<RunOutputs> {
   const resultPath = path.join(outDir, 'result.json');
   await mkdir(outDir, { recursive: true });
   // `perfgate report` rebuilds the reports only: the stored record is never rewritten.

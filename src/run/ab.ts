@@ -26,7 +26,10 @@ export async function executeAb(request: AbRequest, deps: AbDeps & { now?: () =>
   const now = deps.now ?? (() => new Date());
   const started = now();
   const { base, head } = request;
-  const trials = await runAbTrials({ base, head, outDir: request.outDir, seed: request.seed, ...(request.only ? { only: request.only } : {}) }, deps);
+  const trials = await runAbTrials(
+    { base, head, outDir: request.outDir, seed: request.seed, ...(request.only ? { only: request.only } : {}) },
+    deps,
+  );
   const { alpha, minEffect } = base.config.ab;
   const paired = comparePaired(trials.pairs, { alpha, minEffect, gates: base.config.gates.regression ?? {} });
   const changes = thresholdChanges(base, head);
@@ -43,13 +46,21 @@ export async function executeAb(request: AbRequest, deps: AbDeps & { now?: () =>
   result.comparison = {
     method: 'ab',
     metrics: paired.metrics,
-    warnings: [...paired.warnings, `seed ${request.seed}; order ${trials.order.map((s) => s[0]).join('')} (b = base, h = head); ${Math.round(trials.loadMs / 1000)}s of load`],
+    warnings: [
+      ...paired.warnings,
+      `seed ${request.seed}; order ${trials.order.map((s) => s[0]).join('')} (b = base, h = head); ${Math.round(trials.loadMs / 1000)}s of load`,
+    ],
   };
   const analysis = analyzeRun({ profiles: result.profiles, configs: base.config.profiles, hygiene: new Map() });
   result.bottlenecks.push(...analysis.bottlenecks);
   result.suggestions.push(...analysis.suggestions);
   result.notices.push(...analysis.notices);
-  return recordRun<never>(result, [], { settings: base, outDir: request.outDir }, { logger: deps.logger, env: deps.env });
+  return recordRun<never>(
+    result,
+    [],
+    { settings: base, outDir: request.outDir },
+    { logger: deps.logger, env: deps.env },
+  );
 }
 
 /** A trial's result as the report shows it: an SLO miss is not a failure here (the comparison is the gate). */

@@ -8,7 +8,14 @@ import type { RunResult } from '../model/result.js';
 export function gitContext(env: NodeJS.ProcessEnv, dir: string): RunResult['git'] {
   const git = (...args: string[]): string | undefined => {
     try {
-      return execFileSync('git', args, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5_000 }).trim() || undefined;
+      return (
+        execFileSync('git', args, {
+          cwd: dir,
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'ignore'],
+          timeout: 5_000,
+        }).trim() || undefined
+      );
     } catch {
       return undefined;
     }
@@ -20,5 +27,8 @@ export function gitContext(env: NodeJS.ProcessEnv, dir: string): RunResult['git'
 }
 
 export function runnerContext(env: NodeJS.ProcessEnv): { name?: string; ci: boolean } {
-  return { ...(env.RUNNER_NAME ? { name: env.RUNNER_NAME } : {}), ci: env.CI === 'true' || env.GITHUB_ACTIONS === 'true' };
+  return {
+    ...(env.RUNNER_NAME ? { name: env.RUNNER_NAME } : {}),
+    ci: env.CI === 'true' || env.GITHUB_ACTIONS === 'true',
+  };
 }

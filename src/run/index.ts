@@ -62,7 +62,10 @@ export interface RunOutcome<P> {
   published: P | undefined;
 }
 
-export async function executeRun<P extends { notices: string[] }>(request: RunRequest, deps: RunDeps<P>): Promise<RunOutcome<P>> {
+export async function executeRun<P extends { notices: string[] }>(
+  request: RunRequest,
+  deps: RunDeps<P>,
+): Promise<RunOutcome<P>> {
   const now = deps.now ?? (() => new Date());
   const started = now();
   const { settings, outDir } = request;
@@ -74,7 +77,16 @@ export async function executeRun<P extends { notices: string[] }>(request: RunRe
   });
   const measured = await measureProfiles(
     { settings, outDir, profiles, startAt: request.startAt },
-    { logger: deps.logger, loadRunner: deps.loadRunner, startSut: deps.startSut, collectors: collectors.all, sampler: () => collectors.process?.current(), env: deps.env, now, signal: deps.signal },
+    {
+      logger: deps.logger,
+      loadRunner: deps.loadRunner,
+      startSut: deps.startSut,
+      collectors: collectors.all,
+      sampler: () => collectors.process?.current(),
+      env: deps.env,
+      now,
+      signal: deps.signal,
+    },
   );
   const result = newRunResult({
     startedAt: started,
@@ -86,15 +98,26 @@ export async function executeRun<P extends { notices: string[] }>(request: RunRe
     notices: [...measured.notices, ...(request.notices ?? [])],
   });
   result.profiles = measured.profiles;
-  const analysis = analyzeRun({ profiles: result.profiles, configs: config.profiles, hygiene: measured.hygiene, unmonitored: config.monitor.enabled ? undefined : 'monitor.enabled is false' });
+  const analysis = analyzeRun({
+    profiles: result.profiles,
+    configs: config.profiles,
+    hygiene: measured.hygiene,
+    unmonitored: config.monitor.enabled ? undefined : 'monitor.enabled is false',
+  });
   result.bottlenecks.push(...analysis.bottlenecks);
   result.suggestions.push(...analysis.suggestions);
   result.notices.push(...analysis.notices);
-  for (const b of analysis.bottlenecks) deps.logger.info(`bottleneck (${b.profile}): ${b.kind} — ${b.evidence[0] ?? ''}`);
+  for (const b of analysis.bottlenecks)
+    deps.logger.info(`bottleneck (${b.profile}): ${b.kind} — ${b.evidence[0] ?? ''}`);
 
   const problems = [...measured.problems];
   if (request.baseline) {
-    const stage = { store: request.baseline.store, baseRef: request.baseline.baseRef, env: deps.env, logger: deps.logger };
+    const stage = {
+      store: request.baseline.store,
+      baseRef: request.baseline.baseRef,
+      env: deps.env,
+      logger: deps.logger,
+    };
     problems.push(...(await compareWithBaseline(result, settings, stage)));
     Object.assign(result, rollUpVerdict({ problems, profiles: result.profiles, comparison: result.comparison }));
     problems.push(...(await saveToBaseline(result, settings, stage)));
@@ -114,7 +137,10 @@ export async function recordRun<P extends { notices: string[] }>(
   await exportResult(result, config, target.outDir, deps.logger, deps.env);
   const published = deps.publish ? await deps.publish(result) : undefined;
   if (published) result.notices.push(...published.notices);
-  const outputs = await writeRunOutputs(result, target.outDir, { html: target.html ?? config.report.html, ...(config.export.junit ? { junit: config.export.junit } : {}) });
+  const outputs = await writeRunOutputs(result, target.outDir, {
+    html: target.html ?? config.report.html,
+    ...(config.export.junit ? { junit: config.export.junit } : {}),
+  });
   return { result, outputs, published };
 }
 
@@ -123,7 +149,10 @@ function selectProfiles(settings: Settings, only: readonly string[] | undefined)
   if (!only?.length) return all;
   const names = all.map((p) => p.name);
   for (const n of only) {
-    if (!names.includes(n)) throw new ConfigError(`--profile: ${JSON.stringify(n)} is not a profile in ${settings.path}; expected one of ${names.join(', ')}`);
+    if (!names.includes(n))
+      throw new ConfigError(
+        `--profile: ${JSON.stringify(n)} is not a profile in ${settings.path}; expected one of ${names.join(', ')}`,
+      );
   }
   return all.filter((p) => only.includes(p.name));
 }

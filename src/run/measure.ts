@@ -61,7 +61,8 @@ export async function measureProfiles(input: MeasureInput, deps: MeasureDeps): P
   await mkdir(input.outDir, { recursive: true });
   const out: Measured = { profiles: [], sut: {}, problems: [], notices: [], hygiene: new Map() };
   const collect = collectAround(deps.collectors, log, out.notices);
-  const onInterrupt = () => log.warn(`interrupted (${reasonOf(deps.signal as AbortSignal)}): stopping the load and tearing the SUT down`);
+  const onInterrupt = () =>
+    log.warn(`interrupted (${reasonOf(deps.signal as AbortSignal)}): stopping the load and tearing the SUT down`);
   deps.signal?.addEventListener('abort', onInterrupt, { once: true });
   try {
     return await measureWithSut(input, deps, out, collect);
@@ -70,15 +71,31 @@ export async function measureProfiles(input: MeasureInput, deps: MeasureDeps): P
   }
 }
 
-async function measureWithSut(input: MeasureInput, deps: MeasureDeps, out: Measured, collect: ReturnType<typeof collectAround>): Promise<Measured> {
+async function measureWithSut(
+  input: MeasureInput,
+  deps: MeasureDeps,
+  out: Measured,
+  collect: ReturnType<typeof collectAround>,
+): Promise<Measured> {
   const { config } = input.settings;
   const log = deps.logger;
 
   const extraEnv = await collect.sutEnv();
   let sut: SutHandle;
   try {
-    log.info(config.sut.command ? `starting the SUT: ${config.sut.command}` : `checking the running server at ${config.sut.url}`);
-    sut = await deps.startSut({ config: config.sut, dir: input.settings.dir, logDir: input.outDir, extraEnv, inheritedEnv: deps.env, ...(deps.signal ? { signal: deps.signal } : {}) });
+    log.info(
+      config.sut.command
+        ? `starting the SUT: ${config.sut.command}`
+        : `checking the running server at ${config.sut.url}`,
+    );
+    sut = await deps.startSut({
+      config: config.sut,
+      dir: input.settings.dir,
+      logDir: input.outDir,
+      extraEnv,
+      inheritedEnv: deps.env,
+      ...(deps.signal ? { signal: deps.signal } : {}),
+    });
   } catch (e) {
     if (!(e instanceof SutError)) throw e;
     out.problems.push(e.message);
@@ -118,20 +135,41 @@ function noteCrash(sut: SutHandle, profile: ProfileConfig, out: Measured): void 
   if (!exit || out.sut.exit) return;
   out.sut.exit = { ...exit, duringProfile: profile.name };
   out.sut.logTail = sut.logTail(40);
-  out.problems.push(`the SUT exited during profile ${profile.name} at ${(exit.atMs / 1000).toFixed(1)}s (${exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`})`);
+  out.problems.push(
+    `the SUT exited during profile ${profile.name} at ${(exit.atMs / 1000).toFixed(1)}s (${exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`})`,
+  );
 }
 
-async function runOneProfile(input: MeasureInput, deps: MeasureDeps, sut: SutHandle, profile: ProfileConfig): Promise<ProfileResult> {
+async function runOneProfile(
+  input: MeasureInput,
+  deps: MeasureDeps,
+  sut: SutHandle,
+  profile: ProfileConfig,
+): Promise<ProfileResult> {
   const controller = new AbortController();
   const abort = (why: string) => () => controller.abort(new Error(why));
   const onInterrupt = abort('interrupted');
   deps.signal?.addEventListener('abort', onInterrupt, { once: true });
   void sut.exited.then(abort('the SUT exited'));
   const limit = profileTimeLimitMs(profile);
-  const timer = setTimeout(abort(`profile ${profile.name} passed its time limit of ${Math.round(limit / 1000)}s`), limit);
+  const timer = setTimeout(
+    abort(`profile ${profile.name} passed its time limit of ${Math.round(limit / 1000)}s`),
+    limit,
+  );
   const startedAt = deps.now();
   try {
-    const ctx = { settings: input.settings, config: input.settings.config, baseUrl: sut.url, sut, loadRunner: deps.loadRunner, logger: deps.logger, signal: controller.signal, outDir: input.outDir, env: deps.env, sampler: deps.sampler };
+    const ctx = {
+      settings: input.settings,
+      config: input.settings.config,
+      baseUrl: sut.url,
+      sut,
+      loadRunner: deps.loadRunner,
+      logger: deps.logger,
+      signal: controller.signal,
+      outDir: input.outDir,
+      env: deps.env,
+      sampler: deps.sampler,
+    };
     return await runProfile(ctx, profile);
   } catch (e) {
     if (e instanceof ConfigError) throw e;
@@ -158,8 +196,20 @@ export function profileTimeLimitMs(profile: ProfileConfig): number {
   }
 }
 
-export function skippedProfile(profile: { name: string; kind: ProfileResult['kind'] }, at: Date, reason: string): ProfileResult {
-  return { name: profile.name, kind: profile.kind, status: 'error', reasons: [reason], ...emptyMeasurement(), startedAt: at.toISOString(), slo: { pass: false, checks: [] } };
+export function skippedProfile(
+  profile: { name: string; kind: ProfileResult['kind'] },
+  at: Date,
+  reason: string,
+): ProfileResult {
+  return {
+    name: profile.name,
+    kind: profile.kind,
+    status: 'error',
+    reasons: [reason],
+    ...emptyMeasurement(),
+    startedAt: at.toISOString(),
+    slo: { pass: false, checks: [] },
+  };
 }
 
 export const reasonOf = (signal: AbortSignal): string => (signal.reason as Error | undefined)?.message ?? 'aborted';

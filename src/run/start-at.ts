@@ -11,16 +11,29 @@ export const START_AT_MAX_WAIT_MS = 15 * 60_000;
 
 export function parseStartAt(value: string, now: number = Date.now()): number {
   const at = Date.parse(value);
-  if (Number.isNaN(at)) throw new ConfigError(`--start-at: ${JSON.stringify(value)} is not a time; expected an ISO time such as 2026-11-25T10:00:00Z`);
+  if (Number.isNaN(at))
+    throw new ConfigError(
+      `--start-at: ${JSON.stringify(value)} is not a time; expected an ISO time such as 2026-11-25T10:00:00Z`,
+    );
   if (at - now > START_AT_MAX_WAIT_MS) {
-    throw new ConfigError(`--start-at: ${JSON.stringify(value)} is ${Math.round((at - now) / 60_000)} min away; expected a time at most ${START_AT_MAX_WAIT_MS / 60_000} min ahead`);
+    throw new ConfigError(
+      `--start-at: ${JSON.stringify(value)} is ${Math.round((at - now) / 60_000)} min away; expected a time at most ${START_AT_MAX_WAIT_MS / 60_000} min ahead`,
+    );
   }
   return at;
 }
 
-export async function waitForStartTime(startAt: number, logger: Logger, signal: AbortSignal | undefined, now: () => number = Date.now): Promise<void> {
+export async function waitForStartTime(
+  startAt: number,
+  logger: Logger,
+  signal: AbortSignal | undefined,
+  now: () => number = Date.now,
+): Promise<void> {
   const wait = startAt - now();
-  if (wait <= 0) return void logger.warn(`--start-at was ${Math.round(-wait / 1000)}s ago: starting at once; shards may not overlap`);
+  if (wait <= 0)
+    return void logger.warn(
+      `--start-at was ${Math.round(-wait / 1000)}s ago: starting at once; shards may not overlap`,
+    );
   logger.info(`waiting ${(wait / 1000).toFixed(1)}s for the common start time`);
   await new Promise<void>((resolve) => {
     const done = () => {

@@ -7,10 +7,20 @@
 import * as hdr from 'hdr-histogram-js';
 import { DataError } from '../errors.js';
 import { worstStatus } from '../verdict/status.js';
-import { emptyErrorClasses, type Latency, type ProfileResult, type RunResult, type TimelinePoint } from '../model/result.js';
+import {
+  emptyErrorClasses,
+  type Latency,
+  type ProfileResult,
+  type RunResult,
+  type TimelinePoint,
+} from '../model/result.js';
 
 export function mergeHistograms(encoded: readonly string[]): hdr.Histogram {
-  const merged = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
+  const merged = hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 3_600_000_000,
+    numberOfSignificantValueDigits: 3,
+  });
   for (const e of encoded) merged.add(hdr.decodeFromCompressedBase64(e));
   return merged;
 }
@@ -22,14 +32,27 @@ function latencyOf(h: hdr.Histogram, parts: readonly ProfileResult[]): Latency {
   const total = parts.reduce((s, p) => s + count(p), 0) || 1;
   const mean = parts.reduce((s, p) => s + p.latency.mean * count(p), 0) / total;
   // Pooled standard deviation: within-shard variance plus the spread of the shard means.
-  const variance = parts.reduce((s, p) => s + count(p) * (p.latency.stdev ** 2 + (p.latency.mean - mean) ** 2), 0) / total;
-  return { min: n ? h.minNonZeroValue / 1000 : 0, mean, stdev: Math.sqrt(variance), p50: pct(50), p90: pct(90), p99: pct(99), p999: pct(99.9), max: n ? h.maxValue / 1000 : 0 };
+  const variance =
+    parts.reduce((s, p) => s + count(p) * (p.latency.stdev ** 2 + (p.latency.mean - mean) ** 2), 0) / total;
+  return {
+    min: n ? h.minNonZeroValue / 1000 : 0,
+    mean,
+    stdev: Math.sqrt(variance),
+    p50: pct(50),
+    p90: pct(90),
+    p99: pct(99),
+    p999: pct(99.9),
+    max: n ? h.maxValue / 1000 : 0,
+  };
 }
 
 function mergeTimelines(parts: readonly ProfileResult[]): TimelinePoint[] {
   const starts = parts.map((p) => Date.parse(p.startedAt) + p.warmupSec * 1000);
   const origin = Math.min(...starts);
-  const seconds = new Map<number, { rps: number; errors: number; p50w: number; p99: number; histograms: string[]; exact: boolean }>();
+  const seconds = new Map<
+    number,
+    { rps: number; errors: number; p50w: number; p99: number; histograms: string[]; exact: boolean }
+  >();
   parts.forEach((p, i) => {
     const offset = Math.round(((starts[i] ?? origin) - origin) / 1000);
     for (const pt of p.timeline) {
@@ -50,7 +73,13 @@ function mergeTimelines(parts: readonly ProfileResult[]): TimelinePoint[] {
       // Shards run with --shard keep each second's histogram: merged exactly, like the whole window.
       if (s.exact && s.histograms.length) {
         const h = mergeHistograms(s.histograms);
-        return { t, rps: s.rps, errors: s.errors, p50: h.getValueAtPercentile(50) / 1000, p99: h.getValueAtPercentile(99) / 1000 };
+        return {
+          t,
+          rps: s.rps,
+          errors: s.errors,
+          p50: h.getValueAtPercentile(50) / 1000,
+          p99: h.getValueAtPercentile(99) / 1000,
+        };
       }
       // Results without them (older perfgate): p50 request-weighted, p99 the shards' highest.
       return { t, rps: s.rps, errors: s.errors, p50: s.rps ? s.p50w / s.rps : 0, p99: s.p99 };
@@ -61,7 +90,10 @@ export function mergeProfile(parts: readonly ProfileResult[]): ProfileResult {
   const first = parts[0];
   if (!first) throw new DataError('nothing to merge');
   const missing = parts.filter((p) => !p.histogram && p.requests.total > 0);
-  if (missing.length) throw new DataError(`profile ${first.name}: a shard's result has no latency histogram, so percentiles cannot be merged exactly`);
+  if (missing.length)
+    throw new DataError(
+      `profile ${first.name}: a shard's result has no latency histogram, so percentiles cannot be merged exactly`,
+    );
   const h = mergeHistograms(parts.flatMap((p) => (p.histogram ? [p.histogram] : [])));
   const byClass = emptyErrorClasses();
   const byStatus: Record<string, number> = {};
@@ -77,8 +109,17 @@ export function mergeProfile(parts: readonly ProfileResult[]): ProfileResult {
     ...(first.rate !== undefined ? { rate: sum((p) => p.rate ?? 0) } : {}),
     startedAt: parts.map((p) => p.startedAt).sort()[0] ?? first.startedAt,
     durationSec: Math.max(...parts.map((p) => p.durationSec)),
-    requests: { total: sum((p) => p.requests.total), ok: sum((p) => p.requests.ok), dropped: sum((p) => p.requests.dropped) },
-    errors: { total: sum((p) => p.errors.total), byClass, byStatus, samples: [...new Set(parts.flatMap((p) => p.errors.samples))].slice(0, 10) },
+    requests: {
+      total: sum((p) => p.requests.total),
+      ok: sum((p) => p.requests.ok),
+      dropped: sum((p) => p.requests.dropped),
+    },
+    errors: {
+      total: sum((p) => p.errors.total),
+      byClass,
+      byStatus,
+      samples: [...new Set(parts.flatMap((p) => p.errors.samples))].slice(0, 10),
+    },
     throughput: { rps: sum((p) => p.throughput.rps), bytesPerSec: sum((p) => p.throughput.bytesPerSec) },
     latency: latencyOf(h, parts),
     ...(h.totalCount ? { histogram: hdr.encodeIntoCompressedBase64(h) } : {}),
@@ -88,14 +129,25 @@ export function mergeProfile(parts: readonly ProfileResult[]): ProfileResult {
   delete merged.resources;
   const errorRate = merged.requests.total ? merged.errors.total / merged.requests.total : 0;
   const checks = first.slo.checks.map((c) => {
-    const actual = c.metric === 'errorRate' ? errorRate : c.metric === 'throughput' ? merged.throughput.rps : (merged.latency[c.metric as keyof Latency] ?? c.actual);
+    const actual =
+      c.metric === 'errorRate'
+        ? errorRate
+        : c.metric === 'throughput'
+          ? merged.throughput.rps
+          : (merged.latency[c.metric as keyof Latency] ?? c.actual);
     return { ...c, actual, pass: c.unit === 'rps' ? actual >= c.limit : actual <= c.limit };
   });
   merged.slo = { pass: checks.every((c) => c.pass), checks };
   const generatorSaturated = parts.some((p) => p.generator?.saturated);
-  merged.status = parts.some((p) => p.status === 'error') ? 'error' : !merged.slo.pass ? (generatorSaturated ? 'inconclusive' : 'fail') : 'pass';
+  merged.status = parts.some((p) => p.status === 'error')
+    ? 'error'
+    : !merged.slo.pass
+      ? generatorSaturated
+        ? 'inconclusive'
+        : 'fail'
+      : 'pass';
   merged.reasons = checks.filter((c) => !c.pass).map((c) => `SLO: ${c.metric} ${c.actual} over ${c.limit}`);
-  if (generatorSaturated) merged.reasons.push('a shard\'s load generator was saturated');
+  if (generatorSaturated) merged.reasons.push("a shard's load generator was saturated");
   return merged;
 }
 
@@ -105,7 +157,11 @@ export function mergeResults(results: readonly RunResult[]): RunResult {
   const names = [...new Set(results.flatMap((r) => r.profiles.map((p) => p.name)))];
   const profiles = names.map((n) => mergeProfile(results.flatMap((r) => r.profiles.filter((p) => p.name === n))));
   const started = results.map((r) => r.startedAt).sort()[0] ?? first.startedAt;
-  const finished = results.map((r) => r.finishedAt).sort().at(-1) ?? first.finishedAt;
+  const finished =
+    results
+      .map((r) => r.finishedAt)
+      .sort()
+      .at(-1) ?? first.finishedAt;
   return {
     ...first,
     status: results.some((r) => r.status === 'error') ? 'error' : worstStatus(profiles.map((p) => p.status)),

@@ -15,7 +15,8 @@ export function parseShard(text: string): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
   const index = Number(m?.[1]);
   const count = Number(m?.[2]);
-  if (!m || count < 1 || index < 1 || index > count) throw new ConfigError(`--shard: ${JSON.stringify(text)} is not a shard; expected i/n with 1 ≤ i ≤ n, e.g. 2/3`);
+  if (!m || count < 1 || index < 1 || index > count)
+    throw new ConfigError(`--shard: ${JSON.stringify(text)} is not a shard; expected i/n with 1 ≤ i ≤ n, e.g. 2/3`);
   return { index, count };
 }
 
@@ -28,17 +29,36 @@ export function shardProfile(profile: ProfileConfig, shard: Shard): ProfileConfi
   if (shard.count === 1) return profile;
   switch (profile.kind) {
     case 'load': {
-      if (profile.rate !== undefined) return { ...profile, rate: profile.rate / shard.count, ...(profile.maxInFlight ? { maxInFlight: Math.max(1, Math.ceil(profile.maxInFlight / shard.count)) } : {}) };
+      if (profile.rate !== undefined)
+        return {
+          ...profile,
+          rate: profile.rate / shard.count,
+          ...(profile.maxInFlight ? { maxInFlight: Math.max(1, Math.ceil(profile.maxInFlight / shard.count)) } : {}),
+        };
       const connections = shareOf(profile.connections ?? 10, shard);
-      if (connections < 1) throw new ConfigError(`--shard ${shard.index}/${shard.count}: profile ${profile.name} has ${profile.connections ?? 10} connections, fewer than the ${shard.count} shards`);
+      if (connections < 1)
+        throw new ConfigError(
+          `--shard ${shard.index}/${shard.count}: profile ${profile.name} has ${profile.connections ?? 10} connections, fewer than the ${shard.count} shards`,
+        );
       return { ...profile, connections };
     }
     case 'stress': {
-      const div = (r: { start: number; step: number; max: number }) => ({ start: r.start / shard.count, step: r.step / shard.count, max: r.max / shard.count });
+      const div = (r: { start: number; step: number; max: number }) => ({
+        start: r.start / shard.count,
+        step: r.step / shard.count,
+        max: r.max / shard.count,
+      });
       if (profile.rate) return { ...profile, rate: div(profile.rate) };
       if (profile.connections) {
         const c = profile.connections;
-        return { ...profile, connections: { start: Math.max(1, shareOf(c.start, shard)), step: Math.max(1, shareOf(c.step, shard)), max: Math.max(1, shareOf(c.max, shard)) } };
+        return {
+          ...profile,
+          connections: {
+            start: Math.max(1, shareOf(c.start, shard)),
+            step: Math.max(1, shareOf(c.step, shard)),
+            max: Math.max(1, shareOf(c.max, shard)),
+          },
+        };
       }
       return profile;
     }

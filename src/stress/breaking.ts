@@ -26,13 +26,20 @@ export function stepSlo(slo: Slo): Slo {
   return rest;
 }
 
-export function toStep(offered: number, connections: number | undefined, m: LoadMeasurement, slo: Slo, errorLimit: number): StressStep & { sloDetail: string[] } {
+export function toStep(
+  offered: number,
+  connections: number | undefined,
+  m: LoadMeasurement,
+  slo: Slo,
+  errorLimit: number,
+): StressStep & { sloDetail: string[] } {
   const attempts = m.requests.total + m.requests.dropped;
   // Dropped arrivals (the open model's in-flight cap) are failures to serve, not a free pass.
   const errorRate = attempts === 0 ? 0 : (m.errors.total + m.requests.dropped) / attempts;
   const checks = evaluateSlo(stepSlo(slo), m).checks;
   const failed = checks.filter((c) => !c.pass).map(describeCheck);
-  if (errorRate > errorLimit) failed.push(`error rate ${(errorRate * 100).toFixed(2)}% over the ${(errorLimit * 100).toFixed(2)}% limit`);
+  if (errorRate > errorLimit)
+    failed.push(`error rate ${(errorRate * 100).toFixed(2)}% over the ${(errorLimit * 100).toFixed(2)}% limit`);
   return {
     offered,
     ...(connections !== undefined ? { connections } : {}),
@@ -47,18 +54,32 @@ export function toStep(offered: number, connections: number | undefined, m: Load
 }
 
 /** Why the ramp must stop after `current`, or undefined to go on. Crash and budget are decided by the runner. */
-export function breakReason(previous: StressStep | undefined, current: StressStep & { sloDetail: string[] }, errorLimit: number): { reason: BreakReason; detail: string } | undefined {
+export function breakReason(
+  previous: StressStep | undefined,
+  current: StressStep & { sloDetail: string[] },
+  errorLimit: number,
+): { reason: BreakReason; detail: string } | undefined {
   if (current.errorRate > errorLimit) {
-    return { reason: 'errors', detail: `error rate ${(current.errorRate * 100).toFixed(1)}% at ${describeOffered(current)} passed the ${(errorLimit * 100).toFixed(1)}% limit` };
+    return {
+      reason: 'errors',
+      detail: `error rate ${(current.errorRate * 100).toFixed(1)}% at ${describeOffered(current)} passed the ${(errorLimit * 100).toFixed(1)}% limit`,
+    };
   }
   if (!current.metSlo) {
-    return { reason: 'slo', detail: `SLO broken at ${describeOffered(current)}: ${current.sloDetail.join('; ') || 'no request completed'}` };
+    return {
+      reason: 'slo',
+      detail: `SLO broken at ${describeOffered(current)}: ${current.sloDetail.join('; ') || 'no request completed'}`,
+    };
   }
   if (previous && previous.achievedRps > 0 && previous.p99 > 0) {
     const offeredGrowth = current.offered / previous.offered - 1;
     const throughputGrowth = current.achievedRps / previous.achievedRps - 1;
     const latencyGrowth = current.p99 / previous.p99 - 1;
-    if (offeredGrowth > 0 && throughputGrowth < KNEE_THROUGHPUT_SHARE * offeredGrowth && latencyGrowth > KNEE_LATENCY_GROWTH) {
+    if (
+      offeredGrowth > 0 &&
+      throughputGrowth < KNEE_THROUGHPUT_SHARE * offeredGrowth &&
+      latencyGrowth > KNEE_LATENCY_GROWTH
+    ) {
       return {
         reason: 'knee',
         detail: `throughput stopped rising (${pct(throughputGrowth)} for ${pct(offeredGrowth)} more load) while p99 climbed ${pct(latencyGrowth)} at ${describeOffered(current)}`,

@@ -12,7 +12,15 @@ import type { StressResult } from '../model/stress.js';
 import { ResourceSampler } from '../monitor/sampler.js';
 import { snapshotResources, type ResourceSnapshot } from '../proc/snapshot.js';
 import type { ProfileContext } from '../profiles/types.js';
-import { breakReason, DEFAULT_ERROR_LIMIT, describeOffered, rampSteps, toStep, type BreakReason, type StressStep } from './breaking.js';
+import {
+  breakReason,
+  DEFAULT_ERROR_LIMIT,
+  describeOffered,
+  rampSteps,
+  toStep,
+  type BreakReason,
+  type StressStep,
+} from './breaking.js';
 import { exhaustionFindings, maxSnapshot } from './exhaustion.js';
 import { judgeRecovery, type RecoveryLimits } from './recovery.js';
 
@@ -45,7 +53,11 @@ interface Ramp {
   pids: () => number[];
 }
 
-export async function measureBreakingPoint(ctx: ProfileContext, profile: StressProfile, now: () => number = Date.now): Promise<RampOutcome> {
+export async function measureBreakingPoint(
+  ctx: ProfileContext,
+  profile: StressProfile,
+  now: () => number = Date.now,
+): Promise<RampOutcome> {
   const pids = () => ctx.sut?.pids() ?? [];
   const ramp: Ramp = {
     ctx,
@@ -107,8 +119,11 @@ async function rampAndRecover(ramp: Ramp, sampler: ResourceSampler | undefined):
 }
 
 const modelAt = (ramp: Ramp, offered: number): LoadModel =>
-  ramp.byUsers ? { kind: 'closed', connections: Math.max(1, Math.round(offered)) } : { kind: 'open', rate: offered, maxInFlight: defaultMaxInFlight(offered, ramp.profile.timeout) };
-const describeAt = (ramp: Ramp, offered: number) => describeOffered({ offered, ...(ramp.byUsers ? { connections: Math.max(1, Math.round(offered)) } : {}) });
+  ramp.byUsers
+    ? { kind: 'closed', connections: Math.max(1, Math.round(offered)) }
+    : { kind: 'open', rate: offered, maxInFlight: defaultMaxInFlight(offered, ramp.profile.timeout) };
+const describeAt = (ramp: Ramp, offered: number) =>
+  describeOffered({ offered, ...(ramp.byUsers ? { connections: Math.max(1, Math.round(offered)) } : {}) });
 
 async function runSteps(ramp: Ramp, before: ResourceSnapshot, sampler: ResourceSampler | undefined) {
   const { ctx, profile } = ramp;
@@ -121,19 +136,41 @@ async function runSteps(ramp: Ramp, before: ResourceSnapshot, sampler: ResourceS
     const warmupMs = i === 0 ? profile.warmup : 0;
     if (ramp.now() + warmupMs + profile.stepDuration + profile.recovery.duration > ramp.deadline) {
       const detail = `the next step (${describeAt(ramp, offered)}) and the recovery check would pass the ${Math.round(profile.budget / 1000)}s budget`;
-      broke = { step: steps.length ? steps.length - 1 : null, offered: steps.at(-1)?.offered ?? null, reason: 'budget', detail };
+      broke = {
+        step: steps.length ? steps.length - 1 : null,
+        offered: steps.at(-1)?.offered ?? null,
+        reason: 'budget',
+        detail,
+      };
       break;
     }
-    ctx.logger.info(`${profile.name}: step ${i + 1}/${ramp.offers.length}, ${describeAt(ramp, offered)} for ${profile.stepDuration / 1000}s${warmupMs ? ` after ${warmupMs / 1000}s warmup` : ''}`);
-    const m = await ctx.loadRunner.run({ baseUrl: ctx.baseUrl, requests: profile.requests, model: modelAt(ramp, offered), durationMs: profile.stepDuration, warmupMs, timeoutMs: profile.timeout, signal: ctx.signal });
+    ctx.logger.info(
+      `${profile.name}: step ${i + 1}/${ramp.offers.length}, ${describeAt(ramp, offered)} for ${profile.stepDuration / 1000}s${warmupMs ? ` after ${warmupMs / 1000}s warmup` : ''}`,
+    );
+    const m = await ctx.loadRunner.run({
+      baseUrl: ctx.baseUrl,
+      requests: profile.requests,
+      model: modelAt(ramp, offered),
+      durationMs: profile.stepDuration,
+      warmupMs,
+      timeoutMs: profile.timeout,
+      signal: ctx.signal,
+    });
     peak = peakAfterStep(peak, snapshotResources(ramp.pids()), sampler);
     const step = toStep(offered, ramp.byUsers ? offered : undefined, m, profile.slo, ramp.errorLimit);
     const { sloDetail: _detail, ...plain } = step;
     steps.push(plain);
     measurements.push(m);
-    ctx.logger.info(`${profile.name}: ${describeOffered(step)} → ${step.achievedRps.toFixed(0)} req/s, p99 ${step.p99.toFixed(2)} ms, errors ${(step.errorRate * 100).toFixed(2)}%`);
+    ctx.logger.info(
+      `${profile.name}: ${describeOffered(step)} → ${step.achievedRps.toFixed(0)} req/s, p99 ${step.p99.toFixed(2)} ms, errors ${(step.errorRate * 100).toFixed(2)}%`,
+    );
     const exit = ctx.sut?.exit();
-    const why = exit ? { reason: 'crash' as BreakReason, detail: `the SUT ${exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`} at ${describeOffered(step)}` } : breakReason(steps.at(-2), step, ramp.errorLimit);
+    const why = exit
+      ? {
+          reason: 'crash' as BreakReason,
+          detail: `the SUT ${exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`} at ${describeOffered(step)}`,
+        }
+      : breakReason(steps.at(-2), step, ramp.errorLimit);
     if (why) {
       broke = { step: i, offered, ...why };
       break;
@@ -143,33 +180,87 @@ async function runSteps(ramp: Ramp, before: ResourceSnapshot, sampler: ResourceS
 }
 
 /** The peak so far: the sampler's highest readings during the step, and a reading at its end. */
-function peakAfterStep(peak: ResourceSnapshot, now: ResourceSnapshot, sampler: ResourceSampler | undefined): ResourceSnapshot {
+function peakAfterStep(
+  peak: ResourceSnapshot,
+  now: ResourceSnapshot,
+  sampler: ResourceSampler | undefined,
+): ResourceSnapshot {
   const sampled = sampler?.peak() ?? { fdsMax: 0, rssMaxBytes: 0 };
-  return maxSnapshot(peak, { ...now, fds: Math.max(now.fds, sampled.fdsMax), rssBytes: Math.max(now.rssBytes, sampled.rssMaxBytes) });
+  return maxSnapshot(peak, {
+    ...now,
+    fds: Math.max(now.fds, sampled.fdsMax),
+    rssBytes: Math.max(now.rssBytes, sampled.rssMaxBytes),
+  });
 }
 
 function rampEnd(ramp: Ramp, steps: readonly StressStep[]): Broke {
   const last = steps.at(-1);
   const at = { step: last ? steps.length - 1 : null, offered: last?.offered ?? null };
-  if (ramp.ctx.signal.aborted) return { ...at, reason: 'budget', detail: 'the profile was stopped before the ramp ended (interrupt or time limit)' };
-  return { ...at, reason: 'max', detail: `reached the ramp's max (${last ? describeOffered(last) : 'no step'}) within the SLO` };
+  if (ramp.ctx.signal.aborted)
+    return {
+      ...at,
+      reason: 'budget',
+      detail: 'the profile was stopped before the ramp ended (interrupt or time limit)',
+    };
+  return {
+    ...at,
+    reason: 'max',
+    detail: `reached the ramp's max (${last ? describeOffered(last) : 'no step'}) within the SLO`,
+  };
 }
 
-async function checkRecovery(ramp: Ramp, steps: readonly StressStep[], broke: Broke, before: ResourceSnapshot): Promise<{ recovery: StressResult['recovery']; recoveryMeasurement: LoadMeasurement | undefined }> {
+async function checkRecovery(
+  ramp: Ramp,
+  steps: readonly StressStep[],
+  broke: Broke,
+  before: ResourceSnapshot,
+): Promise<{ recovery: StressResult['recovery']; recoveryMeasurement: LoadMeasurement | undefined }> {
   const { ctx, profile } = ramp;
   const crashed = ctx.sut?.exit();
-  if (crashed) return { recovery: { recovered: false, seconds: null, reason: `the SUT crashed (${crashed.signal ?? `exit code ${crashed.code}`}), so it could not recover` }, recoveryMeasurement: undefined };
-  if (ctx.signal.aborted || broke.reason === 'max' || broke.reason === 'budget' || profile.recovery.duration <= 0) return { recovery: null, recoveryMeasurement: undefined };
+  if (crashed)
+    return {
+      recovery: {
+        recovered: false,
+        seconds: null,
+        reason: `the SUT crashed (${crashed.signal ?? `exit code ${crashed.code}`}), so it could not recover`,
+      },
+      recoveryMeasurement: undefined,
+    };
+  if (ctx.signal.aborted || broke.reason === 'max' || broke.reason === 'budget' || profile.recovery.duration <= 0)
+    return { recovery: null, recoveryMeasurement: undefined };
   const low = Math.max(1, profile.recovery.load * (steps.at(-1)?.offered ?? ramp.offers[0] ?? 1));
-  ctx.logger.info(`${profile.name}: recovery check at ${describeAt(ramp, low)} for ${profile.recovery.duration / 1000}s`);
+  ctx.logger.info(
+    `${profile.name}: recovery check at ${describeAt(ramp, low)} for ${profile.recovery.duration / 1000}s`,
+  );
   const rssAtPeakEnd = snapshotResources(ramp.pids()).rssBytes;
   const durationMs = Math.min(profile.recovery.duration, Math.max(1000, ramp.deadline - ramp.now()));
-  const m = await ctx.loadRunner.run({ baseUrl: ctx.baseUrl, requests: profile.requests, model: modelAt(ramp, low), durationMs, warmupMs: 0, timeoutMs: profile.timeout, signal: ctx.signal });
+  const m = await ctx.loadRunner.run({
+    baseUrl: ctx.baseUrl,
+    requests: profile.requests,
+    model: modelAt(ramp, low),
+    durationMs,
+    warmupMs: 0,
+    timeoutMs: profile.timeout,
+    signal: ctx.signal,
+  });
   const exit = ctx.sut?.exit();
-  if (exit) return { recovery: { recovered: false, seconds: null, reason: `the SUT exited during the recovery check (${exit.signal ?? `exit code ${exit.code}`})` }, recoveryMeasurement: m };
+  if (exit)
+    return {
+      recovery: {
+        recovered: false,
+        seconds: null,
+        reason: `the SUT exited during the recovery check (${exit.signal ?? `exit code ${exit.code}`})`,
+      },
+      recoveryMeasurement: m,
+    };
   const recovery = judgeRecovery(m.timeline, recoveryLimits(profile, steps[0], ramp.errorLimit));
   const rssAfter = snapshotResources(ramp.pids()).rssBytes;
-  if (recovery.recovered && before.rssBytes > 0 && rssAfter > 2 * before.rssBytes && rssAfter - before.rssBytes > 100 * MIB) {
+  if (
+    recovery.recovered &&
+    before.rssBytes > 0 &&
+    rssAfter > 2 * before.rssBytes &&
+    rssAfter - before.rssBytes > 100 * MIB
+  ) {
     const mib = (b: number) => (b / MIB).toFixed(0);
     const reason = `answers are healthy again but memory was not released: RSS ${mib(rssAfter)} MiB after recovery vs ${mib(before.rssBytes)} MiB before the ramp (was ${mib(rssAtPeakEnd)} MiB at the peak's end)`;
     return { recovery: { recovered: false, seconds: recovery.seconds, reason }, recoveryMeasurement: m };
@@ -182,6 +273,7 @@ async function checkRecovery(ramp: Ramp, steps: readonly StressStep[], broke: Br
  * (lightest) step's p99 with a 50 ms floor, i.e. "back to roughly how it was before the ramp".
  */
 function recoveryLimits(profile: StressProfile, first: StressStep | undefined, errorLimit: number): RecoveryLimits {
-  const p99 = profile.slo.p99 ?? profile.slo.p90 ?? profile.slo.p999 ?? profile.slo.max ?? Math.max(50, 5 * (first?.p99 ?? 10));
+  const p99 =
+    profile.slo.p99 ?? profile.slo.p90 ?? profile.slo.p999 ?? profile.slo.max ?? Math.max(50, 5 * (first?.p99 ?? 10));
   return { p99, ...(profile.slo.p50 !== undefined ? { p50: profile.slo.p50 } : {}), errorRate: errorLimit };
 }

@@ -37,11 +37,28 @@ export function rawRequest(options: RawRequestOptions): Promise<RawOutcome> {
       buffer += chunk.toString('latin1');
       const m = /^HTTP\/\d\.\d (\d{3})/.exec(buffer);
       if (m?.[1]) done({ kind: 'response', status: Number(m[1]), ms: performance.now() - t0 });
-      else if (buffer.length > 64 || buffer.includes('\r\n')) done({ kind: 'reset', ms: performance.now() - t0, detail: `not an HTTP answer: ${JSON.stringify(buffer.slice(0, 40))}` });
+      else if (buffer.length > 64 || buffer.includes('\r\n'))
+        done({
+          kind: 'reset',
+          ms: performance.now() - t0,
+          detail: `not an HTTP answer: ${JSON.stringify(buffer.slice(0, 40))}`,
+        });
     });
     // Writing a large body to a server that already answered and closed gives EPIPE/ECONNRESET:
     // wait a moment for the status line that may still be in flight.
-    socket.on('error', (e: NodeJS.ErrnoException) => setTimeout(() => done({ kind: 'reset', ms: performance.now() - t0, detail: e.code ?? e.message }), 50));
-    socket.on('end', () => setTimeout(() => done({ kind: 'reset', ms: performance.now() - t0, detail: 'the server closed the connection without an answer' }), 50));
+    socket.on('error', (e: NodeJS.ErrnoException) =>
+      setTimeout(() => done({ kind: 'reset', ms: performance.now() - t0, detail: e.code ?? e.message }), 50),
+    );
+    socket.on('end', () =>
+      setTimeout(
+        () =>
+          done({
+            kind: 'reset',
+            ms: performance.now() - t0,
+            detail: 'the server closed the connection without an answer',
+          }),
+        50,
+      ),
+    );
   });
 }

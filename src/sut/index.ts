@@ -35,7 +35,9 @@ export async function startSut(options: StartSutOptions): Promise<SutHandle> {
   const port = portOf(url);
   for (const host of candidateHosts(url)) {
     if (await isPortOpen(host, port)) {
-      throw new SutError(`port ${port} is already in use on ${host} (sut.url ${config.url}); stop the process listening there or change the port in sut.url and sut.env`);
+      throw new SutError(
+        `port ${port} is already in use on ${host} (sut.url ${config.url}); stop the process listening there or change the port in sut.url and sut.env`,
+      );
     }
   }
 
@@ -114,7 +116,12 @@ export async function startSut(options: StartSutOptions): Promise<SutHandle> {
   const onOuterAbort = () => cancelWait(new Error('interrupted'));
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   try {
-    handle.url = await waitUntilReady({ url, path: config.ready.path, timeoutMs: config.ready.timeout, signal: waiting.signal });
+    handle.url = await waitUntilReady({
+      url,
+      path: config.ready.path,
+      timeoutMs: config.ready.timeout,
+      signal: waiting.signal,
+    });
     handle.startupMs = Date.now() - started;
     return handle;
   } catch (e) {
@@ -122,10 +129,16 @@ export async function startSut(options: StartSutOptions): Promise<SutHandle> {
     // Give the log a moment: the process may still be flushing its last words.
     const tail = logTail();
     if (e instanceof SutExitedEarly) {
-      throw new SutError(`the SUT command exited with ${exitText(e.exit)} ${(e.exit.atMs / 1000).toFixed(1)}s after start, before it became ready at ${config.url}${config.ready.path}`, tail);
+      throw new SutError(
+        `the SUT command exited with ${exitText(e.exit)} ${(e.exit.atMs / 1000).toFixed(1)}s after start, before it became ready at ${config.url}${config.ready.path}`,
+        tail,
+      );
     }
     if (e instanceof ReadinessTimeout) {
-      throw new SutError(`the SUT did not become ready within ${config.ready.timeout / 1000}s (sut.ready.timeout); last probe ${e.lastProbe}`, tail);
+      throw new SutError(
+        `the SUT did not become ready within ${config.ready.timeout / 1000}s (sut.ready.timeout); last probe ${e.lastProbe}`,
+        tail,
+      );
     }
     throw new SutError(`stopped while waiting for the SUT to become ready: ${(e as Error).message}`, tail);
   } finally {
@@ -138,10 +151,17 @@ async function attachToRunningServer(options: StartSutOptions, url: URL): Promis
   const started = Date.now();
   let base: string;
   try {
-    base = await waitUntilReady({ url, path: config.ready.path, timeoutMs: config.ready.timeout, ...(options.signal ? { signal: options.signal } : {}) });
+    base = await waitUntilReady({
+      url,
+      path: config.ready.path,
+      timeoutMs: config.ready.timeout,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
   } catch (e) {
     const detail = e instanceof ReadinessTimeout ? e.lastProbe : (e as Error).message;
-    throw new SutError(`the server at ${config.url} (no sut.command: perfgate expects it to be running) did not answer within ${config.ready.timeout / 1000}s; last probe ${detail}`);
+    throw new SutError(
+      `the server at ${config.url} (no sut.command: perfgate expects it to be running) did not answer within ${config.ready.timeout / 1000}s; last probe ${detail}`,
+    );
   }
   return {
     url: base,
@@ -165,7 +185,6 @@ class SutExitedEarly extends Error {
 function exitText(exit: { code: number | null; signal: string | null }): string {
   return exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
 }
-
 
 /** The last `lines` lines of a file, reading at most its last 64 KiB. */
 export function readTail(file: string, lines: number): string {

@@ -22,16 +22,22 @@ export async function assertTargetAllowed(url: string, allow: readonly string[],
   const hint = `add "${host}" to targets.allow in perfgate.yml if you own it and mean to load it`;
   if (isIP(host)) {
     if (isLoopbackAddress(host)) return;
-    throw new ConfigError(`${field}: host ${host} is not loopback and not in targets.allow; perfgate loads only 127.0.0.1, ::1 and localhost by default (${hint})`);
+    throw new ConfigError(
+      `${field}: host ${host} is not loopback and not in targets.allow; perfgate loads only 127.0.0.1, ::1 and localhost by default (${hint})`,
+    );
   }
   let addresses: string[];
   try {
     addresses = (await lookup(host, { all: true })).map((r) => r.address);
   } catch (e) {
-    throw new ConfigError(`${field}: host ${JSON.stringify(host)} does not resolve (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); expected a loopback host such as 127.0.0.1`);
+    throw new ConfigError(
+      `${field}: host ${JSON.stringify(host)} does not resolve (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); expected a loopback host such as 127.0.0.1`,
+    );
   }
   const outside = addresses.filter((a) => !isLoopbackAddress(a));
   if (outside.length > 0) {
-    throw new ConfigError(`${field}: host ${host} resolves to ${outside.join(', ')}, which is not loopback, and it is not in targets.allow (${hint})`);
+    throw new ConfigError(
+      `${field}: host ${host} resolves to ${outside.join(', ')}, which is not loopback, and it is not in targets.allow (${hint})`,
+    );
   }
 }

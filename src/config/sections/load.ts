@@ -28,7 +28,11 @@ export const loadProfileSchema = z
   })
   .superRefine((p, ctx) => {
     if (p.connections !== undefined && p.rate !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['rate'], message: 'set either connections (closed model) or rate (open model), not both' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rate'],
+        message: 'set either connections (closed model) or rate (open model), not both',
+      });
     }
     if (p.duration + p.warmup > LOAD_BUDGET_MS) {
       ctx.addIssue({

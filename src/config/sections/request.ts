@@ -9,7 +9,11 @@ export const requestSchema = z.strictObject({
   method: z
     .string()
     .transform((m) => m.toUpperCase())
-    .pipe(z.enum(METHODS, { error: (i) => `${JSON.stringify(i.input)} is not an HTTP method; expected one of ${METHODS.join(', ')}` }))
+    .pipe(
+      z.enum(METHODS, {
+        error: (i) => `${JSON.stringify(i.input)} is not an HTTP method; expected one of ${METHODS.join(', ')}`,
+      }),
+    )
     .default('GET'),
   path: z.string().startsWith('/', 'expected a path starting with "/", e.g. "/api/items"').default('/'),
   headers: z.record(z.string(), z.string()).default({}),

@@ -45,10 +45,18 @@ export const stressProfileSchema = z
   })
   .superRefine((p, ctx) => {
     if ((p.rate === undefined) === (p.connections === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['rate'], message: 'set exactly one ramp: rate: { start, step, max } or connections: { start, step, max }' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rate'],
+        message: 'set exactly one ramp: rate: { start, step, max } or connections: { start, step, max }',
+      });
     }
     if (p.budget > STRESS_BUDGET_MS) {
-      ctx.addIssue({ code: 'custom', path: ['budget'], message: `${Math.round(p.budget / 1000)}s is over the 15m maximum for a stress test` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['budget'],
+        message: `${Math.round(p.budget / 1000)}s is over the 15m maximum for a stress test`,
+      });
     }
   });
 export type StressProfile = z.output<typeof stressProfileSchema>;

@@ -31,7 +31,13 @@ export function createCollectors(settings: Settings, outDir: string, logger: Log
   if (!settings.config.monitor.enabled) return { all: [], process: undefined };
   const probe = nodeProbeCollector(settings, outDir, env.nodeOptions);
   const process = processCollector(settings, () => probe?.probeFile(), logger);
-  const all = [hygieneCollector(), prometheusCollector(settings), postgresCollector(settings, env.postgresUrl, logger), probe, process];
+  const all = [
+    hygieneCollector(),
+    prometheusCollector(settings),
+    postgresCollector(settings, env.postgresUrl, logger),
+    probe,
+    process,
+  ];
   return { all: all.filter((c): c is Collector => c !== undefined), process };
 }
 

@@ -24,7 +24,11 @@ export interface NodeProbe extends Collector {
 }
 
 /** `inheritedNodeOptions`: NODE_OPTIONS of perfgate's own environment, kept in front of the probe's. */
-export function nodeProbeCollector(settings: Settings, outDir: string, inheritedNodeOptions: string | undefined): NodeProbe | undefined {
+export function nodeProbeCollector(
+  settings: Settings,
+  outDir: string,
+  inheritedNodeOptions: string | undefined,
+): NodeProbe | undefined {
   const { monitor, sut } = settings.config;
   const wanted = monitor.node === 'on' || (monitor.node === 'auto' && isNodeCommand(sut.command));
   if (!wanted || !sut.command) return undefined;
@@ -89,7 +93,9 @@ async function newProfiles(dir: string, before: number, waitMs: number): Promise
   const deadline = Date.now() + waitMs;
   let files: string[] = [];
   while (Date.now() < deadline) {
-    files = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.cpuprofile')).sort((a, b) => fileOrder(a) - fileOrder(b));
+    files = (await readdir(dir).catch(() => [] as string[]))
+      .filter((f) => f.endsWith('.cpuprofile'))
+      .sort((a, b) => fileOrder(a) - fileOrder(b));
     if (files.length > before) break;
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -20,7 +20,10 @@ export function postgresCollector(settings: Settings, url: string | undefined, l
     name: 'postgres',
     async start() {
       attempted++;
-      if (!url) throw new Error(`monitor.postgres.urlEnv: $${urlEnv} is empty; expected a connection string in that environment variable`);
+      if (!url)
+        throw new Error(
+          `monitor.postgres.urlEnv: $${urlEnv} is empty; expected a connection string in that environment variable`,
+        );
       db ??= await PostgresMonitor.connect(url);
       if (!db.hasStatements && !missingExtension) {
         missingExtension = true;

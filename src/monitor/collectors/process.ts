@@ -17,7 +17,11 @@ export interface ProcessCollector extends Collector {
   current(): ResourceSampler | undefined;
 }
 
-export function processCollector(settings: Settings, probeFile: () => string | undefined, logger: Logger): ProcessCollector {
+export function processCollector(
+  settings: Settings,
+  probeFile: () => string | undefined,
+  logger: Logger,
+): ProcessCollector {
   const interval = settings.config.monitor.interval;
   let sampler: ResourceSampler | undefined;
   let external: { pids: number[]; notice?: string } | undefined;
@@ -50,7 +54,10 @@ export function processCollector(settings: Settings, probeFile: () => string | u
   };
 }
 
-function pidsOf(sut: SutHandle, externalPids: (url: string) => (() => number[]) | undefined): (() => number[]) | undefined {
+function pidsOf(
+  sut: SutHandle,
+  externalPids: (url: string) => (() => number[]) | undefined,
+): (() => number[]) | undefined {
   return sut.pid === undefined ? externalPids(sut.url) : () => sut.pids();
 }
 
@@ -67,7 +74,10 @@ function lookUpListener(url: string, logger: Logger): { pids: number[]; notice?:
     };
   }
   if (found.listening && !found.self) {
-    return { pids: [], notice: `the process listening on port ${port} belongs to another user: its resources were not sampled (run perfgate as that user, or let perfgate start it with sut.command)` };
+    return {
+      pids: [],
+      notice: `the process listening on port ${port} belongs to another user: its resources were not sampled (run perfgate as that user, or let perfgate start it with sut.command)`,
+    };
   }
   return { pids: [] };
 }

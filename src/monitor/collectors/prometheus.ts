@@ -11,7 +11,13 @@ export function prometheusCollector(settings: Settings): Collector | undefined {
   return {
     name: 'prometheus',
     async start({ sut }) {
-      scraper = await PrometheusScraper.create(sut.url, prom.endpoints, prom.series, prom.interval, settings.config.targets.allow);
+      scraper = await PrometheusScraper.create(
+        sut.url,
+        prom.endpoints,
+        prom.series,
+        prom.interval,
+        settings.config.targets.allow,
+      );
       scraper.start();
     },
     async stop() {
