@@ -4,7 +4,7 @@
  * down afterwards (SIGTERM to the group, grace period, SIGKILL). Or, without a command, checks
  * that the server that is already running answers.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readSync, fstatSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -31,16 +31,39 @@ export async function startSut(options: StartSutOptions): Promise<SutHandle> {
   const { config } = options;
   const url = new URL(config.url);
   if (!config.command) return attachToRunningServer(options, url);
+  await assertPortFree(url, config.url);
+  const started = Date.now();
+  const { child, pid, logFile, secrets } = await spawnSut(options, config.command);
+  const life = superviseTree(child, pid, started, config.stopTimeout);
+  const handle: SutHandle = {
+    url: config.url.replace(/\/$/, ''),
+    pid,
+    startupMs: undefined,
+    logFile,
+    exit: life.exit,
+    exited: life.exited,
+    logTail: (lines = 40) => maskSecrets(readTail(logFile, lines), secrets),
+    pids: () => treePids(pid),
+    stop: life.stop,
+  };
+  await waitUntilSutReady(handle, options, url, started);
+  return handle;
+}
 
+async function assertPortFree(url: URL, configured: string): Promise<void> {
   const port = portOf(url);
   for (const host of candidateHosts(url)) {
     if (await isPortOpen(host, port)) {
       throw new SutError(
-        `port ${port} is already in use on ${host} (sut.url ${config.url}); stop the process listening there or change the port in sut.url and sut.env`,
+        `port ${port} is already in use on ${host} (sut.url ${configured}); stop the process listening there or change the port in sut.url and sut.env`,
       );
     }
   }
+}
 
+/** `sh -c command` in its own process group (so that the whole tree can be signalled), output to sut.log. */
+async function spawnSut(options: StartSutOptions, command: string) {
+  const { config } = options;
   await mkdir(options.logDir, { recursive: true });
   const logFile = path.join(options.logDir, 'sut.log');
   const logFd = openSync(logFile, 'w');
@@ -49,17 +72,23 @@ export async function startSut(options: StartSutOptions): Promise<SutHandle> {
   const secrets = Object.entries(config.env)
     .filter(([k]) => /TOKEN|SECRET|PASSWORD|PASSWD|KEY|CREDENTIAL/i.test(k))
     .map(([, v]) => v);
-  const started = Date.now();
-  const child = spawn('sh', ['-c', config.command], { cwd, env, detached: true, stdio: ['ignore', logFd, logFd] });
+  const child = spawn('sh', ['-c', command], { cwd, env, detached: true, stdio: ['ignore', logFd, logFd] });
   closeSync(logFd);
   const pid = child.pid;
   if (pid === undefined) {
     const error = await new Promise<Error>((resolve) => child.once('error', resolve));
-    throw new SutError(`could not start the SUT command ${JSON.stringify(config.command)} in ${cwd}: ${error.message}`);
+    throw new SutError(`could not start the SUT command ${JSON.stringify(command)} in ${cwd}: ${error.message}`);
   }
   running.add(pid);
   installExitHook();
+  return { child, pid, logFile, secrets };
+}
 
+/**
+ * Watches the SUT's tree while it runs (an exit on its own is a crash) and stops it: SIGTERM to
+ * the group, the grace period, SIGKILL to what is left, until the tree is really gone.
+ */
+function superviseTree(child: ChildProcess, pid: number, started: number, stopTimeout: number) {
   let exit: SutExit | undefined;
   let stopping = false;
   const tree = new TreeMemory(pid);
@@ -79,13 +108,11 @@ export async function startSut(options: StartSutOptions): Promise<SutHandle> {
   // Remember the tree while it runs: once sh exits, its children are no longer found through it.
   const poll = setInterval(() => tree.refresh(), 1000);
   poll.unref();
-
-  const logTail = (lines = 40) => maskSecrets(readTail(logFile, lines), secrets);
   const stop = once(async () => {
     stopping = true;
     clearInterval(poll);
     signalTree(pid, 'SIGTERM', tree.live());
-    const deadline = Date.now() + config.stopTimeout;
+    const deadline = Date.now() + stopTimeout;
     while (Date.now() < deadline && tree.live().length > 0) await sleep(50);
     const left = tree.live();
     if (left.length) {
@@ -97,22 +124,20 @@ export async function startSut(options: StartSutOptions): Promise<SutHandle> {
     if (child.exitCode === null && child.signalCode === null) await Promise.race([onExit, sleep(2000)]);
     running.delete(pid);
   });
+  return { exit: () => exit, exited, stop };
+}
 
-  const handle: SutHandle = {
-    url: config.url.replace(/\/$/, ''),
-    pid,
-    startupMs: undefined,
-    logFile,
-    exit: () => exit,
-    exited,
-    logTail,
-    pids: () => treePids(pid),
-    stop,
-  };
-
+/** Probes until ready; a SUT that exits, times out or is interrupted first is stopped and named with its log tail. */
+async function waitUntilSutReady(
+  handle: SutHandle,
+  options: StartSutOptions,
+  url: URL,
+  started: number,
+): Promise<void> {
+  const { config } = options;
   const waiting = new AbortController();
   const cancelWait = (reason: Error) => waiting.abort(reason);
-  void exited.then((e) => cancelWait(new SutExitedEarly(e)));
+  void handle.exited.then((e) => cancelWait(new SutExitedEarly(e)));
   const onOuterAbort = () => cancelWait(new Error('interrupted'));
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   try {
@@ -123,11 +148,9 @@ export async function startSut(options: StartSutOptions): Promise<SutHandle> {
       signal: waiting.signal,
     });
     handle.startupMs = Date.now() - started;
-    return handle;
   } catch (e) {
-    await stop();
-    // Give the log a moment: the process may still be flushing its last words.
-    const tail = logTail();
+    await handle.stop();
+    const tail = handle.logTail();
     if (e instanceof SutExitedEarly) {
       throw new SutError(
         `the SUT command exited with ${exitText(e.exit)} ${(e.exit.atMs / 1000).toFixed(1)}s after start, before it became ready at ${config.url}${config.ready.path}`,
