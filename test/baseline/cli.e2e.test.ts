@@ -1,37 +1,25 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDirStore } from '../../src/baseline/dir-store.js';
-import { main } from '../../src/cli.js';
-import { silentLogger } from '../../src/log/logger.js';
-import { runResultSchema } from '../../src/model/result.js';
-import { resultWith } from './results.js';
+import { readResult, runCli, writeConfig } from '../helpers/cli.js';
+import { freePort } from '../helpers/processes.js';
+import { resultWith } from '../helpers/results.js';
 
 const shop = fileURLToPath(new URL('../../examples/shop/server.mjs', import.meta.url));
 let root: string;
 let config: string;
 
-async function cli(argv: string[], env: NodeJS.ProcessEnv = {}) {
-  let stdout = '';
-  const errors: string[] = [];
-  const code = await main(argv, { env, cwd: root, logger: { ...silentLogger, error: (m) => errors.push(m) }, stdout: (t) => (stdout += t + '\n') });
-  return { code, stdout, errors: errors.join('\n') };
-}
+/** The CLI in this process, in `root`, with only the environment given (none of the test runner's). */
+const cli = (argv: string[], env: NodeJS.ProcessEnv = {}) => runCli(argv, { env, cwd: root });
 
 beforeAll(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), 'perfgate-baseline-cli-'));
-  const port = await new Promise<number>((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-  config = path.join(root, 'perfgate.yml');
-  await writeFile(
-    config,
+  const port = await freePort();
+  config = await writeConfig(
+    root,
     `version: 1
 sut:
   command: node ${shop}
@@ -95,7 +83,7 @@ describe('perfgate run --baseline', () => {
     const env = { GITHUB_SHA: '1'.repeat(40), GITHUB_REF_NAME: 'main' };
     const first = await cli(['run', '--config', config, '--out', out, '--baseline', store], env);
     expect(first.code).toBe(0);
-    let result = runResultSchema.parse(JSON.parse(await readFile(path.join(out, 'result.json'), 'utf8')));
+    let result = await readResult(out);
     expect(result.notices.join('\n')).toMatch(/no baseline for branch main in directory .*store-run yet/);
     expect((await createDirStore(store).history('main')).map((e) => e.sha[0])).toEqual(['1']);
 
@@ -110,7 +98,7 @@ describe('perfgate run --baseline', () => {
     }
     const pr = { GITHUB_SHA: '9'.repeat(40), GITHUB_HEAD_REF: 'feature', GITHUB_BASE_REF: 'main', GITHUB_ACTIONS: 'true', GITHUB_EVENT_NAME: 'pull_request', GITHUB_REF: 'refs/pull/3/merge' };
     const second = await cli(['run', '--config', config, '--out', out, '--baseline', store], pr);
-    result = runResultSchema.parse(JSON.parse(await readFile(path.join(out, 'result.json'), 'utf8')));
+    result = await readResult(out);
     expect(second.code).toBe(1);
     expect(result.status).toBe('fail');
     expect(result.comparison).toMatchObject({ method: 'baseline', baseline: { sha: '4'.repeat(40), branch: 'main' } });
@@ -126,9 +114,8 @@ describe('perfgate run --baseline', () => {
   }, 60_000);
 
   it('refuses store: cache outside the action with exit 2, before any load is sent', async () => {
-    const cacheConfig = path.join(root, 'cache.yml');
     // The SUT URL is a closed port: reaching the load would fail differently (exit 3).
-    await writeFile(cacheConfig, `version: 1\nsut: { url: "http://127.0.0.1:9" }\nprofiles:\n  - { name: api, kind: load, duration: 1s, connections: 1, requests: [{ path: / }] }\nbaseline: { store: cache }\n`);
+    const cacheConfig = await writeConfig(root, `version: 1\nsut: { url: "http://127.0.0.1:9" }\nprofiles:\n  - { name: api, kind: load, duration: 1s, connections: 1, requests: [{ path: / }] }\nbaseline: { store: cache }\n`, 'cache.yml');
     const { code, errors } = await cli(['run', '--config', cacheConfig, '--baseline', 'auto', '--out', path.join(root, 'cache-out')]);
     expect(code).toBe(2);
     expect(errors).toContain('baseline.store: "cache" needs the perfgate GitHub Action');

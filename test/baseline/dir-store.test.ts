@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDirStore } from '../../src/baseline/dir-store.js';
 import { parseBaselineFile } from '../../src/baseline/format.js';
 import { DataError } from '../../src/errors.js';
-import { resultWith } from './results.js';
+import { resultWith } from '../helpers/results.js';
 
 let dir: string;
 beforeEach(async () => {

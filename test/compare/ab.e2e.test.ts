@@ -5,15 +5,14 @@
  * Not 8: with 8 pairs the exact signed-rank test reaches Holm's first step (0.05 / 4 metrics)
  * only when all 8 pairs agree, and one pair disturbed by a noisy CI machine made it inconclusive.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.js';
-import { silentLogger } from '../../src/log/logger.js';
-import { runResultSchema } from '../../src/model/result.js';
+import type { RunResult } from '../../src/model/result.js';
+import { readResult, runCli, writeConfig } from '../helpers/cli.js';
 import { pidsWithMarker } from '../helpers/processes.js';
 
 const shop = fileURLToPath(new URL('../../examples/shop/server.mjs', import.meta.url));
@@ -36,8 +35,8 @@ async function stablePort(): Promise<number> {
 async function checkout(name: string, delayMs: number, p50Gate = '5%'): Promise<string> {
   const dir = path.join(root, name);
   await mkdir(dir, { recursive: true });
-  await writeFile(
-    path.join(dir, 'perfgate.yml'),
+  await writeConfig(
+    dir,
     `version: 1
 sut:
   command: node ${shop}
@@ -54,11 +53,9 @@ report: { html: false }
   return dir;
 }
 
-async function ab(head: string, out: string): Promise<{ code: number; stdout: string; result: ReturnType<typeof runResultSchema.parse> }> {
-  let stdout = '';
-  const code = await main(['ab', '--base', path.join(root, 'base'), '--head', head, '--out', out, '--seed', '11'], { logger: silentLogger, stdout: (t) => (stdout += t + '\n') });
-  const result = runResultSchema.parse(JSON.parse(await readFile(path.join(out, 'result.json'), 'utf8')));
-  return { code, stdout, result };
+async function ab(head: string, out: string): Promise<{ code: number; stdout: string; result: RunResult }> {
+  const { code, stdout } = await runCli(['ab', '--base', path.join(root, 'base'), '--head', head, '--out', out, '--seed', '11']);
+  return { code, stdout, result: await readResult(out) };
 }
 
 beforeAll(async () => {
@@ -110,10 +107,9 @@ describe('perfgate ab against the shop example', () => {
     const dir = path.join(root, 'huge');
     await mkdir(dir, { recursive: true });
     const text = (await readFile(path.join(root, 'base', 'perfgate.yml'), 'utf8')).replace('pairs: 12, trialDuration: 800ms', 'pairs: 100, trialDuration: 5s');
-    await writeFile(path.join(dir, 'perfgate.yml'), text);
-    const errors: string[] = [];
-    const code = await main(['ab', '--base', dir, '--head', dir, '--out', path.join(root, 'out-huge')], { logger: { ...silentLogger, error: (m) => errors.push(m) }, stdout: () => {} });
+    await writeConfig(dir, text);
+    const { code, errors } = await runCli(['ab', '--base', dir, '--head', dir, '--out', path.join(root, 'out-huge')]);
     expect(code).toBe(2);
-    expect(errors.join('\n')).toMatch(/ab: 100 pairs × 2 sides × 1 profiles × \(5s trial \+ 0\.2s warmup\) is 1040s of load; an A\/B may take at most 10m/);
+    expect(errors).toMatch(/ab: 100 pairs × 2 sides × 1 profiles × \(5s trial \+ 0\.2s warmup\) is 1040s of load; an A\/B may take at most 10m/);
   });
 });

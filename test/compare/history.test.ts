@@ -3,7 +3,7 @@ import { regressionReasons } from '../../src/compare/regression-gate.js';
 import { compareWithHistory, type StoredRun } from '../../src/compare/history.js';
 import { normalFrom, seededRandom } from '../../src/compare/prng.js';
 import { detectSteps } from '../../src/compare/trend.js';
-import { resultWith } from '../baseline/results.js';
+import { resultWith } from '../helpers/results.js';
 
 const OPTIONS = { alpha: 0.01, minEffect: 0.02, gates: { p50: 0.05, throughput: 0.05 } };
 

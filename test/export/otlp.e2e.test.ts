@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportOtlp, parseOtlpHeaders } from '../../src/export/otlp.js';
-import { profile, result } from '../publish/results.js';
+import { profile, result } from '../helpers/results.js';
 
 interface Received {
   path: string;

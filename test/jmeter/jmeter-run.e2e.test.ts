@@ -8,11 +8,9 @@ import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.js';
 import { parseJtl } from '../../src/jmeter/jtl.js';
-import { silentLogger } from '../../src/log/logger.js';
-import { runResultSchema } from '../../src/model/result.js';
 import { planHosts } from '../../src/profiles/jmeter.js';
+import { runConfig } from '../helpers/cli.js';
 import { startFixture, type FixtureServer } from '../helpers/servers.js';
 
 describe('planHosts', () => {
@@ -40,13 +38,12 @@ describe('a JMeter plan run by perfgate', () => {
 
   it('reports the same request count and latencies as JMeter itself', async () => {
     const port = new URL(server.url).port;
-    await writeFile(
-      path.join(dir, 'perfgate.yml'),
+    const { code, result } = await runConfig(
+      dir,
       `version: 1\nsut: { url: "${server.url}", ready: { path: /health } }\nprofiles:\n  - { name: plan, kind: jmeter, plan: plan.jmx, properties: { port: ${port}, threads: 4, loops: 100 }, timeout: 2m, slo: { p99: 1s } }\n`,
+      { args: ['--no-html'] },
     );
-    const code = await main(['run', '--config', path.join(dir, 'perfgate.yml'), '--out', path.join(dir, 'out'), '--no-html'], { stdout: () => {}, logger: silentLogger, cwd: dir });
-    const r = runResultSchema.parse(JSON.parse(await readFile(path.join(dir, 'out', 'result.json'), 'utf8')));
-    const p = r.profiles[0];
+    const p = result?.profiles[0];
     expect(p?.reasons.join('\n')).toMatch(/JMeter's summary: 400 samples/);
     expect(code).toBe(0);
     expect(p?.kind).toBe('jmeter');
@@ -79,12 +76,11 @@ describe('a JMeter without the plugin a plan needs', () => {
         { mode: 0o755 },
       );
       process.env.JMETER_BIN = bin;
-      await writeFile(path.join(dir, 'perfgate.yml'), `version: 1\nsut: { url: "${server.url}", ready: { path: /health } }\nprofiles:\n  - { name: plan, kind: jmeter, plan: plan.jmx, properties: { port: ${new URL(server.url).port} }, timeout: 30s }\n`);
-      const lines: string[] = [];
-      const logger = { ...silentLogger, error: (m: string) => lines.push(m) };
-      const code = await main(['run', '--config', path.join(dir, 'perfgate.yml'), '--out', path.join(dir, 'out'), '--no-html'], { stdout: () => {}, logger, cwd: dir });
+      const { code, errors, result } = await runConfig(dir, `version: 1\nsut: { url: "${server.url}", ready: { path: /health } }\nprofiles:\n  - { name: plan, kind: jmeter, plan: plan.jmx, properties: { port: ${new URL(server.url).port} }, timeout: 30s }\n`, {
+        args: ['--no-html'],
+      });
       expect(code).not.toBe(0);
-      const text = [...lines, await readFile(path.join(dir, 'out', 'result.json'), 'utf8').catch(() => '')].join('\n');
+      const text = [errors, result ? JSON.stringify(result) : ''].join('\n');
       expect(text).toMatch(/could not load the plan element HTTPSamplerProxy/);
       expect(text).toMatch(/apt-get install jmeter-http/);
     } finally {

@@ -6,11 +6,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.js';
 import { parseJtl } from '../../src/jmeter/jtl.js';
-import { silentLogger } from '../../src/log/logger.js';
 import { runResultSchema } from '../../src/model/result.js';
 import { resultFromJtl } from '../../src/commands/import.js';
+import { readResult, runCli } from '../helpers/cli.js';
 
 // 200 samples over 4 s: elapsed 1..20 ms, two labels, 10 failures (5 × 500, 5 × connection refused).
 const samples = Array.from({ length: 200 }, (_, i) => ({
@@ -69,12 +68,12 @@ describe('a JTL as a perfgate result', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-jtl-'));
     try {
       await writeFile(path.join(dir, 'run.jtl'), xml);
-      const code = await main(['import', 'jtl', path.join(dir, 'run.jtl'), '--out', path.join(dir, 'out')], { stdout: () => {}, logger: silentLogger, cwd: dir });
+      const { code } = await runCli(['import', 'jtl', path.join(dir, 'run.jtl'), '--out', path.join(dir, 'out')], { cwd: dir });
       expect(code).toBe(0);
-      const r = runResultSchema.parse(JSON.parse(await readFile(path.join(dir, 'out', 'result.json'), 'utf8')));
+      const r = await readResult(path.join(dir, 'out'));
       expect(r.profiles[0]?.name).toBe('run');
       expect(await readFile(path.join(dir, 'out', 'report.md'), 'utf8')).toContain('run · GET /items');
-      expect(await main(['import', 'jtl', path.join(dir, 'missing.jtl')], { stdout: () => {}, logger: silentLogger, cwd: dir })).toBe(3);
+      expect((await runCli(['import', 'jtl', path.join(dir, 'missing.jtl')], { cwd: dir })).code).toBe(3);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

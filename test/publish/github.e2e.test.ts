@@ -12,7 +12,7 @@ import { silentLogger } from '../../src/log/logger.js';
 import { FORK_NOTICE, publishToGitHub } from '../../src/publish/index.js';
 import { retryDelayMs } from '../../src/publish/client.js';
 import { BOT, startFakeGitHub, type FakeGitHub } from '../fixtures/fake-github/server.js';
-import { profile, result } from './results.js';
+import { profile, result } from '../helpers/results.js';
 
 const config = parseSettings('version: 1\nsut: { url: "http://127.0.0.1:1" }\nprofiles: [{ name: p, kind: load }]\nalerts: { issues: true }\n', '/tmp/perfgate.yml').config;
 const FAST_RETRY = { attempts: 4, maxWaitMs: 50, baseDelayMs: 5 };

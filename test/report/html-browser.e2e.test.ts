@@ -5,14 +5,15 @@
  * test-artifacts/ for a human to look at.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHtmlReport } from '../../src/report/html.js';
-import { profile, result } from '../publish/results.js';
+import { runCli } from '../helpers/cli.js';
+import { profile, result } from '../helpers/results.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 let browser: Browser;
@@ -107,19 +108,16 @@ describe('report.html in Chromium', () => {
 
 describe('perfgate report', () => {
   it('rebuilds report.md and report.html from a stored result.json without touching it', async () => {
-    const { main } = await import('../../src/cli.js');
-    const { readFile } = await import('node:fs/promises');
     const stored = path.join(dir, 'stored');
     await mkdir(stored, { recursive: true });
     const json = JSON.stringify(rich);
     await writeFile(path.join(stored, 'result.json'), json);
-    const quiet = { info() {}, warn() {}, error() {}, debug() {}, progress() {} };
-    const code = await main(['report', '--result', stored], { stdout: () => {}, logger: quiet, cwd: dir });
+    const { code } = await runCli(['report', '--result', stored], { cwd: dir });
     expect(code).toBe(0);
     expect(await readFile(path.join(stored, 'result.json'), 'utf8')).toBe(json);
     expect(await readFile(path.join(stored, 'report.md'), 'utf8')).toContain('## ✅ perfgate: pass');
     expect(await readFile(path.join(stored, 'report.html'), 'utf8')).toContain('data-chart="stress"');
     await writeFile(path.join(stored, 'result.json'), '{"schemaVersion": 9}');
-    expect(await main(['report', '--result', stored], { stdout: () => {}, logger: quiet, cwd: dir })).toBe(3);
+    expect((await runCli(['report', '--result', stored], { cwd: dir })).code).toBe(3);
   });
 });

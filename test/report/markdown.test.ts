@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildMarkdownReport } from '../../src/report/markdown.js';
 import { COMMENT_LIMIT, planComment, SUMMARY_LIMIT_BYTES, utf8Bytes } from '../../src/report/size.js';
-import { profile, result } from '../publish/results.js';
+import { profile, result } from '../helpers/results.js';
 
 const fences = (md: string) => (md.match(/^```/gm) ?? []).length;
 /** The markdown GitHub renders as text: code blocks and code spans removed (nothing in them is a mention or a tag). */
