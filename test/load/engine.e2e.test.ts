@@ -36,14 +36,18 @@ describe('latency precision', () => {
   it.each([
     ['closed', { kind: 'closed', connections: 1 }],
     ['open', { kind: 'open', rate: 100, maxInFlight: 64 }],
-  ] as const)('reports p50 between 2 and 4 ms for a server that spends 2 ms per request (%s model)', async (_name, model) => {
+  ] as const)('measures at least the 2 ms a server spends per request, and no more than that for the fastest request (%s model)', async (_name, model) => {
     const m = await run({ model, requests: [req({ path: '/cpu?ms=2' })], durationMs: 3000 });
-    // Never below the 2 ms the server spends. Above it by the loopback round trip and both event
-    // loops, ~0.3 ms on a quiet machine; a freshly booted CI machine once read 3.42 ms (open
-    // model), so the upper bound leaves that room. A request charged for waiting behind the one
-    // before it would still fail it (p50 of 4 ms or more); µs resolution is the test above.
+    // Never below the 2 ms the server spends.
+    expect(m.latency.min).toBeGreaterThanOrEqual(2);
     expect(m.latency.p50).toBeGreaterThanOrEqual(2);
-    expect(m.latency.p50).toBeLessThan(4);
+    // The fastest request shows the measurement itself, without the machine's scheduling delays:
+    // it read 2.05–2.32 ms in 24 runs, with none, one or two busy processes on the 2 cores. A
+    // request charged for waiting behind the one before it could not read below 4 ms.
+    expect(m.latency.min).toBeLessThan(3);
+    // The median carries those delays: 2.1–3.7 ms without added load (the old bound of 4 ms), up
+    // to 4.7 ms with one busy process and 5.9 ms with two. Under 10 ms rules out a unit or clock error.
+    expect(m.latency.p50).toBeLessThan(10);
     expect(m.errors.total).toBe(0);
   });
 });

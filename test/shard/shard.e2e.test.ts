@@ -2,24 +2,22 @@
  * Three shard processes against one loopback server, merged, compared with one run of the same
  * load (the exact merge itself is shard.test.ts).
  */
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.js';
-import { silentLogger } from '../../src/log/logger.js';
-import { runResultSchema } from '../../src/model/result.js';
+import { readResult, runCli, spawnCli, writeConfig } from '../helpers/cli.js';
 import { startFixture, type FixtureServer } from '../helpers/servers.js';
 
 describe('three shards against one server', () => {
   let server: FixtureServer;
   let dir: string;
+  let config: string;
   beforeAll(async () => {
     server = await startFixture('behaviours.mjs');
     dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-shard-'));
-    await writeFile(
-      path.join(dir, 'perfgate.yml'),
+    config = await writeConfig(
+      dir,
       `version: 1\nsut: { url: "${server.url}", ready: { path: /health } }\nprofiles:\n  - { name: api, kind: load, duration: 3s, rate: 300, requests: [{ path: "/sleep?ms=10" }], slo: { p99: 500ms } }\n`,
     );
   });
@@ -30,19 +28,18 @@ describe('three shards against one server', () => {
 
   it('merge to the same rate and latency as one run of the whole load', async () => {
     const startAt = new Date(Date.now() + 4000).toISOString();
-    const shards = [1, 2, 3].map(
-      (i) =>
-        new Promise<number | null>((resolve) => {
-          const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'run', '--config', path.join(dir, 'perfgate.yml'), '--out', path.join(dir, `shard-${i}`), '--shard', `${i}/3`, '--start-at', startAt, '--no-html'], { stdio: 'ignore' });
-          child.once('exit', resolve);
-        }),
+    const shards = await Promise.all(
+      [1, 2, 3].map((i) => spawnCli(['run', '--config', config, '--out', path.join(dir, `shard-${i}`), '--shard', `${i}/3`, '--start-at', startAt, '--no-html'])),
     );
-    expect(await Promise.all(shards)).toEqual([0, 0, 0]);
-    const code = await main(['merge', ...[1, 2, 3].map((i) => path.join(dir, `shard-${i}`)), '--out', path.join(dir, 'merged'), '--no-html'], { stdout: () => {}, logger: silentLogger, cwd: dir });
+    expect(
+      shards.map((s) => s.code),
+      shards.map((s) => s.stderr).join('\n'),
+    ).toEqual([0, 0, 0]);
+    const { code } = await runCli(['merge', ...[1, 2, 3].map((i) => path.join(dir, `shard-${i}`)), '--out', path.join(dir, 'merged'), '--no-html'], { cwd: dir });
     expect(code).toBe(0);
-    const merged = runResultSchema.parse(JSON.parse(await readFile(path.join(dir, 'merged', 'result.json'), 'utf8'))).profiles[0];
-    await main(['run', '--config', path.join(dir, 'perfgate.yml'), '--out', path.join(dir, 'single'), '--no-html'], { stdout: () => {}, logger: silentLogger, cwd: dir });
-    const single = runResultSchema.parse(JSON.parse(await readFile(path.join(dir, 'single', 'result.json'), 'utf8'))).profiles[0];
+    const merged = (await readResult(path.join(dir, 'merged'))).profiles[0];
+    await runCli(['run', '--config', config, '--out', path.join(dir, 'single'), '--no-html'], { cwd: dir });
+    const single = (await readResult(path.join(dir, 'single'))).profiles[0];
     expect(merged?.rate).toBe(300);
     expect(merged?.throughput.rps).toBeGreaterThan(300 * 0.95);
     expect(merged?.throughput.rps).toBeLessThan(300 * 1.05);
@@ -50,7 +47,7 @@ describe('three shards against one server', () => {
     // A quantile of the merged samples lies between the shards' own quantiles (a property of the
     // merge, not of timing), and the merged count is the sum of the shards' counts.
     const parts = await Promise.all(
-      [1, 2, 3].map(async (i) => runResultSchema.parse(JSON.parse(await readFile(path.join(dir, `shard-${i}`, 'result.json'), 'utf8'))).profiles[0]),
+      [1, 2, 3].map(async (i) => (await readResult(path.join(dir, `shard-${i}`))).profiles[0]),
     );
     for (const q of ['p50', 'p90', 'p99'] as const) {
       const values = parts.map((p) => p?.latency[q] ?? Number.NaN);
@@ -58,19 +55,17 @@ describe('three shards against one server', () => {
       expect(merged?.latency[q]).toBeLessThanOrEqual(Math.max(...values));
     }
     expect(merged?.requests.total).toBe(parts.reduce((sum, p) => sum + (p?.requests.total ?? 0), 0));
-    // Against one run of the whole load on the same server: the same order of latency, not the
-    // same number. The exact-merge property is the unit test above; this is two runs at
-    // different times, and three generator processes (plus the server) on 2 cores add their
-    // own scheduling delay to a 10 ms answer. Measured here: merged/single p50 1.20 with another
-    // process busy on one core, p90 1.40 on a freshly booted CI machine. p99 (the 9th-slowest
-    // of ~900, set by a few scheduler pauses) read 0.7–3.6 over four quiet runs and 5.3 on CI,
-    // so it is not compared across runs at all. A merge that added the shards' latencies would
-    // read about 3 at every quantile.
-    const ratio = (q: 'p50' | 'p90' | 'p99') => (merged?.latency[q] ?? 0) / (single?.latency[q] ?? 1);
-    expect(ratio('p50')).toBeGreaterThan(0.75);
-    expect(ratio('p50')).toBeLessThan(1.6);
-    expect(ratio('p90')).toBeGreaterThan(0.6);
-    expect(ratio('p90')).toBeLessThan(2);
+    // Against one run of the whole load on the same server: the same latency for the fastest
+    // request. The quantiles are not compared across the two runs: each carries the scheduling
+    // delay of its moment, and the open model charges a generator's lag to latency. Merged/single
+    // p50 read 0.99–1.03 quiet or with one busy process (1.20 once), and 0.21 with two busy
+    // processes (the single generator lagged; three shard processes got more CPU between them);
+    // p90 read 0.34 once while another test suite ran. The minimum read 1.01–1.02 in 7 runs,
+    // quiet and loaded. A merge that added the shards' latencies would read about 3; one that distorted a
+    // quantile would put it outside the shards' own quantiles, checked above.
+    const minRatio = (merged?.latency.min ?? 0) / (single?.latency.min ?? 1);
+    expect(minRatio).toBeGreaterThan(0.75);
+    expect(minRatio).toBeLessThan(1.6);
     expect(merged?.timeline.length).toBeGreaterThanOrEqual(3);
     // Each shard kept its per-second histograms for this exact merge; the merged result does not.
     for (const p of parts) expect(p?.timeline.filter((pt) => pt.rps > 0).every((pt) => pt.histogram?.startsWith('HISTF'))).toBe(true);
