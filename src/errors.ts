@@ -11,7 +11,7 @@ export const ExitCode = {
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
-export class PerfgateError extends Error {
+class PerfgateError extends Error {
   readonly exitCode: ExitCodeValue;
   constructor(message: string, exitCode: ExitCodeValue, options?: { cause?: unknown }) {
     super(message, options);

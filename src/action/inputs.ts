@@ -6,7 +6,7 @@ import path from 'node:path';
 import * as core from '@actions/core';
 import { ConfigError } from '../errors.js';
 
-export const INPUTS = {
+const INPUTS = {
   config: 'config',
   workingDirectory: 'working-directory',
   out: 'out',

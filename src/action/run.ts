@@ -19,7 +19,7 @@ import { readRunEvent, untrustedCheckoutProblem } from '../publish/event.js';
 import { execFileSync } from 'node:child_process';
 import { reportToRunner } from './outputs.js';
 
-export const actionLogger: Logger = {
+const actionLogger: Logger = {
   info: (m) => core.info(m),
   warn: (m) => core.warning(m),
   error: (m) => core.error(m),

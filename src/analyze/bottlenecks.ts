@@ -26,7 +26,7 @@ const clamp = (x: number) => Math.max(0.05, Math.min(0.99, x));
 /** The SUT's main thread on a CPU or queued for one this share of the window: it never waited for work. */
 const RUNNABLE_CPU_BOUND_PERCENT = 90;
 
-export const cpuRule: Rule = (p) => {
+const cpuRule: Rule = (p) => {
   const s = p.resources?.summary;
   const median = s?.cpuPercentMedian;
   if (median === undefined) return undefined;
@@ -56,7 +56,7 @@ export const cpuRule: Rule = (p) => {
   };
 };
 
-export const eventLoopRule: Rule = (p) => {
+const eventLoopRule: Rule = (p) => {
   const s = p.resources?.summary;
   if (s?.eventLoopDelayP50Ms === undefined) return undefined;
   const median = s.eventLoopDelayP50Ms;
@@ -83,7 +83,7 @@ export function growth(points: [number, number][]): { perMin: number; r2: number
   return { perMin: fit.m * 60, r2: Number.isFinite(r2) ? r2 : 0, total: fit.m * span };
 }
 
-export const memoryRule: Rule = (p) => {
+const memoryRule: Rule = (p) => {
   const samples = p.resources?.samples ?? [];
   const heap = samples
     .filter((s) => s.heapUsedBytes !== undefined)
@@ -106,7 +106,7 @@ export const memoryRule: Rule = (p) => {
   };
 };
 
-export const ioRule: Rule = (p) => {
+const ioRule: Rule = (p) => {
   const s = p.resources?.summary;
   if (!s) return undefined;
   const disk = (s.readBytesPerSec ?? 0) + (s.writeBytesPerSec ?? 0);
@@ -122,7 +122,7 @@ export const ioRule: Rule = (p) => {
   };
 };
 
-export const networkRule: Rule = (p) => {
+const networkRule: Rule = (p) => {
   const s = p.resources?.summary ?? {};
   const attempts = p.requests.total || 1;
   const lost = p.errors.byClass.refused + p.errors.byClass.reset;
@@ -136,7 +136,7 @@ export const networkRule: Rule = (p) => {
     : undefined;
 };
 
-export const databaseRule: Rule = (p) => {
+const databaseRule: Rule = (p) => {
   const db = p.resources?.database;
   if (!db) return undefined;
   const dbMs = db.statements.reduce((s, x) => s + x.totalMs, 0);
@@ -161,7 +161,7 @@ export const databaseRule: Rule = (p) => {
     : undefined;
 };
 
-export const loadGeneratorRule: Rule = (p) => {
+const loadGeneratorRule: Rule = (p) => {
   const g = p.generator;
   if (!g?.saturated) return undefined;
   return {

@@ -13,7 +13,7 @@ import { hygieneSuggestions } from './hygiene.js';
 import { suggestImprovements } from './suggestions.js';
 
 /** Bottleneck identification must finish within 5 minutes (README: hard limits); in practice it takes milliseconds. */
-export const ANALYSIS_BUDGET_MS = 5 * 60_000;
+const ANALYSIS_BUDGET_MS = 5 * 60_000;
 
 export interface AnalysisInput {
   profiles: readonly ProfileResult[];

@@ -12,7 +12,7 @@ const has = (found: readonly Bottleneck[], p: ProfileResult, kind: Bottleneck['k
 const suggestion = (s: Omit<Suggestion, 'requiresHumanReview'>): Suggestion => ({ ...s, requiresHumanReview: true });
 
 /** The hottest function that is the SUT's own code (not Node's internals or node_modules). */
-export function hottestOwnFunction(functions: readonly HotFunction[]): HotFunction | undefined {
+function hottestOwnFunction(functions: readonly HotFunction[]): HotFunction | undefined {
   return [...functions].sort((a, b) => b.selfMs - a.selfMs).find(isOwnCode);
 }
 

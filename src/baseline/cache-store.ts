@@ -16,7 +16,7 @@ import { fileNameOf, type BaselineEntry } from './format.js';
 import { createDirStore } from './dir-store.js';
 import type { BaselineStore, CacheTransport } from './types.js';
 
-export const CACHE_KEY_ROOT = 'perfgate-baselines/v1/';
+const CACHE_KEY_ROOT = 'perfgate-baselines/v1/';
 
 export interface CacheStoreOptions {
   /** Local folder the entries are restored into and saved from (one subfolder per branch). */

@@ -8,7 +8,6 @@ import { createGitStore } from './git-store.js';
 import type { BaselineStore, CacheTransport } from './types.js';
 
 export type { BaselineStore, CacheTransport } from './types.js';
-export type { BaselineEntry } from './format.js';
 
 export interface OpenStoreOptions {
   /** The Actions cache service; only the action has one (its token is not given to `run:` steps). */

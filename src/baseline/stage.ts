@@ -109,7 +109,7 @@ export async function saveToBaseline(
 }
 
 /** p50 and throughput per profile over the history and this run, with step changes when the history is long enough. */
-export function trendSeries(runs: { sha: string; result: RunResult }[]): NonNullable<RunResult['trends']> {
+function trendSeries(runs: { sha: string; result: RunResult }[]): NonNullable<RunResult['trends']> {
   const names = [...new Set(runs.flatMap((r) => r.result.profiles.map((p) => p.name)))];
   const out: NonNullable<RunResult['trends']> = [];
   for (const profile of names) {

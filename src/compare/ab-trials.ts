@@ -20,7 +20,7 @@ import type { TrialPair } from './paired.js';
 import { seededRandom, shuffle } from './prng.js';
 
 /** Hard cap on the load of one A/B (warmups included): a load test's 10-minute budget (README: Safety). */
-export const AB_LOAD_CAP_MS = 10 * 60_000;
+const AB_LOAD_CAP_MS = 10 * 60_000;
 /** Wall-clock slack on top of the planned load for booting and stopping the SUTs. */
 const AB_BOOT_SLACK_MS = 3 * 60_000;
 
@@ -54,7 +54,7 @@ export interface AbTrials {
   lastHead: ProfileResult[];
 }
 
-export function abProfiles(settings: Settings, only?: string[]): LoadProfile[] {
+function abProfiles(settings: Settings, only?: string[]): LoadProfile[] {
   const loads = settings.config.profiles.filter(
     (p): p is LoadProfile => p.kind === 'load' && (!only?.length || only.includes(p.name)),
   );
@@ -66,7 +66,7 @@ export function abProfiles(settings: Settings, only?: string[]): LoadProfile[] {
 }
 
 /** Planned load of an A/B in ms; a ConfigError when it passes the cap. */
-export function plannedLoadMs(settings: Settings, profiles: number): number {
+function plannedLoadMs(settings: Settings, profiles: number): number {
   const { pairs, trialDuration, warmup } = settings.config.ab;
   const planned = pairs * 2 * profiles * (trialDuration + warmup);
   if (planned > AB_LOAD_CAP_MS) {
@@ -78,7 +78,7 @@ export function plannedLoadMs(settings: Settings, profiles: number): number {
 }
 
 /** Balanced random order: each pair is base→head or head→base, half of each (odd: one extra at random). */
-export function trialOrder(pairs: number, seed: number): [Side, Side][] {
+function trialOrder(pairs: number, seed: number): [Side, Side][] {
   const random = seededRandom(seed);
   const headFirst = Array.from(
     { length: pairs },

@@ -16,7 +16,7 @@ export type RegressionGates = Partial<Record<MetricName, number>>;
 export const WORSE_DIRECTION: Record<MetricName, 1 | -1> = { p50: 1, p90: 1, p99: 1, throughput: -1, errorRate: 1 };
 
 /** The error rate is compared as a difference; a change below 0.1 percentage point is noise. */
-export const ERROR_RATE_MIN_EFFECT = 0.001;
+const ERROR_RATE_MIN_EFFECT = 0.001;
 
 export function isRatioMetric(metric: MetricName): boolean {
   return metric !== 'errorRate';

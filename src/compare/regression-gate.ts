@@ -6,14 +6,14 @@
 import type { Comparison, ComparedMetric } from '../model/compare.js';
 import { WORSE_DIRECTION, isRatioMetric } from './metrics.js';
 
-export function pastThreshold(m: ComparedMetric): boolean {
+function pastThreshold(m: ComparedMetric): boolean {
   if (m.verdict !== 'regression' || m.threshold === undefined) return false;
   if (!isRatioMetric(m.metric)) return m.current - m.baseline > m.threshold;
   const change = WORSE_DIRECTION[m.metric] > 0 ? m.ratio - 1 : 1 - m.ratio;
   return change > m.threshold;
 }
 
-export function describeChange(m: ComparedMetric): string {
+function describeChange(m: ComparedMetric): string {
   if (!isRatioMetric(m.metric)) {
     const pp = (v: number) => `${(v * 100).toFixed(2)}%`;
     return `error rate ${pp(m.baseline)} → ${pp(m.current)} (difference CI ${pp(m.ci[0])}…${pp(m.ci[1])})`;

@@ -37,7 +37,7 @@ export function thresholdChanges(base: Settings, head: Settings): string[] {
 }
 
 /** The head's settings with the base's gates, SLOs, baseline and ab settings put back. */
-export function withBaseThresholds(head: Settings, base: Settings): Settings {
+function withBaseThresholds(head: Settings, base: Settings): Settings {
   const sloOf = new Map(base.config.profiles.map((p) => [p.name, 'slo' in p ? p.slo : undefined]));
   const profiles = head.config.profiles.map((p) => {
     const slo = sloOf.get(p.name);
@@ -54,7 +54,7 @@ export function reviewNotice(changes: string[]): string {
 }
 
 /** The config file as it is on `ref` (tries origin/<ref> first), or undefined when git has no such file. */
-export function configAtRef(configPath: string, ref: string): string | undefined {
+function configAtRef(configPath: string, ref: string): string | undefined {
   const dir = path.dirname(configPath);
   const git = (...args: string[]) =>
     execFileSync('git', args, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 });

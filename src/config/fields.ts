@@ -3,7 +3,7 @@
  * input, reports the value seen and the form expected; the path is added by the formatter.
  */
 import { z } from 'zod';
-import { parseBytes, parseDurationMs, parsePercent } from './units.js';
+import { parseDurationMs, parsePercent } from './units.js';
 
 function show(v: unknown): string {
   return typeof v === 'string' ? JSON.stringify(v) : String(JSON.stringify(v) ?? v);
@@ -32,17 +32,6 @@ export const percent = () =>
       return z.NEVER;
     }
     return f;
-  });
-
-/** A size such as "64kb" or "1mb"; a bare number means bytes. Output: bytes. */
-export const bytes = () =>
-  z.union([z.string(), z.number()]).transform((v, ctx) => {
-    const b = typeof v === 'number' ? v : parseBytes(v);
-    if (b === undefined || !Number.isFinite(b) || b < 0) {
-      ctx.addIssue({ code: 'custom', message: `${show(v)} is not a size; use e.g. "64kb" or "1mb"` });
-      return z.NEVER;
-    }
-    return b;
   });
 
 export const positiveInt = (what: string) =>

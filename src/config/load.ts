@@ -84,7 +84,7 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): Problem[] {
   return [{ path: issue.path, text }];
 }
 
-export function formatPath(p: readonly PropertyKey[]): string {
+function formatPath(p: readonly PropertyKey[]): string {
   return (
     p.reduce<string>(
       (acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : acc ? `${acc}.${String(seg)}` : String(seg)),

@@ -30,23 +30,6 @@ export function parsePercent(text: string): number | undefined {
   return m ? Number(m[1]) / 100 : undefined;
 }
 
-const BYTE_UNITS: Record<string, number> = {
-  b: 1,
-  kb: 1024,
-  k: 1024,
-  mb: 1024 ** 2,
-  m: 1024 ** 2,
-  gb: 1024 ** 3,
-  g: 1024 ** 3,
-};
-/** Bytes from "64kb", "1mb", "512"; undefined when the text is not a size. */
-export function parseBytes(text: string): number | undefined {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmg]?b?)?\s*$/i.exec(text);
-  if (!m) return undefined;
-  const unit = BYTE_UNITS[(m[2] || 'b').toLowerCase()];
-  return unit === undefined ? undefined : Math.round(Number(m[1]) * unit);
-}
-
 export function formatDuration(ms: number): string {
   if (ms < 1) return `${Math.round(ms * 1000)}µs`;
   if (ms < 1000) return `${Number(ms.toFixed(ms < 10 ? 2 : 0))}ms`;
@@ -58,7 +41,7 @@ export function formatDuration(ms: number): string {
 }
 
 /** Levenshtein distance, for "did you mean" hints on unknown keys. */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     let diag = prev[0] as number;

@@ -7,17 +7,19 @@
 import { describeCheck } from '../verdict/slo.js';
 import type { RunResult } from '../model/result.js';
 
-export function escapeXml(text: string): string {
+function escapeXml(text: string): string {
   // Characters XML 1.0 forbids are dropped; the five specials are entities. The control
   // characters in the class are the ones XML allows (tab, newline, carriage return).
-  return text
-    // eslint-disable-next-line no-control-regex
-    .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD]/g, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
+  return (
+    text
+      // eslint-disable-next-line no-control-regex
+      .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD]/g, '')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&apos;')
+  );
 }
 
 interface Case {

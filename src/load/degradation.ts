@@ -8,7 +8,7 @@ import { median } from 'simple-statistics';
 import type { Degradation, TimelinePoint } from '../model/result.js';
 
 /** Fewer seconds than this give thirds too short to trust. */
-export const MIN_SECONDS_FOR_TREND = 6;
+const MIN_SECONDS_FOR_TREND = 6;
 const LATENCY_GROWTH = 0.5;
 const THROUGHPUT_DROP = -0.3;
 const ERROR_RATE_GROWTH = 0.01;

@@ -3,7 +3,7 @@ import { runClosedModel } from './closed.js';
 import { runOpenModel } from './open.js';
 import type { LoadRunner } from './types.js';
 
-export type { LoadRunner, LoadOptions, LoadMeasurement, LoadModel } from './types.js';
+export type { LoadRunner } from './types.js';
 
 export function createLoadRunner(): LoadRunner {
   return {

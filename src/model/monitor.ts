@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Resource timelines sampled during a profile (issue: monitoring). */
-export const resourceSampleSchema = z.object({
+const resourceSampleSchema = z.object({
   /** Seconds since the profile's measured window began. */
   t: z.number(),
   cpuPercent: z.number(),
@@ -124,7 +124,7 @@ export const resourcesSchema = z.object({
 });
 export type Resources = z.infer<typeof resourcesSchema>;
 
-export const BOTTLENECK_KINDS = ['cpu', 'event-loop', 'memory', 'io', 'network', 'database', 'load-generator'] as const;
+const BOTTLENECK_KINDS = ['cpu', 'event-loop', 'memory', 'io', 'network', 'database', 'load-generator'] as const;
 export const bottleneckSchema = z.object({
   kind: z.enum(BOTTLENECK_KINDS),
   profile: z.string(),
@@ -133,7 +133,7 @@ export const bottleneckSchema = z.object({
 });
 export type Bottleneck = z.infer<typeof bottleneckSchema>;
 
-export const SUGGESTION_CATEGORIES = ['code', 'resources', 'cache', 'query', 'config'] as const;
+const SUGGESTION_CATEGORIES = ['code', 'resources', 'cache', 'query', 'config'] as const;
 export const suggestionSchema = z.object({
   category: z.enum(SUGGESTION_CATEGORIES),
   title: z.string(),

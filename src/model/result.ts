@@ -73,7 +73,7 @@ export const degradationSchema = z.object({
 export type Degradation = z.infer<typeof degradationSchema>;
 
 /** How hard the load generator itself worked: a saturated generator makes the numbers its own. */
-export const generatorSchema = z.object({
+const generatorSchema = z.object({
   cpuPercent: z.number(),
   /** Share of the wall time the client thread was on a CPU or queued for one (Linux schedstat). */
   runnablePercent: z.number().optional(),
@@ -133,7 +133,7 @@ export const environmentSchema = z.object({
 });
 export type EnvironmentFingerprint = z.infer<typeof environmentSchema>;
 
-export const sutResultSchema = z.object({
+const sutResultSchema = z.object({
   command: z.string().optional(),
   url: z.string(),
   startupMs: z.number().optional(),

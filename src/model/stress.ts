@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-export const BREAK_REASONS = ['slo', 'errors', 'knee', 'crash', 'max', 'budget'] as const;
+const BREAK_REASONS = ['slo', 'errors', 'knee', 'crash', 'max', 'budget'] as const;
 
-export const stressStepSchema = z.object({
+const stressStepSchema = z.object({
   offered: z.number(),
   /** Ramping users: the connection count of the step. */
   connections: z.number().optional(),
@@ -33,7 +33,7 @@ export const stressResultSchema = z.object({
 });
 export type StressResult = z.infer<typeof stressResultSchema>;
 
-export const robustnessCaseSchema = z.object({
+const robustnessCaseSchema = z.object({
   name: z.string(),
   request: z.string(),
   outcome: z.enum(['handled', 'server-error', 'hang', 'reset', 'crash']),

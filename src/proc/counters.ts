@@ -33,7 +33,7 @@ export interface SystemCounters {
   listenOverflows: number;
 }
 
-export function readProcess(pid: number): ProcessCounters | undefined {
+function readProcess(pid: number): ProcessCounters | undefined {
   const stat = read(`/proc/${pid}/stat`);
   if (!stat) return undefined;
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

@@ -55,7 +55,7 @@ export function treePids(rootPid: number): number[] {
 }
 
 /** Start time of a process (clock ticks since boot, /proc/PID/stat field 22): tells a reused PID apart. */
-export function procStartTime(pid: number): string | undefined {
+function procStartTime(pid: number): string | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
@@ -81,7 +81,7 @@ export class TreeMemory {
 }
 
 /** True while `pid` exists and is not a zombie (a zombie holds no resources, only an exit status). */
-export function isLiveProcess(pid: number): boolean {
+function isLiveProcess(pid: number): boolean {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
@@ -90,7 +90,7 @@ export function isLiveProcess(pid: number): boolean {
   }
 }
 
-export function isAlive(pid: number): boolean {
+function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -15,7 +15,7 @@ export interface Regression {
 }
 
 /** The regressions of a run, each with a stable key. */
-export function regressionsOf(result: RunResult): Regression[] {
+function regressionsOf(result: RunResult): Regression[] {
   const out: Regression[] = [];
   for (const p of result.profiles) {
     if (p.status !== 'fail') continue;

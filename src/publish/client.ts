@@ -15,7 +15,7 @@ export interface RetryPolicy {
   baseDelayMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, maxWaitMs: 60_000, baseDelayMs: 1_000 };
+const DEFAULT_RETRY: RetryPolicy = { attempts: 4, maxWaitMs: 60_000, baseDelayMs: 1_000 };
 
 interface HttpError {
   status?: number;

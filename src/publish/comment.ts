@@ -7,7 +7,7 @@
 import type { GitHubClient } from './client.js';
 
 /** github-actions[bot]: the identity of installation tokens, which cannot call GET /user. */
-export const ACTIONS_BOT = { login: 'github-actions[bot]', id: 41898282 };
+const ACTIONS_BOT = { login: 'github-actions[bot]', id: 41898282 };
 
 export function commentMarker(id: string): string {
   return `<!-- perfgate:comment id=${id} -->`;
@@ -30,7 +30,7 @@ export type UpsertOutcome =
   | { action: 'created' | 'updated'; commentId: number; url: string }
   | { action: 'skipped'; commentId: number; reason: string };
 
-export async function whoAmI(client: GitHubClient): Promise<{ login: string; id: number }> {
+async function whoAmI(client: GitHubClient): Promise<{ login: string; id: number }> {
   try {
     const { data } = await client.rest.users.getAuthenticated();
     return { login: data.login, id: data.id };

@@ -48,7 +48,7 @@ export function readRunEvent(env: NodeJS.ProcessEnv): RunEvent {
 }
 
 /** Events whose token can write to the base repository while the code may come from a fork. */
-export const PRIVILEGED_EVENTS = new Set(['pull_request_target', 'workflow_run']);
+const PRIVILEGED_EVENTS = new Set(['pull_request_target', 'workflow_run']);
 
 /**
  * perfgate runs the code it tests. Under a privileged event, booting a checkout of the PR's head

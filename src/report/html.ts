@@ -11,7 +11,7 @@ import { formatMs, formatPercent, formatRate, STATUS_ICON } from './format.js';
 import { CHART_SCRIPT } from './html-charts.js';
 import { UPLOT_CSS, UPLOT_JS } from './vendor/uplot.js';
 
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return text
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -21,7 +21,7 @@ export function escapeHtml(text: string): string {
 }
 
 /** JSON safe to place inside <script type="application/json">. */
-export function embedJson(value: unknown): string {
+function embedJson(value: unknown): string {
   return JSON.stringify(value)
     .replace(/</g, '\\u003c')
     .replace(/\u2028/g, '\\u2028')

@@ -24,8 +24,6 @@ export interface MarkdownOptions {
   summaryOnly?: boolean;
 }
 
-export { escapeMarkdown };
-
 export function buildMarkdownReport(result: RunResult, options: MarkdownOptions = {}): string {
   const out: string[] = [];
   if (options.marker) out.push(options.marker);

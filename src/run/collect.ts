@@ -44,7 +44,7 @@ export function collectAround(collectors: readonly Collector[], logger: Logger, 
   };
 }
 
-export function mergeParts(parts: readonly CollectedPart[]): ProfileCollected {
+function mergeParts(parts: readonly CollectedPart[]): ProfileCollected {
   const out: ProfileCollected = {};
   for (const part of parts) {
     if (part.resources) out.resources = { ...(out.resources ?? { samples: [], summary: {} }), ...part.resources };

@@ -183,7 +183,7 @@ async function runOneProfile(
 }
 
 /** Hard wall-clock limit of one profile: its configured length plus slack, never past the budgets in the README. */
-export function profileTimeLimitMs(profile: ProfileConfig): number {
+function profileTimeLimitMs(profile: ProfileConfig): number {
   switch (profile.kind) {
     case 'load':
       return profile.duration + profile.warmup + PROFILE_OVERRUN_MS;
@@ -196,7 +196,7 @@ export function profileTimeLimitMs(profile: ProfileConfig): number {
   }
 }
 
-export function skippedProfile(
+function skippedProfile(
   profile: { name: string; kind: ProfileResult['kind'] },
   at: Date,
   reason: string,
@@ -212,4 +212,4 @@ export function skippedProfile(
   };
 }
 
-export const reasonOf = (signal: AbortSignal): string => (signal.reason as Error | undefined)?.message ?? 'aborted';
+const reasonOf = (signal: AbortSignal): string => (signal.reason as Error | undefined)?.message ?? 'aborted';

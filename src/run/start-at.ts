@@ -7,7 +7,7 @@ import { ConfigError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 
 /** A start time more than this far ahead is a mistake, not a plan. */
-export const START_AT_MAX_WAIT_MS = 15 * 60_000;
+const START_AT_MAX_WAIT_MS = 15 * 60_000;
 
 export function parseStartAt(value: string, now: number = Date.now()): number {
   const at = Date.parse(value);

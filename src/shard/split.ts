@@ -25,7 +25,7 @@ export function shareOf(total: number, shard: Shard): number {
   return Math.floor(total / shard.count) + (shard.index <= total % shard.count ? 1 : 0);
 }
 
-export function shardProfile(profile: ProfileConfig, shard: Shard): ProfileConfig {
+function shardProfile(profile: ProfileConfig, shard: Shard): ProfileConfig {
   if (shard.count === 1) return profile;
   switch (profile.kind) {
     case 'load': {

@@ -14,7 +14,7 @@ import { signalTree, TreeMemory, treePids } from '../proc/tree.js';
 import { candidateHosts, isPortOpen, portOf, ReadinessTimeout, waitUntilReady } from './readiness.js';
 import type { StartSutOptions, SutExit, SutHandle } from './types.js';
 
-export type { SutHandle, SutExit, StartSutOptions } from './types.js';
+export type { SutHandle, StartSutOptions } from './types.js';
 
 /** PIDs of SUTs still running, killed synchronously if perfgate exits without stopping them. */
 const running = new Set<number>();
@@ -210,7 +210,7 @@ function exitText(exit: { code: number | null; signal: string | null }): string 
 }
 
 /** The last `lines` lines of a file, reading at most its last 64 KiB. */
-export function readTail(file: string, lines: number): string {
+function readTail(file: string, lines: number): string {
   let fd: number | undefined;
   try {
     fd = openSync(file, 'r');

@@ -17,7 +17,7 @@ export function portOf(url: URL): number {
 }
 
 /** The same URL with its host replaced by a concrete address (IPv6 bracketed). */
-export function withHost(url: URL, address: string): string {
+function withHost(url: URL, address: string): string {
   const u = new URL(url.href);
   u.hostname = address.includes(':') ? `[${address}]` : address;
   return u.href.replace(/\/$/, '');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closest, formatDuration, parseBytes, parseDurationMs, parsePercent } from '../../src/config/units.js';
+import { closest, formatDuration, parseDurationMs, parsePercent } from '../../src/config/units.js';
 
 describe('parseDurationMs', () => {
   it.each([
@@ -20,7 +20,7 @@ describe('parseDurationMs', () => {
   });
 });
 
-describe('parsePercent and parseBytes', () => {
+describe('parsePercent', () => {
   it.each([
     ['1%', 0.01],
     ['0.5%', 0.005],
@@ -30,13 +30,6 @@ describe('parsePercent and parseBytes', () => {
   });
   it('rejects a percentage without the sign', () => {
     expect(parsePercent('5')).toBeUndefined();
-  });
-  it.each([
-    ['64kb', 65_536],
-    ['1mb', 1_048_576],
-    ['512', 512],
-  ])('reads the size %j as %d bytes', (text, b) => {
-    expect(parseBytes(text)).toBe(b);
   });
 });
 

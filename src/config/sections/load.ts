@@ -3,7 +3,7 @@ import { duration, positiveInt, positiveNumber } from '../fields.js';
 import { defaultRequests, requestSchema, sloSchema } from './request.js';
 
 /** Hard limit (README: Safety): a load test finishes in at most 10 minutes. */
-export const LOAD_BUDGET_MS = 10 * 60_000;
+const LOAD_BUDGET_MS = 10 * 60_000;
 
 /**
  * A load profile: a closed model (`connections` concurrent users, each sending its next request

@@ -3,7 +3,7 @@ import { duration, percent, positiveInt, positiveNumber } from '../fields.js';
 import { defaultRequests, requestSchema, sloSchema } from './request.js';
 
 /** Hard limit (README: Safety): a stress test finishes in at most 15 minutes. */
-export const STRESS_BUDGET_MS = 15 * 60_000;
+const STRESS_BUDGET_MS = 15 * 60_000;
 
 const ramp = (what: string, int: boolean) => {
   const n = int ? positiveInt(what) : positiveNumber(what);

@@ -41,6 +41,6 @@ export function createCollectors(settings: Settings, outDir: string, logger: Log
   return { all: all.filter((c): c is Collector => c !== undefined), process };
 }
 
-export type { Collector, CollectedPart, CollectTarget } from '../collector.js';
+export type { Collector } from '../collector.js';
 export type { ProcessCollector } from './process.js';
 export { isNodeCommand } from './node-probe.js';
