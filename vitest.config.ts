@@ -8,8 +8,6 @@ import { defineConfig } from 'vitest/config';
  * e2e by path (not renamed yet). A new file is a unit test unless it is named or listed so.
  */
 const E2E_BY_PATH = [
-  'test/baseline/cache-store.test.ts', // a fake Actions cache service over HTTP
-  'test/baseline/git-store.test.ts', // git processes
   'test/monitor/bottlenecks.test.ts',
   'test/monitor/external.test.ts',
   'test/monitor/postgres.test.ts',

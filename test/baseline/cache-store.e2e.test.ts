@@ -13,14 +13,17 @@ import { openBaselineStore } from '../../src/baseline/index.js';
 import { parseSettings } from '../../src/config/load.js';
 import { ConfigError, DataError } from '../../src/errors.js';
 import { startFakeActionsCache, type FakeActionsCache } from '../fixtures/fake-actions-cache/server.js';
-import { resultWith } from './results.js';
+import { captureProcessStdout, type CapturedOutput } from '../helpers/output.js';
+import { resultWith } from '../helpers/results.js';
 
 let service: FakeActionsCache;
 let workspace: string;
+let actionsLog: CapturedOutput;
 const saved: Record<string, string | undefined> = {};
 const ENV = ['ACTIONS_RESULTS_URL', 'ACTIONS_RUNTIME_TOKEN', 'ACTIONS_CACHE_SERVICE_V2', 'GITHUB_WORKSPACE', 'RUNNER_TEMP', 'ACTIONS_CACHE_URL', 'GITHUB_SERVER_URL'] as const;
 
 beforeAll(async () => {
+  actionsLog = captureProcessStdout();
   service = await startFakeActionsCache();
   workspace = await mkdtemp(path.join(os.tmpdir(), 'perfgate-cache-store-'));
   await mkdir(path.join(workspace, 'tmp'));
@@ -31,9 +34,13 @@ beforeAll(async () => {
   delete process.env.GITHUB_SERVER_URL;
 });
 afterAll(async () => {
-  for (const k of ENV) (saved[k] === undefined ? delete process.env[k] : (process.env[k] = saved[k]));
+  for (const k of ENV) {
+    if (saved[k] === undefined) delete process.env[k];
+    else process.env[k] = saved[k];
+  }
   await service.close();
   await rm(workspace, { recursive: true, force: true });
+  actionsLog.restore();
 });
 
 const local = () => path.join(workspace, '.perfgate', 'baselines');
