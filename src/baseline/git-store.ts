@@ -50,12 +50,41 @@ const IDENTITY = {
   GIT_COMMITTER_EMAIL: '41898282+github-actions[bot]@users.noreply.github.com',
 };
 
+type Git = (args: string[], env?: Record<string, string>, input?: string) => Promise<string>;
+
+/** What every step needs: git in the repository, and where the data branch lives. */
+interface DataBranch {
+  git: Git;
+  options: GitStoreOptions;
+  remote: string;
+  /** The private ref the data branch is fetched into, so that no local branch moves. */
+  trackingRef: string;
+}
+
 export function createGitStore(options: GitStoreOptions): BaselineStore {
-  const remote = options.remote ?? 'origin';
-  const attempts = options.attempts ?? 6;
-  const backoff = options.backoffMs ?? 250;
-  const trackingRef = `refs/perfgate/${options.branch}`;
-  const git = async (args: string[], env: Record<string, string> = {}, input?: string): Promise<string> => {
+  const data: DataBranch = {
+    git: gitIn(options),
+    options,
+    remote: options.remote ?? 'origin',
+    trackingRef: `refs/perfgate/${options.branch}`,
+  };
+  return {
+    description: `git branch ${options.branch} (${options.path})`,
+    async history(branch) {
+      return (await readBaselineAt(data, await fetchTip(data), branch))?.entries ?? [];
+    },
+    async branches() {
+      return listStoredBranches(data);
+    },
+    async save(entry: BaselineEntry, keep: number) {
+      return saveWithRetries(data, entry, keep);
+    },
+  };
+}
+
+/** Runs git in the repository with the front door's environment (plus `env`); `input` goes to its stdin. */
+function gitIn(options: GitStoreOptions): Git {
+  return async (args, env = {}, input) => {
     const child = run('git', args, {
       cwd: options.repoDir,
       env: { ...options.env, ...env },
@@ -67,110 +96,159 @@ export function createGitStore(options: GitStoreOptions): BaselineStore {
     }
     return (await child).stdout;
   };
-  const tryGit = (args: string[]) =>
-    git(args).then(
-      (s) => s.trim(),
-      () => undefined,
-    );
-  const hasRemote = async () => (await tryGit(['remote', 'get-url', remote])) !== undefined;
+}
 
-  /** Fetch the data branch into a private ref; the tip commit, or undefined when the branch does not exist yet. */
-  const fetchTip = async (): Promise<string | undefined> => {
-    if (!(await hasRemote())) return tryGit(['rev-parse', '--verify', '--quiet', `refs/heads/${options.branch}`]);
+/** The trimmed output, or undefined when git fails (a missing ref or path is an answer here, not an error). */
+function tryGit(git: Git, args: string[]): Promise<string | undefined> {
+  return git(args).then(
+    (s) => s.trim(),
+    () => undefined,
+  );
+}
+
+async function hasRemote(data: DataBranch): Promise<boolean> {
+  return (await tryGit(data.git, ['remote', 'get-url', data.remote])) !== undefined;
+}
+
+/** Fetch the data branch into a private ref; the tip commit, or undefined when the branch does not exist yet. */
+async function fetchTip(data: DataBranch): Promise<string | undefined> {
+  const { git, options, remote, trackingRef } = data;
+  if (!(await hasRemote(data)))
+    return tryGit(git, ['rev-parse', '--verify', '--quiet', `refs/heads/${options.branch}`]);
+  try {
+    await git(['ls-remote', '--exit-code', '--heads', remote, options.branch]);
+  } catch (e) {
+    // Exit code 2: the remote answered and has no such branch yet. Anything else is unreachable.
+    if ((e as { code?: unknown }).code === 2) return undefined;
+    throw unreadableBranch(e, data);
+  }
+  await git(['fetch', '--quiet', '--no-tags', remote, `+refs/heads/${options.branch}:${trackingRef}`]);
+  return tryGit(git, ['rev-parse', '--verify', '--quiet', trackingRef]);
+}
+
+function unreadableBranch(e: unknown, { options, remote }: DataBranch): DataError {
+  return new DataError(
+    `git store: cannot read the data branch ${options.branch} from ${remote}: ${String(
+      (e as { stderr?: string }).stderr ?? (e as Error).message,
+    )
+      .trim()
+      .split('\n')
+      .slice(-2)
+      .join(' ')}`,
+  );
+}
+
+/** Where a branch's history file lives inside the data branch. */
+function historyFileOf(options: GitStoreOptions, branch: string): string {
+  return path.posix.join(options.path, fileNameOf(branch));
+}
+
+async function readBaselineAt(data: DataBranch, tip: string | undefined, branch: string) {
+  if (!tip) return undefined;
+  const file = historyFileOf(data.options, branch);
+  const text = await tryGitRaw(data.git, ['show', `${tip}:${file}`]);
+  return text === undefined ? undefined : parseBaselineFile(text, `${data.options.branch}:${file} (git store)`);
+}
+
+async function listStoredBranches(data: DataBranch): Promise<string[]> {
+  const tip = await fetchTip(data);
+  if (!tip) return [];
+  const names = (await tryGit(data.git, ['ls-tree', '--name-only', `${tip}:${data.options.path}`])) ?? '';
+  return names
+    .split('\n')
+    .map(branchOfFileName)
+    .filter((b): b is string => b !== undefined)
+    .sort();
+}
+
+/** Rebuild the entry on the newest tip and push it, until a push wins the race or the attempts run out. */
+async function saveWithRetries(data: DataBranch, entry: BaselineEntry, keep: number): Promise<void> {
+  const { options } = data;
+  const attempts = options.attempts ?? 6;
+  const backoff = options.backoffMs ?? 250;
+  const pushing = await hasRemote(data);
+  for (let attempt = 1; ; attempt++) {
+    let tip: string | undefined;
     try {
-      await git(['ls-remote', '--exit-code', '--heads', remote, options.branch]);
+      tip = await fetchTip(data);
     } catch (e) {
-      // Exit code 2: the remote answered and has no such branch yet. Anything else is unreachable.
-      if ((e as { code?: unknown }).code === 2) return undefined;
-      throw new DataError(
-        `git store: cannot read the data branch ${options.branch} from ${remote}: ${String(
-          (e as { stderr?: string }).stderr ?? (e as Error).message,
-        )
-          .trim()
-          .split('\n')
-          .slice(-2)
-          .join(' ')}`,
-      );
+      // Two savers in one clone can collide on the private ref: that is a lost race too.
+      if (!isPrivateRefCollision(e) || attempt >= attempts) throw e;
+      options.onRetry?.(attempt);
+      await waitBeforeRetry(backoff, attempt);
+      continue;
     }
-    await git(['fetch', '--quiet', '--no-tags', remote, `+refs/heads/${options.branch}:${trackingRef}`]);
-    return tryGit(['rev-parse', '--verify', '--quiet', trackingRef]);
-  };
-  const fileIn = (branch: string) => path.posix.join(options.path, fileNameOf(branch));
-  const where = (branch: string) => `${options.branch}:${fileIn(branch)} (git store)`;
-  const readAt = async (tip: string | undefined, branch: string) => {
-    if (!tip) return undefined;
-    const text = await tryGitRaw(git, ['show', `${tip}:${fileIn(branch)}`]);
-    return text === undefined ? undefined : parseBaselineFile(text, where(branch));
-  };
+    const commit = await commitEntryOnTip(data, tip, entry, keep);
+    await options.beforePush?.(attempt);
+    if (await moveBranchTo(data, pushing, commit, tip)) return;
+    options.onRetry?.(attempt);
+    if (attempt >= attempts)
+      throw new DataError(
+        `git store: pushing the baseline to ${options.branch} lost the race ${attempts} times in a row (other jobs kept pushing); try again later`,
+      );
+    await waitBeforeRetry(backoff, attempt);
+  }
+}
 
-  return {
-    description: `git branch ${options.branch} (${options.path})`,
-    async history(branch) {
-      return (await readAt(await fetchTip(), branch))?.entries ?? [];
-    },
-    async branches() {
-      const tip = await fetchTip();
-      if (!tip) return [];
-      const names = (await tryGit(['ls-tree', '--name-only', `${tip}:${options.path}`])) ?? '';
-      return names
-        .split('\n')
-        .map(branchOfFileName)
-        .filter((b): b is string => b !== undefined)
-        .sort();
-    },
-    async save(entry: BaselineEntry, keep: number) {
-      const pushing = await hasRemote();
-      for (let attempt = 1; ; attempt++) {
-        let tip: string | undefined;
-        try {
-          tip = await fetchTip();
-        } catch (e) {
-          // Two savers in one clone can collide on the private ref: that is a lost race too.
-          if (
-            !/cannot lock ref|unable to update local ref/i.test(String((e as { stderr?: string }).stderr ?? e)) ||
-            attempt >= attempts
-          )
-            throw e;
-          options.onRetry?.(attempt);
-          await new Promise((r) => setTimeout(r, backoff * 2 ** (attempt - 1) * (0.5 + Math.random())));
-          continue;
-        }
-        const current = await readAt(tip, entry.branch); // corrupt data throws: never overwritten
-        const blob = (
-          await git(['hash-object', '-w', '--stdin'], {}, serializeBaselineFile(withEntry(current, entry, keep)))
-        ).trim();
-        const indexDir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-index-'));
-        let commit: string;
-        try {
-          const env = { GIT_INDEX_FILE: path.join(indexDir, 'index') };
-          if (tip) await git(['read-tree', tip], env);
-          await git(['update-index', '--add', '--cacheinfo', `100644,${blob},${fileIn(entry.branch)}`], env);
-          const tree = (await git(['write-tree'], env)).trim();
-          const message = `perfgate: baseline of ${entry.branch} at ${entry.sha.slice(0, 12)}`;
-          commit = (await git(['commit-tree', tree, ...(tip ? ['-p', tip] : []), '-m', message], IDENTITY)).trim();
-        } finally {
-          await rm(indexDir, { recursive: true, force: true });
-        }
-        await options.beforePush?.(attempt);
-        const pushed = pushing
-          ? await git(['push', '--quiet', remote, `${commit}:refs/heads/${options.branch}`]).then(
-              () => true,
-              (e: Error & { stderr?: string }) => rejection(e),
-            )
-          : await git(['update-ref', `refs/heads/${options.branch}`, commit, tip ?? '']).then(
-              () => true,
-              () => false,
-            );
-        if (pushed) return;
-        options.onRetry?.(attempt);
-        if (attempt >= attempts)
-          throw new DataError(
-            `git store: pushing the baseline to ${options.branch} lost the race ${attempts} times in a row (other jobs kept pushing); try again later`,
-          );
-        await new Promise((r) => setTimeout(r, backoff * 2 ** (attempt - 1) * (0.5 + Math.random())));
-      }
-    },
-  };
+function isPrivateRefCollision(e: unknown): boolean {
+  return /cannot lock ref|unable to update local ref/i.test(String((e as { stderr?: string }).stderr ?? e));
+}
+
+/** Exponential backoff with jitter, so that savers that collided do not collide again in step. */
+function waitBeforeRetry(backoffMs: number, attempt: number): Promise<unknown> {
+  return new Promise((r) => setTimeout(r, backoffMs * 2 ** (attempt - 1) * (0.5 + Math.random())));
+}
+
+/** A commit on `tip` whose history file has `entry` added; the file's current content is read from `tip`. */
+async function commitEntryOnTip(
+  data: DataBranch,
+  tip: string | undefined,
+  entry: BaselineEntry,
+  keep: number,
+): Promise<string> {
+  const current = await readBaselineAt(data, tip, entry.branch); // corrupt data throws: never overwritten
+  const blob = (
+    await data.git(['hash-object', '-w', '--stdin'], {}, serializeBaselineFile(withEntry(current, entry, keep)))
+  ).trim();
+  const message = `perfgate: baseline of ${entry.branch} at ${entry.sha.slice(0, 12)}`;
+  return commitFileOnTip(data.git, tip, historyFileOf(data.options, entry.branch), blob, message);
+}
+
+/** Builds the tree in a private index file, so that the checkout's HEAD, index and work tree are never touched. */
+async function commitFileOnTip(
+  git: Git,
+  tip: string | undefined,
+  file: string,
+  blob: string,
+  message: string,
+): Promise<string> {
+  const indexDir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-index-'));
+  try {
+    const env = { GIT_INDEX_FILE: path.join(indexDir, 'index') };
+    if (tip) await git(['read-tree', tip], env);
+    await git(['update-index', '--add', '--cacheinfo', `100644,${blob},${file}`], env);
+    const tree = (await git(['write-tree'], env)).trim();
+    return (await git(['commit-tree', tree, ...(tip ? ['-p', tip] : []), '-m', message], IDENTITY)).trim();
+  } finally {
+    await rm(indexDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Moves the data branch from `tip` to `commit`: a push when there is a remote, else a local
+ * update-ref that only succeeds if the branch is still at `tip`. false when another saver won.
+ */
+async function moveBranchTo(data: DataBranch, pushing: boolean, commit: string, tip: string | undefined) {
+  const { git, options, remote } = data;
+  return pushing
+    ? await git(['push', '--quiet', remote, `${commit}:refs/heads/${options.branch}`]).then(
+        () => true,
+        (e: Error & { stderr?: string }) => rejection(e),
+      )
+    : await git(['update-ref', `refs/heads/${options.branch}`, commit, tip ?? '']).then(
+        () => true,
+        () => false,
+      );
 }
 
 /** A rejected push (someone else pushed first) is retried; anything else (auth, network) is an error. */
