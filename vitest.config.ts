@@ -5,16 +5,14 @@ import { defineConfig } from 'vitest/config';
  * Two projects. `unit`: tests that start no server, spawn no process and open no socket (pure
  * functions, parsing, statistics, seeded simulations, report strings); they run in parallel.
  * `e2e`: everything that boots something. Name such a file `*.e2e.test.ts`; the files below are
- * e2e by path (not renamed yet). A new file is a unit test unless it is named or listed so.
+ * e2e by path (not renamed). A new file is a unit test unless it is named or listed so.
  */
 const E2E_BY_PATH = [
   'test/monitor/bottlenecks.test.ts',
   'test/monitor/external.test.ts',
   'test/monitor/postgres.test.ts',
   'test/monitor/units.test.ts', // the HTTP hygiene probe starts a server
-  'test/pipeline/**/*.test.ts',
   'test/stress/stress.test.ts',
-  'test/sut/lifecycle.test.ts',
 ];
 const E2E = ['test/**/*.e2e.test.ts', ...E2E_BY_PATH];
 

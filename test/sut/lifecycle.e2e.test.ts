@@ -3,7 +3,6 @@
  * server that never becomes healthy, a taken port, teardown of a tree that ignores SIGTERM,
  * and an interrupted perfgate. Each test checks that no process it started is left behind.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -13,6 +12,7 @@ import { sutSchema } from '../../src/config/schema.js';
 import { SutError } from '../../src/errors.js';
 import { startSut } from '../../src/sut/index.js';
 import { assertTargetAllowed } from '../../src/sut/target.js';
+import { startCli, writeConfig } from '../helpers/cli.js';
 import { FIXTURES } from '../helpers/servers.js';
 import { freePort, isAlive, pidsWithMarker } from '../helpers/processes.js';
 
@@ -139,9 +139,8 @@ describe('assertTargetAllowed', () => {
 
 describe('an interrupted perfgate', () => {
   it('tears the SUT tree down on SIGINT and exits 130', async () => {
-    const { writeFile } = await import('node:fs/promises');
-    await writeFile(
-      path.join(dir, 'perfgate.yml'),
+    const config = await writeConfig(
+      dir,
       `version: 1
 sut:
   command: node ${FIXTURES}/stubborn.mjs
@@ -153,18 +152,20 @@ profiles:
   - { name: long, kind: load, duration: 60s, connections: 1 }
 `,
     );
-    const cli = spawn(process.execPath, ['--import', 'tsx', path.resolve('src/cli.ts'), 'run', '--config', path.join(dir, 'perfgate.yml'), '--out', path.join(dir, 'out')], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const cli = startCli(['run', '--config', config, '--out', path.join(dir, 'out')]);
+    const exited = new Promise<number | null>((r) => cli.once('exit', (c) => r(c)));
     let err = '';
-    cli.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    await new Promise<void>((resolve) => {
-      const check = () => (err.includes('profile long') ? resolve() : setTimeout(check, 50));
-      check();
-    });
-    expect((await pidsWithMarker(marker)).length).toBeGreaterThanOrEqual(2);
+    const running = new Promise<void>((resolve) =>
+      cli.stderr.on('data', (d: Buffer) => {
+        err += d.toString();
+        if (err.includes('profile long')) resolve();
+      }),
+    );
+    // Until the profile runs, or perfgate exits before it does (then the next line says why).
+    await Promise.race([running, exited]);
+    expect((await pidsWithMarker(marker)).length, err).toBeGreaterThanOrEqual(2);
     cli.kill('SIGINT');
-    const code = await new Promise<number | null>((r) => cli.once('exit', (c) => r(c)));
+    const code = await exited;
     expect(code).toBe(130);
     expect(err, err).toContain('interrupted');
   }, 30_000);
