@@ -20,7 +20,15 @@ let service: FakeActionsCache;
 let workspace: string;
 let actionsLog: CapturedOutput;
 const saved: Record<string, string | undefined> = {};
-const ENV = ['ACTIONS_RESULTS_URL', 'ACTIONS_RUNTIME_TOKEN', 'ACTIONS_CACHE_SERVICE_V2', 'GITHUB_WORKSPACE', 'RUNNER_TEMP', 'ACTIONS_CACHE_URL', 'GITHUB_SERVER_URL'] as const;
+const ENV = [
+  'ACTIONS_RESULTS_URL',
+  'ACTIONS_RUNTIME_TOKEN',
+  'ACTIONS_CACHE_SERVICE_V2',
+  'GITHUB_WORKSPACE',
+  'RUNNER_TEMP',
+  'ACTIONS_CACHE_URL',
+  'GITHUB_SERVER_URL',
+] as const;
 
 beforeAll(async () => {
   actionsLog = captureProcessStdout();
@@ -29,7 +37,13 @@ beforeAll(async () => {
   await mkdir(path.join(workspace, 'tmp'));
   for (const k of ENV) saved[k] = process.env[k];
   // @actions/cache reads these from process.env, as the runner sets them for an action.
-  Object.assign(process.env, { ACTIONS_RESULTS_URL: service.url, ACTIONS_RUNTIME_TOKEN: service.token, ACTIONS_CACHE_SERVICE_V2: 'true', GITHUB_WORKSPACE: workspace, RUNNER_TEMP: path.join(workspace, 'tmp') });
+  Object.assign(process.env, {
+    ACTIONS_RESULTS_URL: service.url,
+    ACTIONS_RUNTIME_TOKEN: service.token,
+    ACTIONS_CACHE_SERVICE_V2: 'true',
+    GITHUB_WORKSPACE: workspace,
+    RUNNER_TEMP: path.join(workspace, 'tmp'),
+  });
   delete process.env.ACTIONS_CACHE_URL;
   delete process.env.GITHUB_SERVER_URL;
 });
@@ -52,7 +66,13 @@ const freshRun = async (run: string) => {
   await rm(local(), { recursive: true, force: true });
   return createCacheStore({ dir: local(), transport: actionsCacheTransport(), uniqueSuffix: `${run}-1` });
 };
-const entry = (sha: string, branch = 'main', p50 = 4) => ({ sha, branch, savedAt: new Date().toISOString(), event: 'push', result: resultWith({ p50, rps: 1000 }, { sha, branch }) });
+const entry = (sha: string, branch = 'main', p50 = 4) => ({
+  sha,
+  branch,
+  savedAt: new Date().toISOString(),
+  event: 'push',
+  result: resultWith({ p50, rps: 1000 }, { sha, branch }),
+});
 
 describe('the Actions cache as a baseline store', () => {
   it('grows a branch history across runs, one immutable entry per save, and keeps branches apart', async () => {
@@ -68,7 +88,11 @@ describe('the Actions cache as a baseline store', () => {
     expect((await (await freshRun('105')).history('main-2')).map((e) => e.sha[0])).toEqual(['3']);
 
     const keys = service.entries.filter((e) => e.finalized).map((e) => e.key);
-    expect(keys).toEqual([`perfgate-baselines/v1/main/${'1'.repeat(40)}/101-1`, `perfgate-baselines/v1/main/${'2'.repeat(40)}/102-1`, `perfgate-baselines/v1/main-2/${'3'.repeat(40)}/103-1`]);
+    expect(keys).toEqual([
+      `perfgate-baselines/v1/main/${'1'.repeat(40)}/101-1`,
+      `perfgate-baselines/v1/main/${'2'.repeat(40)}/102-1`,
+      `perfgate-baselines/v1/main-2/${'3'.repeat(40)}/103-1`,
+    ]);
     // Reads ask for the branch's prefix, so the newest entry of that branch — never main-2's — is restored.
     const reads = service.calls.filter((c) => c.method === 'GetCacheEntryDownloadURL').map((c) => c.body.restore_keys);
     expect(reads).toContainEqual([cacheKeyPrefix('main')]);
@@ -76,7 +100,8 @@ describe('the Actions cache as a baseline store', () => {
   }, 30_000);
 
   it('keeps only the newest `history` results', async () => {
-    for (const [i, sha] of ['a', 'b', 'c'].entries()) await (await freshRun(`20${i}`)).save(entry(sha.repeat(40), 'trim'), 2);
+    for (const [i, sha] of ['a', 'b', 'c'].entries())
+      await (await freshRun(`20${i}`)).save(entry(sha.repeat(40), 'trim'), 2);
     expect((await (await freshRun('210')).history('trim')).map((e) => e.sha[0])).toEqual(['b', 'c']);
   }, 30_000);
 
@@ -84,7 +109,9 @@ describe('the Actions cache as a baseline store', () => {
     await (await freshRun('300')).save(entry('d'.repeat(40), 'dup'), 50);
     // The same run saving the same commit again asks for an existing key: the service answers 409.
     const again = await freshRun('300');
-    await expect(again.save(entry('d'.repeat(40), 'dup'), 50)).rejects.toThrow(/the Actions cache did not store perfgate-baselines\/v1\/dup\//);
+    await expect(again.save(entry('d'.repeat(40), 'dup'), 50)).rejects.toThrow(
+      /the Actions cache did not store perfgate-baselines\/v1\/dup\//,
+    );
   }, 30_000);
 
   it('fails closed on a corrupt restored history and adds no entry over it', async () => {
@@ -100,8 +127,13 @@ describe('the Actions cache as a baseline store', () => {
   }, 30_000);
 
   it('is a usage error outside the action, and names the field', () => {
-    const settings = parseSettings(`version: 1\nsut: { url: "http://127.0.0.1:9" }\nprofiles: [{ name: p, kind: load, duration: 1s, connections: 1, requests: [{ path: / }] }]\nbaseline: { store: cache }\n`, path.join(workspace, 'perfgate.yml'));
+    const settings = parseSettings(
+      `version: 1\nsut: { url: "http://127.0.0.1:9" }\nprofiles: [{ name: p, kind: load, duration: 1s, connections: 1, requests: [{ path: / }] }]\nbaseline: { store: cache }\n`,
+      path.join(workspace, 'perfgate.yml'),
+    );
     expect(() => openBaselineStore(settings, 'auto', workspace, { env: {} })).toThrow(ConfigError);
-    expect(() => openBaselineStore(settings, 'auto', workspace, { env: {} })).toThrow(/baseline\.store: "cache" needs the perfgate GitHub Action/);
+    expect(() => openBaselineStore(settings, 'auto', workspace, { env: {} })).toThrow(
+      /baseline\.store: "cache" needs the perfgate GitHub Action/,
+    );
   });
 });

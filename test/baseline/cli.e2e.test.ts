@@ -43,16 +43,24 @@ describe('perfgate baseline save|show|list', () => {
     const result = path.join(root, 'r1.json');
     await writeFile(result, JSON.stringify(resultWith({ p50: 4, rps: 900 }, { sha: 'c'.repeat(40), branch: 'main' })));
     const store = path.join(root, 'store-a');
-    expect((await cli(['baseline', 'save', '--store', store, '--result', result])).stdout).toMatch(/saved main at cccccccccccc to directory .*store-a \(keeping the newest 3\)/);
+    expect((await cli(['baseline', 'save', '--store', store, '--result', result])).stdout).toMatch(
+      /saved main at cccccccccccc to directory .*store-a \(keeping the newest 3\)/,
+    );
     expect((await cli(['baseline', 'list', '--store', store])).stdout).toBe('main\t1 result(s)\n');
-    expect((await cli(['baseline', 'show', '--store', store, '--branch', 'main'])).stdout).toMatch(/cccccccccccc .* api p50 4\.000ms p99 8\.000ms 900\.0 req\/s/);
+    expect((await cli(['baseline', 'show', '--store', store, '--branch', 'main'])).stdout).toMatch(
+      /cccccccccccc .* api p50 4\.000ms p99 8\.000ms 900\.0 req\/s/,
+    );
   });
 
   it('refuses to save from a pull request and leaves the store as it was', async () => {
     const result = path.join(root, 'r2.json');
     await writeFile(result, JSON.stringify(resultWith({ p50: 4, rps: 900 }, { sha: 'd'.repeat(40) })));
     const store = path.join(root, 'store-b');
-    const r = await cli(['baseline', 'save', '--store', store, '--result', result], { GITHUB_ACTIONS: 'true', GITHUB_EVENT_NAME: 'pull_request', GITHUB_REF: 'refs/pull/1/merge' });
+    const r = await cli(['baseline', 'save', '--store', store, '--result', result], {
+      GITHUB_ACTIONS: 'true',
+      GITHUB_EVENT_NAME: 'pull_request',
+      GITHUB_REF: 'refs/pull/1/merge',
+    });
     expect(r.code).toBe(3);
     expect(r.errors).toMatch(/baseline save refused: a pull_request event only reads baselines/);
     expect(await createDirStore(store).history('main')).toEqual([]);
@@ -60,14 +68,20 @@ describe('perfgate baseline save|show|list', () => {
 
   it.each([
     ['corrupt', '{oops'],
-    ['of an unknown version', JSON.stringify({ format: 'perfgate-baselines', version: 2, branch: 'main', entries: [] })],
+    [
+      'of an unknown version',
+      JSON.stringify({ format: 'perfgate-baselines', version: 2, branch: 'main', entries: [] }),
+    ],
   ])('exits 3 with a clear message on a %s baseline and leaves it untouched', async (_what, text) => {
     const store = path.join(root, `store-bad-${text.length}`);
     await mkdir(store, { recursive: true });
     await writeFile(path.join(store, 'main.json'), text);
     const result = path.join(root, 'r3.json');
     await writeFile(result, JSON.stringify(resultWith({ p50: 4, rps: 900 }, { sha: 'e'.repeat(40) })));
-    for (const argv of [['show', '--branch', 'main'], ['save', '--result', result]]) {
+    for (const argv of [
+      ['show', '--branch', 'main'],
+      ['save', '--result', result],
+    ]) {
       const r = await cli(['baseline', ...argv, '--store', store]);
       expect(r.code).toBe(3);
       expect(r.errors).toMatch(/main\.json: .*(not valid JSON|version 2 is not supported).*perfgate left it untouched/);
@@ -96,7 +110,14 @@ describe('perfgate run --baseline', () => {
       r.git.sha = String(i).repeat(40);
       await fast.save({ sha: r.git.sha, branch: 'main', savedAt: new Date().toISOString(), result: r }, 3);
     }
-    const pr = { GITHUB_SHA: '9'.repeat(40), GITHUB_HEAD_REF: 'feature', GITHUB_BASE_REF: 'main', GITHUB_ACTIONS: 'true', GITHUB_EVENT_NAME: 'pull_request', GITHUB_REF: 'refs/pull/3/merge' };
+    const pr = {
+      GITHUB_SHA: '9'.repeat(40),
+      GITHUB_HEAD_REF: 'feature',
+      GITHUB_BASE_REF: 'main',
+      GITHUB_ACTIONS: 'true',
+      GITHUB_EVENT_NAME: 'pull_request',
+      GITHUB_REF: 'refs/pull/3/merge',
+    };
     const second = await cli(['run', '--config', config, '--out', out, '--baseline', store], pr);
     result = await readResult(out);
     expect(second.code).toBe(1);
@@ -115,8 +136,20 @@ describe('perfgate run --baseline', () => {
 
   it('refuses store: cache outside the action with exit 2, before any load is sent', async () => {
     // The SUT URL is a closed port: reaching the load would fail differently (exit 3).
-    const cacheConfig = await writeConfig(root, `version: 1\nsut: { url: "http://127.0.0.1:9" }\nprofiles:\n  - { name: api, kind: load, duration: 1s, connections: 1, requests: [{ path: / }] }\nbaseline: { store: cache }\n`, 'cache.yml');
-    const { code, errors } = await cli(['run', '--config', cacheConfig, '--baseline', 'auto', '--out', path.join(root, 'cache-out')]);
+    const cacheConfig = await writeConfig(
+      root,
+      `version: 1\nsut: { url: "http://127.0.0.1:9" }\nprofiles:\n  - { name: api, kind: load, duration: 1s, connections: 1, requests: [{ path: / }] }\nbaseline: { store: cache }\n`,
+      'cache.yml',
+    );
+    const { code, errors } = await cli([
+      'run',
+      '--config',
+      cacheConfig,
+      '--baseline',
+      'auto',
+      '--out',
+      path.join(root, 'cache-out'),
+    ]);
     expect(code).toBe(2);
     expect(errors).toContain('baseline.store: "cache" needs the perfgate GitHub Action');
   });

@@ -15,7 +15,13 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const entry = (sha: string, branch = 'main', p50 = 4) => ({ sha, branch, savedAt: new Date().toISOString(), event: 'push', result: resultWith({ p50, rps: 1000 }, { sha, branch }) });
+const entry = (sha: string, branch = 'main', p50 = 4) => ({
+  sha,
+  branch,
+  savedAt: new Date().toISOString(),
+  event: 'push',
+  result: resultWith({ p50, rps: 1000 }, { sha, branch }),
+});
 
 describe('directory baseline store', () => {
   it('answers an empty history for a branch that was never saved', async () => {
@@ -61,19 +67,43 @@ describe('directory baseline store', () => {
   });
 
   it.each([
-    ['corrupt JSON', '{"format": "perfgate-baselines", "version": 1, "entr', /main\.json: the baseline file is not valid JSON .*perfgate left it untouched/],
-    ['an unknown format version', JSON.stringify({ format: 'perfgate-baselines', version: 7, branch: 'main', entries: [] }), /baseline format version 7 is not supported \(this perfgate reads version 1\); upgrade perfgate/],
-    ['another format', JSON.stringify({ format: 'benchmark-action', version: 1, branch: 'main', entries: [] }), /format "benchmark-action" is not "perfgate-baselines"/],
-    ['an invalid entry', JSON.stringify({ format: 'perfgate-baselines', version: 1, branch: 'main', entries: [{ sha: 'x', branch: 'main', savedAt: 'now', result: { schemaVersion: 99 } }] }), /entries\[0\]\.result\.schemaVersion/],
-  ])('fails closed on %s: a DataError on read and on save, and the file is left byte for byte', async (_what, text, message) => {
-    const file = path.join(dir, 'main.json');
-    await writeFile(file, text);
-    const store = createDirStore(dir);
-    await expect(store.history('main')).rejects.toThrow(DataError);
-    await expect(store.history('main')).rejects.toThrow(message);
-    await expect(store.save(entry('1'.repeat(40)), 50)).rejects.toThrow(message);
-    expect(await readFile(file, 'utf8')).toBe(text);
-  });
+    [
+      'corrupt JSON',
+      '{"format": "perfgate-baselines", "version": 1, "entr',
+      /main\.json: the baseline file is not valid JSON .*perfgate left it untouched/,
+    ],
+    [
+      'an unknown format version',
+      JSON.stringify({ format: 'perfgate-baselines', version: 7, branch: 'main', entries: [] }),
+      /baseline format version 7 is not supported \(this perfgate reads version 1\); upgrade perfgate/,
+    ],
+    [
+      'another format',
+      JSON.stringify({ format: 'benchmark-action', version: 1, branch: 'main', entries: [] }),
+      /format "benchmark-action" is not "perfgate-baselines"/,
+    ],
+    [
+      'an invalid entry',
+      JSON.stringify({
+        format: 'perfgate-baselines',
+        version: 1,
+        branch: 'main',
+        entries: [{ sha: 'x', branch: 'main', savedAt: 'now', result: { schemaVersion: 99 } }],
+      }),
+      /entries\[0\]\.result\.schemaVersion/,
+    ],
+  ])(
+    'fails closed on %s: a DataError on read and on save, and the file is left byte for byte',
+    async (_what, text, message) => {
+      const file = path.join(dir, 'main.json');
+      await writeFile(file, text);
+      const store = createDirStore(dir);
+      await expect(store.history('main')).rejects.toThrow(DataError);
+      await expect(store.history('main')).rejects.toThrow(message);
+      await expect(store.save(entry('1'.repeat(40)), 50)).rejects.toThrow(message);
+      expect(await readFile(file, 'utf8')).toBe(text);
+    },
+  );
 
   it('parses what it writes (round trip of the format)', async () => {
     const store = createDirStore(dir);

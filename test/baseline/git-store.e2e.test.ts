@@ -9,7 +9,19 @@ import { resultWith } from '../helpers/results.js';
 
 let root: string;
 // stderr piped: cloning the empty origin warns about it (a failure still shows git's stderr).
-const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } }).trim();
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@t',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@t',
+    },
+  }).trim();
 let cloneA: string;
 let cloneB: string;
 let origin: string;
@@ -31,8 +43,15 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-const entry = (sha: string) => ({ sha, branch: 'main', savedAt: new Date().toISOString(), event: 'push', result: resultWith({ p50: 4, rps: 1000 }, { sha }) });
-const store = (repoDir: string) => createGitStore({ repoDir, branch: 'perfgate-data', path: 'baselines', backoffMs: 20, env: process.env });
+const entry = (sha: string) => ({
+  sha,
+  branch: 'main',
+  savedAt: new Date().toISOString(),
+  event: 'push',
+  result: resultWith({ p50: 4, rps: 1000 }, { sha }),
+});
+const store = (repoDir: string) =>
+  createGitStore({ repoDir, branch: 'perfgate-data', path: 'baselines', backoffMs: 20, env: process.env });
 
 describe('git data-branch baseline store', () => {
   it('pushes a baseline from one clone that another clone reads, without touching HEAD, index or work tree', async () => {
@@ -65,7 +84,11 @@ describe('git data-branch baseline store', () => {
   });
 
   it('keeps every entry when savers in two clones push at the same time', async () => {
-    await Promise.all([store(cloneA).save(entry('2'.repeat(40)), 10), store(cloneB).save(entry('3'.repeat(40)), 10), store(cloneA).save(entry('4'.repeat(40)), 10)]);
+    await Promise.all([
+      store(cloneA).save(entry('2'.repeat(40)), 10),
+      store(cloneB).save(entry('3'.repeat(40)), 10),
+      store(cloneA).save(entry('4'.repeat(40)), 10),
+    ]);
     const shas = (await store(cloneB).history('main')).map((e) => e.sha[0]).sort();
     expect(shas).toEqual(['1', '2', '3', '4', '7', '8']);
   });
@@ -78,7 +101,9 @@ describe('git data-branch baseline store', () => {
     git(work, 'push', '--quiet', 'origin', 'HEAD:perfgate-data');
     const before = git(origin, 'rev-parse', 'perfgate-data');
     await expect(store(cloneA).history('main')).rejects.toThrow(DataError);
-    await expect(store(cloneA).save(entry('5'.repeat(40)), 10)).rejects.toThrow(/perfgate-data:baselines\/main\.json \(git store\): the baseline file is not valid JSON/);
+    await expect(store(cloneA).save(entry('5'.repeat(40)), 10)).rejects.toThrow(
+      /perfgate-data:baselines\/main\.json \(git store\): the baseline file is not valid JSON/,
+    );
     expect(git(origin, 'rev-parse', 'perfgate-data')).toBe(before);
   });
 
@@ -97,6 +122,8 @@ describe('git store errors', () => {
     const lost = path.join(root, 'lost');
     git(root, 'init', '--quiet', '-b', 'main', lost);
     git(lost, 'remote', 'add', 'origin', path.join(root, 'does-not-exist.git'));
-    await expect(store(lost).history('main')).rejects.toThrow(/git store: cannot read the data branch perfgate-data from origin/);
+    await expect(store(lost).history('main')).rejects.toThrow(
+      /git store: cannot read the data branch perfgate-data from origin/,
+    );
   });
 });

@@ -38,7 +38,10 @@ describe('perfgate CLI', () => {
   });
 
   it('exits 2 with the field named when the config is invalid, before starting anything', async () => {
-    await writeConfig(dir, 'version: 1\nsut: { url: http://127.0.0.1:1 }\nprofiles:\n  - { name: a, kind: load, duration: soon }\n');
+    await writeConfig(
+      dir,
+      'version: 1\nsut: { url: http://127.0.0.1:1 }\nprofiles:\n  - { name: a, kind: load, duration: soon }\n',
+    );
     const c = await runCli(['run'], { cwd: dir });
     expect(c.code).toBe(2);
     expect(c.log).toContain('profiles[0].duration: "soon" is not a duration');
@@ -51,7 +54,10 @@ describe('perfgate CLI', () => {
   });
 
   it('refuses a target outside loopback that is not allowed, with exit code 2', async () => {
-    await writeConfig(dir, 'version: 1\nsut: { url: "http://203.0.113.7:8080" }\nprofiles:\n  - { name: a, kind: load, duration: 1s }\n');
+    await writeConfig(
+      dir,
+      'version: 1\nsut: { url: "http://203.0.113.7:8080" }\nprofiles:\n  - { name: a, kind: load, duration: 1s }\n',
+    );
     const c = await runCli(['run'], { cwd: dir });
     expect(c.code).toBe(2);
     expect(c.log).toMatch(/203\.0\.113\.7[\s\S]*targets\.allow/);

@@ -54,7 +54,17 @@ report: { html: false }
 }
 
 async function ab(head: string, out: string): Promise<{ code: number; stdout: string; result: RunResult }> {
-  const { code, stdout } = await runCli(['ab', '--base', path.join(root, 'base'), '--head', head, '--out', out, '--seed', '11']);
+  const { code, stdout } = await runCli([
+    'ab',
+    '--base',
+    path.join(root, 'base'),
+    '--head',
+    head,
+    '--out',
+    out,
+    '--seed',
+    '11',
+  ]);
   return { code, stdout, result: await readResult(out) };
 }
 
@@ -70,7 +80,7 @@ afterAll(async () => {
 });
 
 describe('perfgate ab against the shop example', () => {
-  it('flags +10 % latency as a regression and fails the gate with the base branch\'s threshold', async () => {
+  it("flags +10 % latency as a regression and fails the gate with the base branch's threshold", async () => {
     const { code, stdout, result } = await ab(path.join(root, 'slower'), path.join(root, 'out-slower'));
     const p50 = result.comparison!.metrics.find((m) => m.metric === 'p50')!;
     expect(result.comparison!.method).toBe('ab');
@@ -84,7 +94,9 @@ describe('perfgate ab against the shop example', () => {
     expect(p50.trials!.filter((t) => t.head > t.base).length).toBeGreaterThanOrEqual(9);
     expect(code).toBe(1);
     expect(result.status).toBe('fail');
-    expect(result.reasons[0]).toMatch(/^regression: report p50 \+\d+\.\d% \(ratio 1\.\d{3}, CI 1\.\d{3}–1\.\d{3}\), p=(0\.\d{3}|\d\.\de-\d+) is past the 5\.0% threshold/);
+    expect(result.reasons[0]).toMatch(
+      /^regression: report p50 \+\d+\.\d% \(ratio 1\.\d{3}, CI 1\.\d{3}–1\.\d{3}\), p=(0\.\d{3}|\d\.\de-\d+) is past the 5\.0% threshold/,
+    );
     // The head tried to loosen its gate to 20 %: the base's 5 % applied, and the change is flagged for review.
     expect(result.notices.join('\n')).toMatch(/threshold change needs review: .*gates\.regression\.p50: 0\.05 → 0\.2/);
     expect(stdout).toMatch(/report\s+p50\s+.*regression/);
@@ -106,10 +118,15 @@ describe('perfgate ab against the shop example', () => {
   it('refuses an A/B whose planned load passes the 10-minute cap, before booting anything', async () => {
     const dir = path.join(root, 'huge');
     await mkdir(dir, { recursive: true });
-    const text = (await readFile(path.join(root, 'base', 'perfgate.yml'), 'utf8')).replace('pairs: 12, trialDuration: 800ms', 'pairs: 100, trialDuration: 5s');
+    const text = (await readFile(path.join(root, 'base', 'perfgate.yml'), 'utf8')).replace(
+      'pairs: 12, trialDuration: 800ms',
+      'pairs: 100, trialDuration: 5s',
+    );
     await writeConfig(dir, text);
     const { code, errors } = await runCli(['ab', '--base', dir, '--head', dir, '--out', path.join(root, 'out-huge')]);
     expect(code).toBe(2);
-    expect(errors).toMatch(/ab: 100 pairs × 2 sides × 1 profiles × \(5s trial \+ 0\.2s warmup\) is 1040s of load; an A\/B may take at most 10m/);
+    expect(errors).toMatch(
+      /ab: 100 pairs × 2 sides × 1 profiles × \(5s trial \+ 0\.2s warmup\) is 1040s of load; an A\/B may take at most 10m/,
+    );
   });
 });

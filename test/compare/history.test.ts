@@ -52,7 +52,16 @@ describe('comparison with a stored history', () => {
     const runs = 300;
     for (let r = 0; r < runs; r++) {
       const h = history(15, 0.03, 1000 + r);
-      if (regressionReasons(compareWithHistory(resultWith({ p50: 4 * Math.exp(0.03 * z()), rps: 1000 * Math.exp(0.03 * z()) }), h, OPTIONS)).length) alarms++;
+      if (
+        regressionReasons(
+          compareWithHistory(
+            resultWith({ p50: 4 * Math.exp(0.03 * z()), rps: 1000 * Math.exp(0.03 * z()) }),
+            h,
+            OPTIONS,
+          ),
+        ).length
+      )
+        alarms++;
     }
     expect(alarms / runs).toBeLessThanOrEqual(0.01);
   });
@@ -63,10 +72,14 @@ describe('comparison with a stored history', () => {
     expect(metric(c, 'p50').verdict).not.toBe('regression');
   });
 
-  it('warns when the environment fingerprint differs from the baseline\'s', () => {
-    const h: StoredRun[] = [{ sha: 'b'.repeat(40), branch: 'main', result: resultWith({ p50: 4, rps: 1000 }, { cpuModel: 'Other CPU' }) }];
+  it("warns when the environment fingerprint differs from the baseline's", () => {
+    const h: StoredRun[] = [
+      { sha: 'b'.repeat(40), branch: 'main', result: resultWith({ p50: 4, rps: 1000 }, { cpuModel: 'Other CPU' }) },
+    ];
     const c = compareWithHistory(resultWith({ p50: 4, rps: 1000 }), h, OPTIONS);
-    expect(c.warnings.join('\n')).toMatch(/environment differs from the baseline's \(cpuModel "Other CPU" → "Test CPU @ 3\.0GHz"\)/);
+    expect(c.warnings.join('\n')).toMatch(
+      /environment differs from the baseline's \(cpuModel "Other CPU" → "Test CPU @ 3\.0GHz"\)/,
+    );
     expect(c.baseline).toMatchObject({ sha: 'b'.repeat(40), branch: 'main' });
   });
 });
@@ -86,7 +99,9 @@ describe('step changes in a nightly history', () => {
   it('finds no step in a flat noisy history, nor a significant one below 5 %', () => {
     const z = normalFrom(seededRandom(6));
     expect(detectSteps(series(Array.from({ length: 30 }, () => 4 * Math.exp(0.03 * z()))))).toEqual([]);
-    expect(detectSteps(series(Array.from({ length: 30 }, (_, i) => 4 * (i >= 15 ? 1.02 : 1) * Math.exp(0.002 * z()))))).toEqual([]);
+    expect(
+      detectSteps(series(Array.from({ length: 30 }, (_, i) => 4 * (i >= 15 ? 1.02 : 1) * Math.exp(0.002 * z())))),
+    ).toEqual([]);
   });
 });
 
@@ -96,10 +111,18 @@ describe('trend notices of a nightly history', () => {
     const z = normalFrom(seededRandom(8));
     const runs = Array.from({ length: 20 }, (_, i) => {
       const sha = `${i.toString(16)}`.padEnd(40, '0');
-      return { sha, result: resultWith({ p50: 4 * (i >= 12 ? 1.15 : 1) * Math.exp(0.01 * z()), rps: 1000 * Math.exp(0.01 * z()) }, { sha }) };
+      return {
+        sha,
+        result: resultWith(
+          { p50: 4 * (i >= 12 ? 1.15 : 1) * Math.exp(0.01 * z()), rps: 1000 * Math.exp(0.01 * z()) },
+          { sha },
+        ),
+      };
     });
     const notices = trendNotices(runs);
-    expect(notices.find((n) => n.includes(' p50 '))).toMatch(/^trend: api p50 stepped \+1\d\.\d% \([34]\.\d{3} → 4\.\d{3}\) at commit c00000000000, the first commit after the step/);
+    expect(notices.find((n) => n.includes(' p50 '))).toMatch(
+      /^trend: api p50 stepped \+1\d\.\d% \([34]\.\d{3} → 4\.\d{3}\) at commit c00000000000, the first commit after the step/,
+    );
     expect(notices.some((n) => n.includes('throughput'))).toBe(false);
   });
 });

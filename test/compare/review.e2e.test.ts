@@ -17,7 +17,17 @@ baseline: { history: ${history} }
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-review-'));
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+  const git = (...args: string[]) =>
+    execFileSync('git', args, {
+      cwd: dir,
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 't',
+        GIT_AUTHOR_EMAIL: 't@t',
+        GIT_COMMITTER_NAME: 't',
+        GIT_COMMITTER_EMAIL: 't@t',
+      },
+    });
   git('init', '--quiet', '-b', 'main');
   await writeFile(path.join(dir, 'perfgate.yml'), config('5%', '50ms'));
   git('add', 'perfgate.yml');
@@ -30,21 +40,30 @@ afterAll(async () => {
 
 describe('threshold change review', () => {
   it('lists every changed gate, SLO and baseline setting as old → new', () => {
-    const changes = thresholdChanges(parseSettings(config('5%', '50ms'), '/x/perfgate.yml'), parseSettings(config('20%', '80ms', 10), '/x/perfgate.yml'));
-    expect(changes).toEqual(['baseline.history: 50 → 10', 'gates.regression.p50: 0.05 → 0.2', 'profiles[api].slo.p99: 50 → 80']);
+    const changes = thresholdChanges(
+      parseSettings(config('5%', '50ms'), '/x/perfgate.yml'),
+      parseSettings(config('20%', '80ms', 10), '/x/perfgate.yml'),
+    );
+    expect(changes).toEqual([
+      'baseline.history: 50 → 10',
+      'gates.regression.p50: 0.05 → 0.2',
+      'profiles[api].slo.p99: 50 → 80',
+    ]);
   });
 
-  it('gates a branch that loosens its own thresholds with the base branch\'s values and says it needs review', async () => {
+  it("gates a branch that loosens its own thresholds with the base branch's values and says it needs review", async () => {
     await writeFile(path.join(dir, 'perfgate.yml'), config('20%', '80ms'));
     const head = await loadSettings(path.join(dir, 'perfgate.yml'));
     const { settings, notices } = reviewAgainstRef(head, 'main');
     expect(settings.config.gates.regression?.p50).toBe(0.05);
     expect(settings.config.profiles[0]).toMatchObject({ slo: { p99: 50 } });
     expect(notices).toHaveLength(1);
-    expect(notices[0]).toMatch(/^threshold change needs review: .*gates\.regression\.p50: 0\.05 → 0\.2; profiles\[api\]\.slo\.p99: 50 → 80/);
+    expect(notices[0]).toMatch(
+      /^threshold change needs review: .*gates\.regression\.p50: 0\.05 → 0\.2; profiles\[api\]\.slo\.p99: 50 → 80/,
+    );
   });
 
-  it('changes nothing when the thresholds are the base branch\'s or there is no base ref, and says when the base config cannot be read', async () => {
+  it("changes nothing when the thresholds are the base branch's or there is no base ref, and says when the base config cannot be read", async () => {
     await writeFile(path.join(dir, 'perfgate.yml'), config('5%', '50ms'));
     const head = await loadSettings(path.join(dir, 'perfgate.yml'));
     expect(reviewAgainstRef(head, 'main')).toEqual({ settings: head, notices: [] });

@@ -18,29 +18,51 @@ function simulatePairs(seed: number, pairs: number, slowdown: number): TrialPair
     const common = z();
     const burst = () => (random() < 0.03 ? (random() - 0.5) * 0.3 : 0);
     // A slower server: latency up by `slowdown`, throughput down by the same factor.
-    const moved = (sd: number, dir: 1 | -1) => Math.exp(dir * Math.log(1 + slowdown) + sd * (0.6 * common * dir + 0.8 * z()) + burst());
+    const moved = (sd: number, dir: 1 | -1) =>
+      Math.exp(dir * Math.log(1 + slowdown) + sd * (0.6 * common * dir + 0.8 * z()) + burst());
     const base = { p50: 4 * Math.exp(0.05 * z()), p90: 6, p99: 9, throughput: 1000, errorRate: 0 };
     return {
       base,
-      head: { p50: base.p50 * moved(SD.p50, 1), p90: base.p90 * moved(SD.p90, 1), p99: base.p99 * moved(SD.p99, 1), throughput: base.throughput * moved(SD.throughput, -1), errorRate: 0 },
+      head: {
+        p50: base.p50 * moved(SD.p50, 1),
+        p90: base.p90 * moved(SD.p90, 1),
+        p99: base.p99 * moved(SD.p99, 1),
+        throughput: base.throughput * moved(SD.throughput, -1),
+        errorRate: 0,
+      },
     };
   });
 }
 
-const compare = (pairs: TrialPair[]) => comparePaired({ api: pairs }, { alpha: DEFAULTS.alpha, minEffect: DEFAULTS.minEffect, gates: { p50: 0.05, throughput: 0.05 } });
+const compare = (pairs: TrialPair[]) =>
+  comparePaired(
+    { api: pairs },
+    { alpha: DEFAULTS.alpha, minEffect: DEFAULTS.minEffect, gates: { p50: 0.05, throughput: 0.05 } },
+  );
 
 describe('paired A/B on simulated runner noise (fixed seeds)', () => {
   const RUNS = 1000;
 
   it(`raises a false alarm in at most 1 % of A/A runs at the default ${DEFAULTS.pairs} pairs`, () => {
     let alarms = 0;
-    for (let s = 1; s <= RUNS; s++) if (compare(simulatePairs(s, DEFAULTS.pairs, 0)).metrics.some((m) => m.verdict === 'regression' || m.verdict === 'improvement')) alarms++;
+    for (let s = 1; s <= RUNS; s++)
+      if (
+        compare(simulatePairs(s, DEFAULTS.pairs, 0)).metrics.some(
+          (m) => m.verdict === 'regression' || m.verdict === 'improvement',
+        )
+      )
+        alarms++;
     expect(alarms / RUNS).toBeLessThanOrEqual(0.01);
   });
 
   it('finds a 5 % slowdown in the median latency with at least 95 % power at the default pairs', () => {
     let found = 0;
-    for (let s = 1; s <= RUNS; s++) if (compare(simulatePairs(10_000 + s, DEFAULTS.pairs, 0.05)).metrics.find((m) => m.metric === 'p50')?.verdict === 'regression') found++;
+    for (let s = 1; s <= RUNS; s++)
+      if (
+        compare(simulatePairs(10_000 + s, DEFAULTS.pairs, 0.05)).metrics.find((m) => m.metric === 'p50')?.verdict ===
+        'regression'
+      )
+        found++;
     expect(found / RUNS).toBeGreaterThanOrEqual(0.95);
   });
 
@@ -59,13 +81,19 @@ describe('paired A/B on simulated runner noise (fixed seeds)', () => {
     const { regressionReasons } = await import('../../src/compare/regression-gate.js');
     const c = compare(simulatePairs(99, DEFAULTS.pairs, 0.1));
     const reasons = regressionReasons({ method: 'ab', metrics: c.metrics, warnings: [] });
-    expect(reasons.some((r) => /^regression: api p50 \+\d+\.\d% \(ratio 1\.\d{3}, CI 1\.\d{3}–1\.\d{3}\).*past the 5\.0% threshold/.test(r))).toBe(true);
+    expect(
+      reasons.some((r) =>
+        /^regression: api p50 \+\d+\.\d% \(ratio 1\.\d{3}, CI 1\.\d{3}–1\.\d{3}\).*past the 5\.0% threshold/.test(r),
+      ),
+    ).toBe(true);
     expect(reasons.some((r) => r.includes('throughput -'))).toBe(true);
   });
 
   it('warns that too few pairs can never reach significance', () => {
     const c = comparePaired({ api: simulatePairs(5, 6, 0.2) }, { alpha: 0.01, minEffect: 0.02, gates: {} });
     expect(c.metrics.every((m) => m.verdict !== 'regression')).toBe(true);
-    expect(c.warnings.join('\n')).toMatch(/6 pairs cannot reach significance at alpha 0\.01 across 4 metrics \(Holm\); use at least 10 pairs/);
+    expect(c.warnings.join('\n')).toMatch(
+      /6 pairs cannot reach significance at alpha 0\.01 across 4 metrics \(Holm\); use at least 10 pairs/,
+    );
   });
 });

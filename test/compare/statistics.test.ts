@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { normalCdf, normalQuantile, tCdf, tQuantile } from '../../src/compare/distributions.js';
-import { hodgesLehmann, holmAdjust, minimumDetectableEffect, minimumPairsFor, signedRankCdf, signedRankTest } from '../../src/compare/signed-rank.js';
+import {
+  hodgesLehmann,
+  holmAdjust,
+  minimumDetectableEffect,
+  minimumPairsFor,
+  signedRankCdf,
+  signedRankTest,
+} from '../../src/compare/signed-rank.js';
 import { seededRandom, shuffle } from '../../src/compare/prng.js';
 
 describe('distributions', () => {
@@ -69,7 +76,12 @@ describe('Hodges–Lehmann and its interval', () => {
 
   it('says when too few pairs allow no interval at that level', () => {
     expect(hodgesLehmann([0.1, 0.2, 0.3], 0.01).exact).toBe(false);
-    expect(hodgesLehmann(Array.from({ length: 12 }, (_, i) => i / 100), 0.01).exact).toBe(true);
+    expect(
+      hodgesLehmann(
+        Array.from({ length: 12 }, (_, i) => i / 100),
+        0.01,
+      ).exact,
+    ).toBe(true);
   });
 });
 
@@ -84,7 +96,7 @@ describe('Holm and the minimum detectable effect', () => {
     expect(minimumDetectableEffect(0.02, 7, 0.01)).toBeNull();
   });
 
-  it('reproduces the issue\'s MDE arithmetic (2.2 % SD, 24 pairs, alpha 0.01 → about 2 %)', () => {
+  it("reproduces the issue's MDE arithmetic (2.2 % SD, 24 pairs, alpha 0.01 → about 2 %)", () => {
     const mde = minimumDetectableEffect(0.022, 24, 0.01)!;
     expect(mde).toBeGreaterThan(0.018);
     expect(mde).toBeLessThan(0.022);

@@ -45,7 +45,9 @@ describe('parseSettings', () => {
   it('names the path, the value and the expected form, with the line', () => {
     const e = errorOf(`${minimal}    duration: 10 minutes\n`);
     expect(e.exitCode).toBe(ExitCode.Usage);
-    expect(e.message).toContain('profiles[0].duration: "10 minutes" is not a duration; use e.g. "30s" or "2m" (perfgate.yml:7)');
+    expect(e.message).toContain(
+      'profiles[0].duration: "10 minutes" is not a duration; use e.g. "30s" or "2m" (perfgate.yml:7)',
+    );
   });
 
   it('rejects unknown keys with a "did you mean" hint', () => {
@@ -67,12 +69,20 @@ profiles:
 `);
     expect(e.message).toContain('version: 2 is not a supported version; expected 1');
     expect(e.message).toContain('sut.url: "not a url" is not an http(s) URL');
-    expect(e.message).toContain('profiles[0].kind: "lod" is not a profile kind; expected one of load, stress, robustness, jmeter');
-    expect(e.message).toContain('profiles[1].rate: "fast" is not a number; expected an arrival rate in requests per second');
+    expect(e.message).toContain(
+      'profiles[0].kind: "lod" is not a profile kind; expected one of load, stress, robustness, jmeter',
+    );
+    expect(e.message).toContain(
+      'profiles[1].rate: "fast" is not a number; expected an arrival rate in requests per second',
+    );
   });
 
   it.each([
-    ['both models', '    connections: 5\n    rate: 100\n', 'set either connections (closed model) or rate (open model), not both'],
+    [
+      'both models',
+      '    connections: 5\n    rate: 100\n',
+      'set either connections (closed model) or rate (open model), not both',
+    ],
     ['a load test over 10 minutes', '    duration: 9m\n    warmup: 2m\n', 'a load test may take at most 10m'],
     ['a path without a slash', '    requests: [{ path: api }]\n', 'expected a path starting with "/"'],
     ['an unknown method', '    requests: [{ method: FETCH }]\n', '"FETCH" is not an HTTP method'],
@@ -82,7 +92,9 @@ profiles:
   });
 
   it('rejects duplicate profile names', () => {
-    expect(errorOf(`${minimal}  - name: smoke\n    kind: load\n`).message).toContain('profiles[1].name: "smoke" is already the name of profiles[0]');
+    expect(errorOf(`${minimal}  - name: smoke\n    kind: load\n`).message).toContain(
+      'profiles[1].name: "smoke" is already the name of profiles[0]',
+    );
   });
 
   it('rejects YAML that does not parse, and a document that is not a mapping', () => {
@@ -107,6 +119,8 @@ describe('loadSettings', () => {
   });
 
   it('says which file cannot be read', async () => {
-    await expect(loadSettings('/nonexistent/perfgate.yml')).rejects.toThrow('--config: cannot read "/nonexistent/perfgate.yml" (ENOENT)');
+    await expect(loadSettings('/nonexistent/perfgate.yml')).rejects.toThrow(
+      '--config: cannot read "/nonexistent/perfgate.yml" (ENOENT)',
+    );
   });
 });

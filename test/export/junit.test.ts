@@ -9,11 +9,22 @@ describe('JUnit XML', () => {
     const xml = buildJunitXml(
       result([
         profile('ok'),
-        profile('slow <&> "x"', { status: 'fail', slo: { pass: false, checks: [{ metric: 'p99', limit: 50, actual: 80, unit: 'ms', pass: false }, { metric: 'errorRate', limit: 0.01, actual: 0, unit: 'ratio', pass: true }] } }),
+        profile('slow <&> "x"', {
+          status: 'fail',
+          slo: {
+            pass: false,
+            checks: [
+              { metric: 'p99', limit: 50, actual: 80, unit: 'ms', pass: false },
+              { metric: 'errorRate', limit: 0.01, actual: 0, unit: 'ratio', pass: true },
+            ],
+          },
+        }),
         profile('broken', { status: 'error', reasons: ['the SUT exited'], slo: { pass: false, checks: [] } }),
       ]),
     );
-    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="perfgate" tests="6" failures="1" errors="1"/);
+    expect(xml).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="perfgate" tests="6" failures="1" errors="1"/,
+    );
     expect((xml.match(/<testsuite /g) ?? []).length).toBe(3);
     expect(xml).toContain('<testsuite name="slow &lt;&amp;&gt; &quot;x&quot;" tests="3" failures="1" errors="0"');
     expect(xml).toContain('name="SLO p99 (limit ≤ 50.0 ms)"');
@@ -25,7 +36,10 @@ describe('JUnit XML', () => {
 
 describe('--log-format', () => {
   it('is taken out of the arguments of any command', () => {
-    expect(extractLogFormat(['run', '--log-format', 'json', '-c', 'x.yml'])).toEqual({ argv: ['run', '-c', 'x.yml'], format: 'json' });
+    expect(extractLogFormat(['run', '--log-format', 'json', '-c', 'x.yml'])).toEqual({
+      argv: ['run', '-c', 'x.yml'],
+      format: 'json',
+    });
     expect(extractLogFormat(['run', '--log-format=text'])).toEqual({ argv: ['run'], format: 'text' });
   });
 });

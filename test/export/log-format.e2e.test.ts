@@ -15,7 +15,9 @@ describe('--log-format', () => {
         dir,
         `version: 1\nsut:\n  command: node ${path.resolve('examples/shop/server.mjs')}\n  env: { PORT: "${port}" }\n  url: http://127.0.0.1:${port}\n  ready: { path: /health }\nprofiles:\n  - { name: quick, kind: load, duration: 1s, connections: 2, slo: { throughput: 1000000 } }\nexport: { junit: junit/perfgate.xml }\n`,
       );
-      const r = await spawnCli(['run', '--log-format', 'json', '--config', config, '--out', path.join(dir, 'out')], { timeoutMs: 30_000 });
+      const r = await spawnCli(['run', '--log-format', 'json', '--config', config, '--out', path.join(dir, 'out')], {
+        timeoutMs: 30_000,
+      });
       const lines = r.stderr.trim().split('\n');
       expect(lines.length).toBeGreaterThan(2);
       for (const l of lines) expect(Object.keys(JSON.parse(l) as object)).toEqual(['time', 'level', 'msg']);

@@ -13,7 +13,15 @@ import { pushToGateway } from '../../src/export/prometheus.js';
 import { freePort } from '../helpers/processes.js';
 import { profile, result } from '../helpers/results.js';
 
-const r = result([profile('api', { latency: { min: 0.2, mean: 1.1, stdev: 0.3, p50: 1.25, p90: 2, p99: 4.5, p999: 6, max: 9 }, throughput: { rps: 321.5, bytesPerSec: 1 } })], { git: { sha: 'abcdef1234567890', branch: 'main' } });
+const r = result(
+  [
+    profile('api', {
+      latency: { min: 0.2, mean: 1.1, stdev: 0.3, p50: 1.25, p90: 2, p99: 4.5, p999: 6, max: 9 },
+      throughput: { rps: 321.5, bytesPerSec: 1 },
+    }),
+  ],
+  { git: { sha: 'abcdef1234567890', branch: 'main' } },
+);
 
 describe('with a real Pushgateway and Prometheus', () => {
   let dir: string;
@@ -21,18 +29,44 @@ describe('with a real Pushgateway and Prometheus', () => {
   let gateway: string;
   let prometheus: string;
   beforeAll(async () => {
-    for (const bin of ['/usr/bin/prometheus', '/usr/bin/prometheus-pushgateway']) if (!existsSync(bin)) throw new Error(`${bin} not found: install Debian's prometheus and prometheus-pushgateway (.ci/run does)`);
+    for (const bin of ['/usr/bin/prometheus', '/usr/bin/prometheus-pushgateway'])
+      if (!existsSync(bin))
+        throw new Error(`${bin} not found: install Debian's prometheus and prometheus-pushgateway (.ci/run does)`);
     dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-prom-'));
     const gwPort = await freePort();
     const promPort = await freePort();
     gateway = `http://127.0.0.1:${gwPort}`;
     prometheus = `http://127.0.0.1:${promPort}`;
-    await writeFile(path.join(dir, 'prometheus.yml'), `global: { scrape_interval: 1s }\nscrape_configs:\n  - job_name: pushgateway\n    honor_labels: true\n    static_configs: [{ targets: ["127.0.0.1:${gwPort}"] }]\n`);
-    children.push(spawn('/usr/bin/prometheus-pushgateway', [`--web.listen-address=127.0.0.1:${gwPort}`, `--persistence.file=${path.join(dir, 'pg.data')}`], { stdio: 'ignore' }));
-    children.push(spawn('/usr/bin/prometheus', [`--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${promPort}`], { stdio: 'ignore' }));
+    await writeFile(
+      path.join(dir, 'prometheus.yml'),
+      `global: { scrape_interval: 1s }\nscrape_configs:\n  - job_name: pushgateway\n    honor_labels: true\n    static_configs: [{ targets: ["127.0.0.1:${gwPort}"] }]\n`,
+    );
+    children.push(
+      spawn(
+        '/usr/bin/prometheus-pushgateway',
+        [`--web.listen-address=127.0.0.1:${gwPort}`, `--persistence.file=${path.join(dir, 'pg.data')}`],
+        { stdio: 'ignore' },
+      ),
+    );
+    children.push(
+      spawn(
+        '/usr/bin/prometheus',
+        [
+          `--config.file=${path.join(dir, 'prometheus.yml')}`,
+          `--storage.tsdb.path=${path.join(dir, 'tsdb')}`,
+          `--web.listen-address=127.0.0.1:${promPort}`,
+        ],
+        { stdio: 'ignore' },
+      ),
+    );
     const ready = async (url: string) => {
       for (let i = 0; i < 100; i++) {
-        if (await fetch(url).then((x) => x.ok).catch(() => false)) return;
+        if (
+          await fetch(url)
+            .then((x) => x.ok)
+            .catch(() => false)
+        )
+          return;
         await new Promise((res) => setTimeout(res, 100));
       }
       throw new Error(`${url} did not become ready`);
@@ -50,7 +84,9 @@ describe('with a real Pushgateway and Prometheus', () => {
     const query = `${prometheus}/api/v1/query?query=${encodeURIComponent('perfgate_throughput_requests_per_second{profile="api"}')}`;
     let value: string | undefined;
     for (let i = 0; i < 60 && value === undefined; i++) {
-      const body = (await (await fetch(query)).json()) as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
+      const body = (await (await fetch(query)).json()) as {
+        data: { result: { metric: Record<string, string>; value: [number, string] }[] };
+      };
       const hit = body.data.result[0];
       if (hit) {
         value = hit.value[1];

@@ -87,7 +87,10 @@ export async function runConfig(
 }
 
 /** `perfgate <argv>` as its own process (stdin closed, stdout and stderr piped). */
-export function startCli(argv: string[], options: Omit<CliOptions, 'signal'> = {}): ChildProcessByStdio<null, Readable, Readable> {
+export function startCli(
+  argv: string[],
+  options: Omit<CliOptions, 'signal'> = {},
+): ChildProcessByStdio<null, Readable, Readable> {
   return spawn(process.execPath, ['--import', TSX, CLI, ...argv], {
     cwd: options.cwd ?? ROOT,
     env: options.env ?? process.env,

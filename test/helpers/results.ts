@@ -69,7 +69,14 @@ export function resultWith(
     finishedAt: '2026-11-25T00:00:10.000Z',
     durationMs: 10_000,
     git: { sha: extra.sha ?? 'a'.repeat(40), branch: extra.branch ?? 'main' },
-    environment: { cpuModel: extra.cpuModel ?? 'Test CPU @ 3.0GHz', cores: 2, os: 'Linux 6.1 x64', node: 'v20.20.2', runner: 'test', ci: false },
+    environment: {
+      cpuModel: extra.cpuModel ?? 'Test CPU @ 3.0GHz',
+      cores: 2,
+      os: 'Linux 6.1 x64',
+      node: 'v20.20.2',
+      runner: 'test',
+      ci: false,
+    },
     sut: { url: 'http://127.0.0.1:1' },
     profiles: [
       profile('api', {
@@ -78,7 +85,16 @@ export function resultWith(
         requests: { total, ok: total - errors, dropped: 0 },
         errors: { ...emptyMeasurement().errors, total: errors },
         throughput: { rps: values.rps, bytesPerSec: values.rps * 100 },
-        latency: { min: p50 / 2, mean: p50, stdev: 0.1, p50, p90: p50 * 1.5, p99: values.p99 ?? p50 * 2, p999: p50 * 3, max: p50 * 4 },
+        latency: {
+          min: p50 / 2,
+          mean: p50,
+          stdev: 0.1,
+          p50,
+          p90: p50 * 1.5,
+          p99: values.p99 ?? p50 * 2,
+          p999: p50 * 3,
+          max: p50 * 4,
+        },
         histogram: 'HISTFAAAACB4nJNpmSzMwMDAyMAAAgwQmhGEGIEkA1BUAAAiAAY=',
         timeline: [],
         slo: { pass: true, checks: [] },

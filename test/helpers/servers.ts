@@ -11,7 +11,10 @@ export interface FixtureServer {
 
 /** Starts a fixture server on a free loopback port in its own process and waits for "listening on". */
 export function startFixture(name: string, env: Record<string, string> = {}): Promise<FixtureServer> {
-  const child = spawn(process.execPath, [path.join(FIXTURES, name)], { env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [path.join(FIXTURES, name)], {
+    env: { ...process.env, PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     child.once('exit', (code) => reject(new Error(`${name} exited with ${code}: ${out}`)));

@@ -20,12 +20,26 @@ const samples = Array.from({ length: 200 }, (_, i) => ({
   message: i % 40 === 9 ? 'Connection refused, with a comma' : 'OK',
 }));
 const ok = (s: (typeof samples)[number]) => s.code === '200';
-const header5 = 'timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect';
+const header5 =
+  'timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect';
 const csv5 = (withHeader: boolean) =>
-  (withHeader ? header5 + '\n' : '') + samples.map((s) => `${s.ts},${s.elapsed},${s.label},${s.code},"${s.message}",TG 1-1,text,${ok(s)},,512,120,4,4,http://127.0.0.1/items,${s.elapsed},0,1`).join('\n') + '\n';
-const csv213 = samples.map((s) => `${s.ts},${s.elapsed},${s.label},${s.code},"${s.message}",TG 1-1,text,${ok(s)},512,4,4,${s.elapsed}`).join('\n') + '\n';
+  (withHeader ? header5 + '\n' : '') +
+  samples
+    .map(
+      (s) =>
+        `${s.ts},${s.elapsed},${s.label},${s.code},"${s.message}",TG 1-1,text,${ok(s)},,512,120,4,4,http://127.0.0.1/items,${s.elapsed},0,1`,
+    )
+    .join('\n') +
+  '\n';
+const csv213 =
+  samples
+    .map((s) => `${s.ts},${s.elapsed},${s.label},${s.code},"${s.message}",TG 1-1,text,${ok(s)},512,4,4,${s.elapsed}`)
+    .join('\n') + '\n';
 const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<testResults version="1.2">\n${samples
-  .map((s) => `<httpSample t="${s.elapsed}" ts="${s.ts}" s="${ok(s)}" lb="${s.label}" rc="${s.code}" rm="${s.message}" by="512"><httpSample t="1" ts="${s.ts}" s="true" lb="redirect" rc="302" by="10"/></httpSample>`)
+  .map(
+    (s) =>
+      `<httpSample t="${s.elapsed}" ts="${s.ts}" s="${ok(s)}" lb="${s.label}" rc="${s.code}" rm="${s.message}" by="512"><httpSample t="1" ts="${s.ts}" s="true" lb="redirect" rc="302" by="10"/></httpSample>`,
+  )
   .join('\n')}\n</testResults>\n`;
 
 describe('parseJtl', () => {
@@ -55,7 +69,10 @@ describe('a JTL as a perfgate result', () => {
     expect(all?.errors.byClass['5xx']).toBe(5);
     expect(all?.errors.byClass.refused).toBe(5);
     // Nearest-rank percentiles of the samples that got a response (the refused ones have no latency).
-    const answered = samples.filter((s) => !s.code.startsWith('Non HTTP')).map((s) => s.elapsed).sort((a, b) => a - b);
+    const answered = samples
+      .filter((s) => !s.code.startsWith('Non HTTP'))
+      .map((s) => s.elapsed)
+      .sort((a, b) => a - b);
     const rank = (p: number) => answered[Math.ceil((p / 100) * answered.length) - 1] ?? NaN;
     expect(all?.latency.p50).toBeCloseTo(rank(50), 1);
     expect(all?.latency.p90).toBeCloseTo(rank(90), 1);
@@ -68,7 +85,9 @@ describe('a JTL as a perfgate result', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-jtl-'));
     try {
       await writeFile(path.join(dir, 'run.jtl'), xml);
-      const { code } = await runCli(['import', 'jtl', path.join(dir, 'run.jtl'), '--out', path.join(dir, 'out')], { cwd: dir });
+      const { code } = await runCli(['import', 'jtl', path.join(dir, 'run.jtl'), '--out', path.join(dir, 'out')], {
+        cwd: dir,
+      });
       expect(code).toBe(0);
       const r = await readResult(path.join(dir, 'out'));
       expect(r.profiles[0]?.name).toBe('run');

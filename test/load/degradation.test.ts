@@ -14,10 +14,25 @@ describe('detectDegradation', () => {
 
   it.each([
     ['a steady run', series(12, (i) => ({ p99: 10 + (i % 2) })), false, /stable/],
-    ['one slow second (a GC pause) in the last third', series(12, (i) => ({ p99: i === 10 ? 80 : 10 })), false, /stable/],
-    ['latency that climbs as the run goes on (a leak)', series(12, (i) => ({ p50: 2 + i, p99: 10 + 3 * i })), true, /p50 rose .*p99 rose/],
+    [
+      'one slow second (a GC pause) in the last third',
+      series(12, (i) => ({ p99: i === 10 ? 80 : 10 })),
+      false,
+      /stable/,
+    ],
+    [
+      'latency that climbs as the run goes on (a leak)',
+      series(12, (i) => ({ p50: 2 + i, p99: 10 + 3 * i })),
+      true,
+      /p50 rose .*p99 rose/,
+    ],
     ['throughput that falls by half', series(12, (i) => ({ rps: i < 6 ? 1000 : 450 })), true, /throughput fell 55%/],
-    ['errors that appear late', series(12, (i) => ({ errors: i >= 8 ? 50 : 0 })), true, /error rate rose by 5\.0 points/],
+    [
+      'errors that appear late',
+      series(12, (i) => ({ errors: i >= 8 ? 50 : 0 })),
+      true,
+      /error rate rose by 5\.0 points/,
+    ],
   ])('%s → degraded %s', (_name, timeline, degraded, detail) => {
     const d = detectDegradation(timeline);
     expect(d?.degraded).toBe(degraded);

@@ -20,8 +20,16 @@ afterAll(async () => {
 
 const req = (spec: Record<string, unknown>) => requestSchema.parse(spec);
 const run = (o: Partial<LoadOptions> & Pick<LoadOptions, 'model'>) =>
-  runner.run({ baseUrl: server.url, requests: [req({ path: '/fast' })], durationMs: 2000, warmupMs: 0, timeoutMs: 2000, ...o });
-const hits = async (): Promise<Record<string, number>> => (await fetch(`${server.url}/hits`)).json() as Promise<Record<string, number>>;
+  runner.run({
+    baseUrl: server.url,
+    requests: [req({ path: '/fast' })],
+    durationMs: 2000,
+    warmupMs: 0,
+    timeoutMs: 2000,
+    ...o,
+  });
+const hits = async (): Promise<Record<string, number>> =>
+  (await fetch(`${server.url}/hits`)).json() as Promise<Record<string, number>>;
 
 describe('latency precision', () => {
   it('reports a sub-millisecond, non-zero p50 for a trivial server', async () => {
@@ -36,20 +44,23 @@ describe('latency precision', () => {
   it.each([
     ['closed', { kind: 'closed', connections: 1 }],
     ['open', { kind: 'open', rate: 100, maxInFlight: 64 }],
-  ] as const)('measures at least the 2 ms a server spends per request, and no more than that for the fastest request (%s model)', async (_name, model) => {
-    const m = await run({ model, requests: [req({ path: '/cpu?ms=2' })], durationMs: 3000 });
-    // Never below the 2 ms the server spends.
-    expect(m.latency.min).toBeGreaterThanOrEqual(2);
-    expect(m.latency.p50).toBeGreaterThanOrEqual(2);
-    // The fastest request shows the measurement itself, without the machine's scheduling delays:
-    // it read 2.05–2.32 ms in 24 runs, with none, one or two busy processes on the 2 cores. A
-    // request charged for waiting behind the one before it could not read below 4 ms.
-    expect(m.latency.min).toBeLessThan(3);
-    // The median carries those delays: 2.1–3.7 ms without added load (the old bound of 4 ms), up
-    // to 4.7 ms with one busy process and 5.9 ms with two. Under 10 ms rules out a unit or clock error.
-    expect(m.latency.p50).toBeLessThan(10);
-    expect(m.errors.total).toBe(0);
-  });
+  ] as const)(
+    'measures at least the 2 ms a server spends per request, and no more than that for the fastest request (%s model)',
+    async (_name, model) => {
+      const m = await run({ model, requests: [req({ path: '/cpu?ms=2' })], durationMs: 3000 });
+      // Never below the 2 ms the server spends.
+      expect(m.latency.min).toBeGreaterThanOrEqual(2);
+      expect(m.latency.p50).toBeGreaterThanOrEqual(2);
+      // The fastest request shows the measurement itself, without the machine's scheduling delays:
+      // it read 2.05–2.32 ms in 24 runs, with none, one or two busy processes on the 2 cores. A
+      // request charged for waiting behind the one before it could not read below 4 ms.
+      expect(m.latency.min).toBeLessThan(3);
+      // The median carries those delays: 2.1–3.7 ms without added load (the old bound of 4 ms), up
+      // to 4.7 ms with one busy process and 5.9 ms with two. Under 10 ms rules out a unit or clock error.
+      expect(m.latency.p50).toBeLessThan(10);
+      expect(m.errors.total).toBe(0);
+    },
+  );
 });
 
 describe('open model', () => {
@@ -64,7 +75,11 @@ describe('open model', () => {
 
   it('charges queueing to latency and counts dropped arrivals when maxInFlight is reached', async () => {
     // 2 slots, 20 ms per answer: at most 100 req/s get through of 400 offered.
-    const m = await run({ model: { kind: 'open', rate: 400, maxInFlight: 2 }, requests: [req({ path: '/cpu?ms=20' })], durationMs: 2000 });
+    const m = await run({
+      model: { kind: 'open', rate: 400, maxInFlight: 2 },
+      requests: [req({ path: '/cpu?ms=20' })],
+      durationMs: 2000,
+    });
     expect(m.requests.dropped).toBeGreaterThan(200);
     expect(m.requests.total).toBeLessThan(250);
     expect(m.latency.p50).toBeGreaterThanOrEqual(20);
@@ -103,7 +118,12 @@ describe('warmup and mix', () => {
       { id: 'b', weight: 1 },
     ]).map((x) => x.id);
     expect(cycle).toEqual(['a', 'a', 'b', 'a']);
-    expect(weightedCycle([{ id: 'x', weight: 0.5 }, { id: 'y', weight: 1.5 }]).filter((x) => x.id === 'y')).toHaveLength(3);
+    expect(
+      weightedCycle([
+        { id: 'x', weight: 0.5 },
+        { id: 'y', weight: 1.5 },
+      ]).filter((x) => x.id === 'y'),
+    ).toHaveLength(3);
   });
 });
 
@@ -141,7 +161,14 @@ describe('errors', () => {
   ] as const)('counts a closed port as refused connections (%s model)', async (_n, model) => {
     const { freePort } = await import('../helpers/processes.js');
     const port = await freePort();
-    const m = await runner.run({ baseUrl: `http://127.0.0.1:${port}`, requests: [req({})], model, durationMs: 1000, warmupMs: 0, timeoutMs: 1000 });
+    const m = await runner.run({
+      baseUrl: `http://127.0.0.1:${port}`,
+      requests: [req({})],
+      model,
+      durationMs: 1000,
+      warmupMs: 0,
+      timeoutMs: 1000,
+    });
     expect(m.errors.byClass.refused).toBeGreaterThan(0);
     expect(m.requests.ok).toBe(0);
     expect(m.errors.total).toBe(m.requests.total);

@@ -18,7 +18,9 @@ describe('watchGenerator', () => {
       expect(g.runnablePercent).toBeGreaterThan(90);
       expect(g.runQueuePercent).toBeGreaterThanOrEqual(0);
     }
-    expect(g.evidence.join(' ')).toMatch(/perfgate's client thread (used \d+% of a core|was on a CPU or waiting for one \d+% of the time)/);
+    expect(g.evidence.join(' ')).toMatch(
+      /perfgate's client thread (used \d+% of a core|was on a CPU or waiting for one \d+% of the time)/,
+    );
   });
 
   it('does not call a thread that waits for answers saturated', async () => {
@@ -40,7 +42,10 @@ describe('watchGenerator', () => {
 
   it('turns two readings into shares of the wall time, and refuses a reused PID or a missing reading', () => {
     // 1 s of wall time: 0.6 s on a CPU, 0.3 s queued.
-    expect(schedShares({ runNs: 1e9, waitNs: 0 }, { runNs: 1.6e9, waitNs: 0.3e9 }, 1000)).toEqual({ runnablePercent: 90, queuedPercent: 30 });
+    expect(schedShares({ runNs: 1e9, waitNs: 0 }, { runNs: 1.6e9, waitNs: 0.3e9 }, 1000)).toEqual({
+      runnablePercent: 90,
+      queuedPercent: 30,
+    });
     expect(schedShares({ runNs: 0, waitNs: 0 }, { runNs: 0.8e9, waitNs: 0.4e9 }, 1000)?.runnablePercent).toBe(100);
     expect(schedShares({ runNs: 5e9, waitNs: 0 }, { runNs: 1e9, waitNs: 0 }, 1000)).toBeUndefined();
     expect(schedShares(undefined, { runNs: 1, waitNs: 0 }, 1000)).toBeUndefined();

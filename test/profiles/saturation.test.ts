@@ -17,15 +17,36 @@ const measured = (saturated: boolean): LoadMeasurement => ({
   requests: { total: 5000, ok: 5000, dropped: 0 },
   throughput: { rps: 1000, bytesPerSec: 0 },
   latency: { min: 1, mean: 20, stdev: 5, p50: 18, p90: 30, p99: 80, p999: 90, max: 100 },
-  generator: { cpuPercent: saturated ? 99 : 30, eventLoopDelayP99Ms: saturated ? 45 : 1, saturated, evidence: saturated ? ["perfgate's client thread used 99% of a core"] : [] },
+  generator: {
+    cpuPercent: saturated ? 99 : 30,
+    eventLoopDelayP99Ms: saturated ? 45 : 1,
+    saturated,
+    evidence: saturated ? ["perfgate's client thread used 99% of a core"] : [],
+  },
 });
 
 async function run(saturated: boolean) {
-  const settings = parseSettings(`version: 1\nsut: { url: "http://127.0.0.1:1" }\nprofiles:\n  - { name: p, kind: load, duration: 5s, connections: 10, slo: { p99: 50ms } }\n`, '/tmp/perfgate.yml');
+  const settings = parseSettings(
+    `version: 1\nsut: { url: "http://127.0.0.1:1" }\nprofiles:\n  - { name: p, kind: load, duration: 5s, connections: 10, slo: { p99: 50ms } }\n`,
+    '/tmp/perfgate.yml',
+  );
   const runner: LoadRunner = { run: async () => measured(saturated) };
   const profile = settings.config.profiles[0];
   if (!profile) throw new Error('no profile');
-  return runProfile({ settings, config: settings.config, baseUrl: 'http://127.0.0.1:1', sut: undefined, loadRunner: runner, logger: silentLogger, signal: new AbortController().signal, outDir: '/tmp', env: {} }, profile);
+  return runProfile(
+    {
+      settings,
+      config: settings.config,
+      baseUrl: 'http://127.0.0.1:1',
+      sut: undefined,
+      loadRunner: runner,
+      logger: silentLogger,
+      signal: new AbortController().signal,
+      outDir: '/tmp',
+      env: {},
+    },
+    profile,
+  );
 }
 
 describe('a saturated load generator', () => {

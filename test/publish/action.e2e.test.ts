@@ -25,8 +25,18 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function runAction(event: string, payload: unknown, inputs: Record<string, string> = {}, extraEnv: NodeJS.ProcessEnv = {}, bundle?: string): Promise<{ code: number | null; outputs: string; summary: string; stdout: string }> {
-  const files = { event: path.join(dir, 'event.json'), output: path.join(dir, 'output'), summary: path.join(dir, 'summary') };
+async function runAction(
+  event: string,
+  payload: unknown,
+  inputs: Record<string, string> = {},
+  extraEnv: NodeJS.ProcessEnv = {},
+  bundle?: string,
+): Promise<{ code: number | null; outputs: string; summary: string; stdout: string }> {
+  const files = {
+    event: path.join(dir, 'event.json'),
+    output: path.join(dir, 'output'),
+    summary: path.join(dir, 'summary'),
+  };
   await writeFile(files.event, JSON.stringify(payload));
   await writeFile(files.output, '');
   await writeFile(files.summary, '');
@@ -44,20 +54,27 @@ async function runAction(event: string, payload: unknown, inputs: Record<string,
     GITHUB_API_URL: gh.url,
     GITHUB_RUN_ID: '42',
     RUNNER_TEMP: dir,
-    'INPUT_CONFIG': 'perfgate.yml',
+    INPUT_CONFIG: 'perfgate.yml',
     'INPUT_WORKING-DIRECTORY': '.',
-    'INPUT_OUT': 'out',
+    INPUT_OUT: 'out',
     'INPUT_GITHUB-TOKEN': 'ghs_faketoken',
     ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
     ...extraEnv,
   };
-  const args = bundle ? [bundle] : ['--import', pathToFileURL(path.resolve('node_modules/tsx/dist/loader.mjs')).href, path.resolve('src/index.ts')];
+  const args = bundle
+    ? [bundle]
+    : ['--import', pathToFileURL(path.resolve('node_modules/tsx/dist/loader.mjs')).href, path.resolve('src/index.ts')];
   const child = spawn(process.execPath, args, { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stdout += d.toString()));
   const code = await new Promise<number | null>((r) => child.once('exit', r));
-  return { code, outputs: await readFile(files.output, 'utf8'), summary: await readFile(files.summary, 'utf8'), stdout };
+  return {
+    code,
+    outputs: await readFile(files.output, 'utf8'),
+    summary: await readFile(files.summary, 'utf8'),
+    stdout,
+  };
 }
 
 async function writeConfig(extra = ''): Promise<void> {
@@ -80,7 +97,10 @@ describe('the action', () => {
   it('runs on a pull_request, posts the sticky comment, writes outputs and the job summary', async () => {
     await writeConfig();
     const sha = 'c'.repeat(40);
-    const { code, outputs, summary, stdout } = await runAction('pull_request', { number: 12, pull_request: { number: 12, head: { sha } } });
+    const { code, outputs, summary, stdout } = await runAction('pull_request', {
+      number: 12,
+      pull_request: { number: 12, head: { sha } },
+    });
     expect(code, stdout).toBe(0);
     expect(outputs).toMatch(/status<<ghadelimiter_[^\n]+\npass\n/);
     expect(outputs).toContain('comment-url');
@@ -92,20 +112,40 @@ describe('the action', () => {
     expect(comments[0]?.body).toContain('| ✅ browse');
     // The token is registered as a secret (the runner masks it) and never printed otherwise.
     expect(stdout).toContain('::add-mask::ghs_faketoken');
-    expect(stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n')).not.toContain('ghs_faketoken');
+    expect(
+      stdout
+        .split('\n')
+        .filter((l) => !l.startsWith('::add-mask::'))
+        .join('\n'),
+    ).not.toContain('ghs_faketoken');
   }, 60_000);
 
   it('does the same as one bundle run by plain node, as the runner starts dist/index.js', async () => {
     // A fresh bundle with the options of the committed dist/ (CI also checks dist/ is this build).
     const { build } = await import('esbuild');
-    const { common, banner } = (await import(pathToFileURL(path.resolve('scripts/bundle-options.mjs')).href)) as { common: Record<string, unknown>; banner: string };
+    const { common, banner } = (await import(pathToFileURL(path.resolve('scripts/bundle-options.mjs')).href)) as {
+      common: Record<string, unknown>;
+      banner: string;
+    };
     const bundle = path.join(dir, 'bundle', 'index.js');
     await build({ ...common, entryPoints: [path.resolve('src/index.ts')], outfile: bundle, banner: { js: banner } });
     await writeConfig();
     const sha = 'd'.repeat(40);
-    const first = await runAction('pull_request', { number: 21, pull_request: { number: 21, head: { sha } } }, {}, {}, bundle);
+    const first = await runAction(
+      'pull_request',
+      { number: 21, pull_request: { number: 21, head: { sha } } },
+      {},
+      {},
+      bundle,
+    );
     expect(first.code, first.stdout).toBe(0);
-    const second = await runAction('pull_request', { number: 21, pull_request: { number: 21, head: { sha } } }, {}, {}, bundle);
+    const second = await runAction(
+      'pull_request',
+      { number: 21, pull_request: { number: 21, head: { sha } } },
+      {},
+      {},
+      bundle,
+    );
     expect(second.code, second.stdout).toBe(0);
     expect(second.outputs).toMatch(/status<<ghadelimiter_[^\n]+\npass\n/);
     expect(second.summary).toContain('perfgate: pass');
@@ -121,7 +161,10 @@ describe('the action', () => {
     git('-c', 'user.name=t', '-c', 'user.email=t@t', 'add', 'perfgate.yml');
     git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'pr head');
     const head = git('rev-parse', 'HEAD');
-    const { code, outputs, summary, stdout } = await runAction('pull_request_target', { number: 3, pull_request: { number: 3, head: { sha: head } } });
+    const { code, outputs, summary, stdout } = await runAction('pull_request_target', {
+      number: 3,
+      pull_request: { number: 3, head: { sha: head } },
+    });
     expect(code).toBe(1);
     expect(outputs).toMatch(/status<<ghadelimiter_[^\n]+\nerror\n/);
     expect(stdout).toContain('refusing to boot the SUT');
@@ -133,24 +176,58 @@ describe('the action', () => {
     await writeConfig('baseline: { store: cache }\n');
     const cache = await startFakeActionsCache();
     try {
-      const cacheEnv = { ACTIONS_RESULTS_URL: cache.url, ACTIONS_RUNTIME_TOKEN: cache.token, ACTIONS_CACHE_SERVICE_V2: 'true' };
+      const cacheEnv = {
+        ACTIONS_RESULTS_URL: cache.url,
+        ACTIONS_RUNTIME_TOKEN: cache.token,
+        ACTIONS_CACHE_SERVICE_V2: 'true',
+      };
       const main = 'a'.repeat(40);
-      const push = await runAction('push', { repository: { default_branch: 'main' } }, { baseline: 'auto' }, { ...cacheEnv, GITHUB_REF: 'refs/heads/main', GITHUB_REF_NAME: 'main', GITHUB_SHA: main, GITHUB_RUN_ID: '7', GITHUB_RUN_ATTEMPT: '1' });
+      const push = await runAction(
+        'push',
+        { repository: { default_branch: 'main' } },
+        { baseline: 'auto' },
+        {
+          ...cacheEnv,
+          GITHUB_REF: 'refs/heads/main',
+          GITHUB_REF_NAME: 'main',
+          GITHUB_SHA: main,
+          GITHUB_RUN_ID: '7',
+          GITHUB_RUN_ATTEMPT: '1',
+        },
+      );
       expect(push.code, push.stdout).toBe(0);
       expect(push.stdout).toContain(`saved the baseline of main at aaaaaaa to Actions cache`);
-      expect(cache.entries.map((e) => [e.key, e.finalized])).toEqual([[`perfgate-baselines/v1/main/${main}/7-1`, true]]);
+      expect(cache.entries.map((e) => [e.key, e.finalized])).toEqual([
+        [`perfgate-baselines/v1/main/${main}/7-1`, true],
+      ]);
       // A new runner: nothing local survives.
       await rm(path.join(dir, '.perfgate'), { recursive: true, force: true });
       const pr = await runAction(
         'pull_request',
-        { number: 5, pull_request: { number: 5, head: { sha: 'b'.repeat(40) } }, repository: { default_branch: 'main' } },
+        {
+          number: 5,
+          pull_request: { number: 5, head: { sha: 'b'.repeat(40) } },
+          repository: { default_branch: 'main' },
+        },
         { baseline: 'auto' },
-        { ...cacheEnv, GITHUB_REF: 'refs/pull/5/merge', GITHUB_HEAD_REF: 'feature', GITHUB_BASE_REF: 'main', GITHUB_SHA: 'b'.repeat(40), GITHUB_RUN_ID: '8' },
+        {
+          ...cacheEnv,
+          GITHUB_REF: 'refs/pull/5/merge',
+          GITHUB_HEAD_REF: 'feature',
+          GITHUB_BASE_REF: 'main',
+          GITHUB_SHA: 'b'.repeat(40),
+          GITHUB_RUN_ID: '8',
+        },
       );
       expect(pr.code, pr.stdout).not.toBe(2);
       expect(pr.code, pr.stdout).not.toBe(3);
-      const result = JSON.parse(await readFile(path.join(dir, 'out', 'result.json'), 'utf8')) as { comparison?: { metrics: { profile: string; metric: string }[] }; notices: string[] };
-      expect(result.comparison?.metrics.map((m) => m.metric)).toEqual(expect.arrayContaining(['p50', 'p99', 'throughput']));
+      const result = JSON.parse(await readFile(path.join(dir, 'out', 'result.json'), 'utf8')) as {
+        comparison?: { metrics: { profile: string; metric: string }[] };
+        notices: string[];
+      };
+      expect(result.comparison?.metrics.map((m) => m.metric)).toEqual(
+        expect.arrayContaining(['p50', 'p99', 'throughput']),
+      );
       expect(result.notices.join('\n')).toContain('baseline not saved: a pull_request event only reads baselines');
       expect(cache.entries).toHaveLength(1);
     } finally {

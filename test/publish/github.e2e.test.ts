@@ -14,7 +14,10 @@ import { retryDelayMs } from '../../src/publish/client.js';
 import { BOT, startFakeGitHub, type FakeGitHub } from '../fixtures/fake-github/server.js';
 import { profile, result } from '../helpers/results.js';
 
-const config = parseSettings('version: 1\nsut: { url: "http://127.0.0.1:1" }\nprofiles: [{ name: p, kind: load }]\nalerts: { issues: true }\n', '/tmp/perfgate.yml').config;
+const config = parseSettings(
+  'version: 1\nsut: { url: "http://127.0.0.1:1" }\nprofiles: [{ name: p, kind: load }]\nalerts: { issues: true }\n',
+  '/tmp/perfgate.yml',
+).config;
 const FAST_RETRY = { attempts: 4, maxWaitMs: 50, baseDelayMs: 5 };
 const SHA1 = '1'.repeat(40);
 const SHA2 = '2'.repeat(40);
@@ -34,22 +37,56 @@ afterEach(async () => {
 async function env(event: string, payload: unknown): Promise<NodeJS.ProcessEnv> {
   const file = path.join(dir, 'event.json');
   await writeFile(file, JSON.stringify(payload));
-  return { GITHUB_API_URL: gh.url, GITHUB_REPOSITORY: 'o/r', GITHUB_EVENT_NAME: event, GITHUB_EVENT_PATH: file, GITHUB_RUN_ID: '99', GITHUB_SERVER_URL: 'https://github.com' };
+  return {
+    GITHUB_API_URL: gh.url,
+    GITHUB_REPOSITORY: 'o/r',
+    GITHUB_EVENT_NAME: event,
+    GITHUB_EVENT_PATH: file,
+    GITHUB_RUN_ID: '99',
+    GITHUB_SERVER_URL: 'https://github.com',
+  };
 }
 const prEvent = (sha: string) => env('pull_request', { number: 7, pull_request: { number: 7, head: { sha } } });
 const publish = (r: ReturnType<typeof result>, e: NodeJS.ProcessEnv, token = 'ghs_test') =>
-  publishToGitHub(r, { token, env: e, report: config.report, alerts: config.alerts, logger: silentLogger, retry: FAST_RETRY });
+  publishToGitHub(r, {
+    token,
+    env: e,
+    report: config.report,
+    alerts: config.alerts,
+    logger: silentLogger,
+    retry: FAST_RETRY,
+  });
 const ours = () => (gh.issues.get(7)?.comments ?? []).filter((c) => c.body.includes('perfgate:comment'));
 
 describe('the sticky PR comment', () => {
   it('is created once and then updated in place, also when it is on a later page', async () => {
     // 150 comments by people first: perfgate's lands on page 2 of 100.
-    const pr = gh.issues.get(7) ?? { number: 7, title: '', body: '', state: 'open' as const, labels: [], user: BOT, html_url: '', comments: [] };
-    for (let i = 0; i < 150; i++) pr.comments.push({ id: i + 1, body: `lgtm ${i}`, user: { login: 'dev', id: 1, type: 'User' }, created_at: '', updated_at: '', html_url: '' });
+    const pr = gh.issues.get(7) ?? {
+      number: 7,
+      title: '',
+      body: '',
+      state: 'open' as const,
+      labels: [],
+      user: BOT,
+      html_url: '',
+      comments: [],
+    };
+    for (let i = 0; i < 150; i++)
+      pr.comments.push({
+        id: i + 1,
+        body: `lgtm ${i}`,
+        user: { login: 'dev', id: 1, type: 'User' },
+        created_at: '',
+        updated_at: '',
+        html_url: '',
+      });
     gh.issues.set(7, pr);
     const first = await publish(result([profile('browse')]), await prEvent(SHA1));
     expect(first.comment?.action).toBe('created');
-    const second = await publish(result([profile('browse', { latency: { ...profile('x').latency, p50: 7.77 } })]), await prEvent(SHA2));
+    const second = await publish(
+      result([profile('browse', { latency: { ...profile('x').latency, p50: 7.77 } })]),
+      await prEvent(SHA2),
+    );
     expect(second.comment?.action).toBe('updated');
     expect(ours()).toHaveLength(1);
     expect(ours()[0]?.body).toContain('7.77ms');
@@ -65,7 +102,25 @@ describe('the sticky PR comment', () => {
   });
 
   it('ignores a look-alike comment written by someone else', async () => {
-    gh.issues.set(7, { number: 7, title: '', body: '', state: 'open', labels: [], user: BOT, html_url: '', comments: [{ id: 5, body: '<!-- perfgate:comment id=default --> fake', user: { login: 'mallory', id: 666, type: 'User' }, created_at: '', updated_at: '', html_url: '' }] });
+    gh.issues.set(7, {
+      number: 7,
+      title: '',
+      body: '',
+      state: 'open',
+      labels: [],
+      user: BOT,
+      html_url: '',
+      comments: [
+        {
+          id: 5,
+          body: '<!-- perfgate:comment id=default --> fake',
+          user: { login: 'mallory', id: 666, type: 'User' },
+          created_at: '',
+          updated_at: '',
+          html_url: '',
+        },
+      ],
+    });
     await publish(result([profile('browse')]), await prEvent(SHA1));
     expect(gh.issues.get(7)?.comments.map((c) => c.user.login)).toEqual(['mallory', 'github-actions[bot]']);
     expect(gh.issues.get(7)?.comments[0]?.body).toBe('<!-- perfgate:comment id=default --> fake');

@@ -19,7 +19,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 let browser: Browser;
 let dir: string;
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium (.ci/run does) or set CHROMIUM_PATH`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} not found: install Debian's chromium (.ci/run does) or set CHROMIUM_PATH`);
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
   dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-html-'));
 }, 30_000);
@@ -29,35 +30,100 @@ afterAll(async () => {
 });
 
 const hostile = '<img src=x onerror="window.__pwned=1"></script><script>window.__pwned=2</script>';
-const timeline = Array.from({ length: 30 }, (_, t) => ({ t, rps: 900 + 50 * Math.sin(t), p50: 1 + 0.1 * Math.cos(t), p99: 4 + (t % 7), errors: t % 10 === 0 ? 3 : 0 }));
+const timeline = Array.from({ length: 30 }, (_, t) => ({
+  t,
+  rps: 900 + 50 * Math.sin(t),
+  p50: 1 + 0.1 * Math.cos(t),
+  p99: 4 + (t % 7),
+  errors: t % 10 === 0 ? 3 : 0,
+}));
 const rich = result(
   [
-    profile(`browse ${hostile}`, { timeline, errors: { total: 9, byClass: { '4xx': 0, '5xx': 9, timeout: 0, refused: 0, reset: 0, other: 0 }, byStatus: { '500': 9 }, samples: [hostile] } }),
+    profile(`browse ${hostile}`, {
+      timeline,
+      errors: {
+        total: 9,
+        byClass: { '4xx': 0, '5xx': 9, timeout: 0, refused: 0, reset: 0, other: 0 },
+        byStatus: { '500': 9 },
+        samples: [hostile],
+      },
+    }),
     profile('capacity', {
       kind: 'stress',
       timeline,
       stress: {
         maxSustainableRps: 400,
         breakingPoint: { step: 4, offered: 500, reason: 'slo', detail: 'p99 over 100 ms' },
-        steps: [100, 200, 300, 400, 500].map((offered, i) => ({ offered, achievedRps: Math.min(offered, 420), p50: 1 + i, p99: 5 + i * i * 10, errorRate: 0, metSlo: i < 4 })),
+        steps: [100, 200, 300, 400, 500].map((offered, i) => ({
+          offered,
+          achievedRps: Math.min(offered, 420),
+          p50: 1 + i,
+          p99: 5 + i * i * 10,
+          errorRate: 0,
+          metSlo: i < 4,
+        })),
         recovery: { recovered: true, seconds: 2 },
         exhaustion: [],
       },
-      resources: { samples: timeline.map((p) => ({ t: p.t, cpuPercent: 50 + p.t, rssBytes: 80e6 + p.t * 1e6, eventLoopDelayMs: 2 + (p.t % 3) })), summary: {} },
+      resources: {
+        samples: timeline.map((p) => ({
+          t: p.t,
+          cpuPercent: 50 + p.t,
+          rssBytes: 80e6 + p.t * 1e6,
+          eventLoopDelayMs: 2 + (p.t % 3),
+        })),
+        summary: {},
+      },
     }),
   ],
   {
     comparison: {
       method: 'ab',
       metrics: [
-        { profile: 'browse', metric: 'p50', baseline: 1, current: 1.08, ratio: 1.08, ci: [1.05, 1.11], pValue: 0.001, verdict: 'regression', mde: 0.02, trials: Array.from({ length: 16 }, (_, i) => ({ base: 1 + (i % 3) * 0.01, head: 1.08 + (i % 4) * 0.01 })) },
-        { profile: 'browse', metric: 'throughput', baseline: 900, current: 895, ratio: 0.994, ci: [0.98, 1.01], pValue: 0.4, verdict: 'no-change', mde: 0.015 },
+        {
+          profile: 'browse',
+          metric: 'p50',
+          baseline: 1,
+          current: 1.08,
+          ratio: 1.08,
+          ci: [1.05, 1.11],
+          pValue: 0.001,
+          verdict: 'regression',
+          mde: 0.02,
+          trials: Array.from({ length: 16 }, (_, i) => ({ base: 1 + (i % 3) * 0.01, head: 1.08 + (i % 4) * 0.01 })),
+        },
+        {
+          profile: 'browse',
+          metric: 'throughput',
+          baseline: 900,
+          current: 895,
+          ratio: 0.994,
+          ci: [0.98, 1.01],
+          pValue: 0.4,
+          verdict: 'no-change',
+          mde: 0.015,
+        },
       ],
       warnings: [],
     },
-    trends: [{ profile: 'browse', metric: 'p50', points: Array.from({ length: 12 }, (_, i) => ({ sha: `${i % 10}`.repeat(40), value: i < 7 ? 1 : 1.2 })), steps: [{ sha: '7'.repeat(40), change: 0.2 }] }],
+    trends: [
+      {
+        profile: 'browse',
+        metric: 'p50',
+        points: Array.from({ length: 12 }, (_, i) => ({ sha: `${i % 10}`.repeat(40), value: i < 7 ? 1 : 1.2 })),
+        steps: [{ sha: '7'.repeat(40), change: 0.2 }],
+      },
+    ],
     bottlenecks: [{ kind: 'cpu', profile: 'capacity', confidence: 0.8, evidence: ['CPU 98%'] }],
-    suggestions: [{ category: 'code', title: `look at ${hostile}`, evidence: ['hot'], expectedImpact: 'less CPU', requiresHumanReview: true }],
+    suggestions: [
+      {
+        category: 'code',
+        title: `look at ${hostile}`,
+        evidence: ['hot'],
+        expectedImpact: 'less CPU',
+        requiresHumanReview: true,
+      },
+    ],
   },
 );
 
@@ -85,13 +151,24 @@ describe('report.html in Chromium', () => {
         const canvas = el.querySelector('canvas');
         let painted = 0;
         if (canvas) {
-          const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray();
+          const data =
+            canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray();
           for (let i = 3; i < data.length; i += 4) if ((data[i] ?? 0) > 0) painted++;
         }
         return { kind: el.getAttribute('data-chart'), rendered: el.getAttribute('data-rendered'), painted };
       }),
     );
-    expect(charts.map((c) => c.kind).sort()).toEqual(['ab-trials', 'comparison', 'latency', 'latency', 'resources', 'stress', 'throughput', 'throughput', 'trend']);
+    expect(charts.map((c) => c.kind).sort()).toEqual([
+      'ab-trials',
+      'comparison',
+      'latency',
+      'latency',
+      'resources',
+      'stress',
+      'throughput',
+      'throughput',
+      'trend',
+    ]);
     for (const c of charts) {
       expect(c.rendered, c.kind ?? '').toBe('true');
       expect(c.painted, c.kind ?? '').toBeGreaterThan(500);

@@ -10,12 +10,30 @@ const openDetails = (md: string) => (md.match(/<details>/g) ?? []).length - (md.
 
 describe('untrusted text in the report', () => {
   const evil = '@everyone </details> <img src=x onerror=alert(1)> [click](https://evil.example) `code` | cell';
-  const r = result([profile(evil, { status: 'fail', reasons: [evil], errors: { total: 1, byClass: { '4xx': 0, '5xx': 1, timeout: 0, refused: 0, reset: 0, other: 0 }, byStatus: { '500': 1 }, samples: ['HTTP 500 ``` @here </details>'] } })], {
-    reasons: [evil],
-    notices: [evil],
-    sut: { url: 'http://127.0.0.1:1', logTail: 'panic: ```\n</details>\n@everyone', exit: { code: 1, signal: null, atMs: 10 } },
-    status: 'error',
-  });
+  const r = result(
+    [
+      profile(evil, {
+        status: 'fail',
+        reasons: [evil],
+        errors: {
+          total: 1,
+          byClass: { '4xx': 0, '5xx': 1, timeout: 0, refused: 0, reset: 0, other: 0 },
+          byStatus: { '500': 1 },
+          samples: ['HTTP 500 ``` @here </details>'],
+        },
+      }),
+    ],
+    {
+      reasons: [evil],
+      notices: [evil],
+      sut: {
+        url: 'http://127.0.0.1:1',
+        logTail: 'panic: ```\n</details>\n@everyone',
+        exit: { code: 1, signal: null, atMs: 10 },
+      },
+      status: 'error',
+    },
+  );
   const md = buildMarkdownReport(r);
 
   it('cannot mention, link, inject HTML or close a section', () => {
@@ -42,7 +60,10 @@ describe('untrusted text in the report', () => {
 describe('planComment', () => {
   it('turns a 200k-character report into a comment under 65,536 characters with balanced fences and whole tables', () => {
     const many = Array.from({ length: 700 }, (_, i) =>
-      profile(`endpoint-${i}-${'x'.repeat(40)}`, { status: i % 3 ? 'pass' : 'fail', reasons: i % 3 ? [] : [`SLO: p99 ${i} ms (limit ≤ 50 ms)`] }),
+      profile(`endpoint-${i}-${'x'.repeat(40)}`, {
+        status: i % 3 ? 'pass' : 'fail',
+        reasons: i % 3 ? [] : [`SLO: p99 ${i} ms (limit ≤ 50 ms)`],
+      }),
     );
     const r = result(many, { sut: { url: 'http://127.0.0.1:1', logTail: '```\nlog\n```' }, status: 'error' });
     const full = buildMarkdownReport(r);
@@ -110,8 +131,19 @@ describe('mermaid charts', () => {
 describe('analysis sections', () => {
   it('shows bottlenecks with evidence and suggestions marked for human review', () => {
     const r = result([profile('browse')], {
-      bottlenecks: [{ kind: 'cpu', profile: 'browse', confidence: 0.9, evidence: ['SUT CPU 98% of a core for 9 of 10 s'] }],
-      suggestions: [{ category: 'code', title: 'Look at <hot> in server.js:42', evidence: ['41% of self time'], expectedImpact: 'up to 40% less CPU per request', requiresHumanReview: true, profile: 'browse' }],
+      bottlenecks: [
+        { kind: 'cpu', profile: 'browse', confidence: 0.9, evidence: ['SUT CPU 98% of a core for 9 of 10 s'] },
+      ],
+      suggestions: [
+        {
+          category: 'code',
+          title: 'Look at <hot> in server.js:42',
+          evidence: ['41% of self time'],
+          expectedImpact: 'up to 40% less CPU per request',
+          requiresHumanReview: true,
+          profile: 'browse',
+        },
+      ],
     });
     const md = buildMarkdownReport(r);
     expect(md).toContain('- **cpu** in browse (confidence 90%): SUT CPU 98% of a core for 9 of 10 s');
@@ -124,7 +156,14 @@ describe('analysis sections', () => {
 describe('trend section', () => {
   it('draws the history of a metric and names the step change', () => {
     const r = result([profile('browse')], {
-      trends: [{ profile: 'browse', metric: 'p50', points: Array.from({ length: 10 }, (_, i) => ({ sha: `${i}`.repeat(40), value: i < 6 ? 1 : 1.2 })), steps: [{ sha: '6'.repeat(40), change: 0.2 }] }],
+      trends: [
+        {
+          profile: 'browse',
+          metric: 'p50',
+          points: Array.from({ length: 10 }, (_, i) => ({ sha: `${i}`.repeat(40), value: i < 6 ? 1 : 1.2 })),
+          steps: [{ sha: '6'.repeat(40), change: 0.2 }],
+        },
+      ],
     });
     const md = buildMarkdownReport(r);
     expect(md).toContain('Trend over the stored history');

@@ -29,13 +29,29 @@ describe('three shards against one server', () => {
   it('merge to the same rate and latency as one run of the whole load', async () => {
     const startAt = new Date(Date.now() + 4000).toISOString();
     const shards = await Promise.all(
-      [1, 2, 3].map((i) => spawnCli(['run', '--config', config, '--out', path.join(dir, `shard-${i}`), '--shard', `${i}/3`, '--start-at', startAt, '--no-html'])),
+      [1, 2, 3].map((i) =>
+        spawnCli([
+          'run',
+          '--config',
+          config,
+          '--out',
+          path.join(dir, `shard-${i}`),
+          '--shard',
+          `${i}/3`,
+          '--start-at',
+          startAt,
+          '--no-html',
+        ]),
+      ),
     );
     expect(
       shards.map((s) => s.code),
       shards.map((s) => s.stderr).join('\n'),
     ).toEqual([0, 0, 0]);
-    const { code } = await runCli(['merge', ...[1, 2, 3].map((i) => path.join(dir, `shard-${i}`)), '--out', path.join(dir, 'merged'), '--no-html'], { cwd: dir });
+    const { code } = await runCli(
+      ['merge', ...[1, 2, 3].map((i) => path.join(dir, `shard-${i}`)), '--out', path.join(dir, 'merged'), '--no-html'],
+      { cwd: dir },
+    );
     expect(code).toBe(0);
     const merged = (await readResult(path.join(dir, 'merged'))).profiles[0];
     await runCli(['run', '--config', config, '--out', path.join(dir, 'single'), '--no-html'], { cwd: dir });
@@ -68,7 +84,8 @@ describe('three shards against one server', () => {
     expect(minRatio).toBeLessThan(1.6);
     expect(merged?.timeline.length).toBeGreaterThanOrEqual(3);
     // Each shard kept its per-second histograms for this exact merge; the merged result does not.
-    for (const p of parts) expect(p?.timeline.filter((pt) => pt.rps > 0).every((pt) => pt.histogram?.startsWith('HISTF'))).toBe(true);
+    for (const p of parts)
+      expect(p?.timeline.filter((pt) => pt.rps > 0).every((pt) => pt.histogram?.startsWith('HISTF'))).toBe(true);
     expect(merged?.timeline.some((pt) => pt.histogram)).toBe(false);
     expect(single?.timeline.some((pt) => pt.histogram)).toBe(false);
   }, 60_000);

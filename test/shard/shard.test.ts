@@ -25,9 +25,17 @@ describe('splitting the load', () => {
 describe('merging histograms', () => {
   it('gives exactly the histogram of the union of the samples', () => {
     const random = seededRandom(7);
-    const all = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
+    const all = hdr.build({
+      lowestDiscernibleValue: 1,
+      highestTrackableValue: 3_600_000_000,
+      numberOfSignificantValueDigits: 3,
+    });
     const parts = [0, 1, 2].map((k) => {
-      const h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
+      const h = hdr.build({
+        lowestDiscernibleValue: 1,
+        highestTrackableValue: 3_600_000_000,
+        numberOfSignificantValueDigits: 3,
+      });
       for (let i = 0; i < 20_000; i++) {
         const us = Math.round(200 + (k + 1) * 300 * -Math.log(1 - random()));
         h.recordValue(us);
@@ -37,18 +45,23 @@ describe('merging histograms', () => {
     });
     const merged = mergeHistograms(parts);
     expect(merged.totalCount).toBe(all.totalCount);
-    for (const p of [1, 10, 50, 90, 99, 99.9, 99.99, 100]) expect(merged.getValueAtPercentile(p)).toBe(all.getValueAtPercentile(p));
+    for (const p of [1, 10, 50, 90, 99, 99.9, 99.99, 100])
+      expect(merged.getValueAtPercentile(p)).toBe(all.getValueAtPercentile(p));
     // Min and max are known to the histogram's resolution (3 significant digits), as every value is.
     // (hdr-histogram-js has these methods; its type declarations leave them out.)
-    const eq = (h: hdr.Histogram) => h as unknown as { highestEquivalentValue(v: number): number; lowestEquivalentValue(v: number): number };
+    const eq = (h: hdr.Histogram) =>
+      h as unknown as { highestEquivalentValue(v: number): number; lowestEquivalentValue(v: number): number };
     expect(merged.maxValue).toBe(eq(all).highestEquivalentValue(all.maxValue));
-    expect(eq(merged).lowestEquivalentValue(merged.minNonZeroValue)).toBe(eq(all).lowestEquivalentValue(all.minNonZeroValue));
+    expect(eq(merged).lowestEquivalentValue(merged.minNonZeroValue)).toBe(
+      eq(all).lowestEquivalentValue(all.minNonZeroValue),
+    );
   });
 });
 
 describe('merging per-second timelines', () => {
-  const build = () => hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
-  it('gives each second the percentiles of the union of that second\'s samples', () => {
+  const build = () =>
+    hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
+  it("gives each second the percentiles of the union of that second's samples", () => {
     const random = seededRandom(11);
     const union = [build(), build(), build()];
     const all = build();
@@ -63,9 +76,23 @@ describe('merging per-second timelines', () => {
           union[t]!.recordValue(us);
           all.recordValue(us);
         }
-        return { t, rps: 500, errors: 0, p50: h.getValueAtPercentile(50) / 1000, p99: h.getValueAtPercentile(99) / 1000, histogram: hdr.encodeIntoCompressedBase64(h) };
+        return {
+          t,
+          rps: 500,
+          errors: 0,
+          p50: h.getValueAtPercentile(50) / 1000,
+          p99: h.getValueAtPercentile(99) / 1000,
+          histogram: hdr.encodeIntoCompressedBase64(h),
+        };
       });
-      return profile('api', { startedAt: '2026-11-25T00:00:00.000Z', warmupSec: 0, durationSec: 3, requests: { total: 1500, ok: 1500, dropped: 0 }, histogram: hdr.encodeIntoCompressedBase64(whole), timeline });
+      return profile('api', {
+        startedAt: '2026-11-25T00:00:00.000Z',
+        warmupSec: 0,
+        durationSec: 3,
+        requests: { total: 1500, ok: 1500, dropped: 0 },
+        histogram: hdr.encodeIntoCompressedBase64(whole),
+        timeline,
+      });
     });
     const merged = mergeProfile(parts);
     expect(merged.timeline.map((p) => p.rps)).toEqual([1000, 1000, 1000]);

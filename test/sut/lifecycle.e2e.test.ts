@@ -50,7 +50,12 @@ async function expectSutError(p: Promise<unknown>): Promise<SutError> {
 
 describe('startSut', () => {
   it('boots a command through sh in the config folder, waits for health, and stops the whole tree', async () => {
-    const handle = await startSut({ config: sut(`node ${FIXTURES}/behaviours.mjs`), dir, logDir: dir, inheritedEnv: process.env });
+    const handle = await startSut({
+      config: sut(`node ${FIXTURES}/behaviours.mjs`),
+      dir,
+      logDir: dir,
+      inheritedEnv: process.env,
+    });
     expect(handle.url).toBe(`http://127.0.0.1:${port}`);
     expect(handle.startupMs).toBeGreaterThan(0);
     const res = await fetch(`${handle.url}/fast`);
@@ -63,7 +68,9 @@ describe('startSut', () => {
 
   it('names the exit code and shows the output when the command exits before it is ready', async () => {
     const t0 = Date.now();
-    const e = await expectSutError(startSut({ config: sut(`echo "cannot connect to db" >&2; exit 7`), dir, logDir: dir, inheritedEnv: process.env }));
+    const e = await expectSutError(
+      startSut({ config: sut(`echo "cannot connect to db" >&2; exit 7`), dir, logDir: dir, inheritedEnv: process.env }),
+    );
     expect(e.message).toMatch(/exited with exit code 7 .* before it became ready/);
     expect(e.logTail).toContain('cannot connect to db');
     expect(e.exitCode).toBe(3);
@@ -72,7 +79,14 @@ describe('startSut', () => {
 
   it('gives up after ready.timeout on a server that never becomes healthy, with the last probe and the log', async () => {
     const t0 = Date.now();
-    const e = await expectSutError(startSut({ config: sut(`node ${FIXTURES}/unhealthy.mjs`, { ready: { path: '/health', timeout: '1500ms' } }), dir, logDir: dir, inheritedEnv: process.env }));
+    const e = await expectSutError(
+      startSut({
+        config: sut(`node ${FIXTURES}/unhealthy.mjs`, { ready: { path: '/health', timeout: '1500ms' } }),
+        dir,
+        logDir: dir,
+        inheritedEnv: process.env,
+      }),
+    );
     const took = Date.now() - t0;
     expect(e.message).toContain('did not become ready within 1.5s');
     expect(e.message).toContain('answered 503');
@@ -85,7 +99,9 @@ describe('startSut', () => {
     const blocker = net.createServer().listen(port, '127.0.0.1');
     await new Promise((r) => blocker.once('listening', r));
     try {
-      const e = await expectSutError(startSut({ config: sut(`node ${FIXTURES}/behaviours.mjs`), dir, logDir: dir, inheritedEnv: process.env }));
+      const e = await expectSutError(
+        startSut({ config: sut(`node ${FIXTURES}/behaviours.mjs`), dir, logDir: dir, inheritedEnv: process.env }),
+      );
       expect(e.message).toContain(`port ${port} is already in use`);
     } finally {
       blocker.close();
@@ -93,7 +109,12 @@ describe('startSut', () => {
   });
 
   it('kills a tree that ignores SIGTERM after the grace period, grandchildren included', async () => {
-    const handle = await startSut({ config: sut(`node ${FIXTURES}/stubborn.mjs`, { ready: { path: '/', timeout: '10s' } }), dir, logDir: dir, inheritedEnv: process.env });
+    const handle = await startSut({
+      config: sut(`node ${FIXTURES}/stubborn.mjs`, { ready: { path: '/', timeout: '10s' } }),
+      dir,
+      logDir: dir,
+      inheritedEnv: process.env,
+    });
     const grandchild = Number(/grandchild (\d+)/.exec(handle.logTail())?.[1]);
     expect(isAlive(grandchild)).toBe(true);
     const t0 = Date.now();
@@ -104,7 +125,12 @@ describe('startSut', () => {
   });
 
   it('notices a crash while running and says when it happened', async () => {
-    const handle = await startSut({ config: sut(`node ${FIXTURES}/behaviours.mjs`), dir, logDir: dir, inheritedEnv: process.env });
+    const handle = await startSut({
+      config: sut(`node ${FIXTURES}/behaviours.mjs`),
+      dir,
+      logDir: dir,
+      inheritedEnv: process.env,
+    });
     process.kill(handle.pids().at(-1) as number, 'SIGKILL');
     const exit = await handle.exited;
     expect(exit.signal ?? exit.code).toBeTruthy();
@@ -114,9 +140,19 @@ describe('startSut', () => {
   });
 
   it('attaches to a server that is already running when there is no command', async () => {
-    const handle = await startSut({ config: sut(`node ${FIXTURES}/behaviours.mjs`), dir, logDir: dir, inheritedEnv: process.env });
+    const handle = await startSut({
+      config: sut(`node ${FIXTURES}/behaviours.mjs`),
+      dir,
+      logDir: dir,
+      inheritedEnv: process.env,
+    });
     try {
-      const external = await startSut({ config: sut(undefined, { url: `http://localhost:${port}` }), dir, logDir: dir, inheritedEnv: process.env });
+      const external = await startSut({
+        config: sut(undefined, { url: `http://localhost:${port}` }),
+        dir,
+        logDir: dir,
+        inheritedEnv: process.env,
+      });
       expect(external.pid).toBeUndefined();
       expect(external.url).toBe(`http://127.0.0.1:${port}`);
       await external.stop();
@@ -127,14 +163,20 @@ describe('startSut', () => {
 });
 
 describe('assertTargetAllowed', () => {
-  it.each(['http://127.0.0.1:1', 'http://127.9.9.9:1', 'http://[::1]:1', 'http://localhost:1'])('allows loopback %s', async (url) => {
-    await expect(assertTargetAllowed(url, [])).resolves.toBeUndefined();
-  });
-  it.each(['http://10.0.0.1/', 'http://8.8.8.8/', 'http://[2001:db8::1]/'])('refuses %s unless it is in targets.allow', async (url) => {
-    await expect(assertTargetAllowed(url, [])).rejects.toThrow(/targets\.allow/);
-    const host = new URL(url).hostname.replace(/[[\]]/g, '');
-    await expect(assertTargetAllowed(url, [host])).resolves.toBeUndefined();
-  });
+  it.each(['http://127.0.0.1:1', 'http://127.9.9.9:1', 'http://[::1]:1', 'http://localhost:1'])(
+    'allows loopback %s',
+    async (url) => {
+      await expect(assertTargetAllowed(url, [])).resolves.toBeUndefined();
+    },
+  );
+  it.each(['http://10.0.0.1/', 'http://8.8.8.8/', 'http://[2001:db8::1]/'])(
+    'refuses %s unless it is in targets.allow',
+    async (url) => {
+      await expect(assertTargetAllowed(url, [])).rejects.toThrow(/targets\.allow/);
+      const host = new URL(url).hostname.replace(/[[\]]/g, '');
+      await expect(assertTargetAllowed(url, [host])).resolves.toBeUndefined();
+    },
+  );
 });
 
 describe('an interrupted perfgate', () => {
