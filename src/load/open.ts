@@ -27,14 +27,7 @@ export async function runOpenModel(options: LoadOptions, rate: number, maxInFlig
   if (cycle.length === 0) throw new LoadError('the profile has no requests to send');
   const base = new URL(options.baseUrl);
   const pathPrefix = base.pathname.replace(/\/$/, '');
-  const pool = new Pool(base.origin, {
-    connections: maxInFlight,
-    pipelining: 1,
-    headersTimeout: options.timeoutMs,
-    bodyTimeout: options.timeoutMs,
-    connect: { timeout: options.timeoutMs },
-    keepAliveTimeout: 30_000,
-  });
+  const pool = createPool(base, maxInFlight, options.timeoutMs);
   const startedAt = new Date().toISOString();
   const generator = watchGenerator();
   const t0 = performance.now();
@@ -108,14 +101,44 @@ export async function runOpenModel(options: LoadOptions, rate: number, maxInFlig
     tick();
   });
 
-  // Let requests that arrived inside the window finish (bounded), so slow tails are not cut off.
-  // Interrupted runs do not wait. Requests still open after their timeout have been counted as timeouts.
+  await drainInFlight(inflight, options);
+  closed = true;
+  await pool.destroy().catch(() => {});
+  const measurement = summarize(recorder, endMs, dropped, maxInFlight, options);
+  return { startedAt, ...measurement, generator: generator.stop() };
+}
+
+/** One connection per in-flight slot, each request alone on its socket (no pipelining). */
+function createPool(base: URL, maxInFlight: number, timeoutMs: number): Pool {
+  return new Pool(base.origin, {
+    connections: maxInFlight,
+    pipelining: 1,
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+    connect: { timeout: timeoutMs },
+    keepAliveTimeout: 30_000,
+  });
+}
+
+/**
+ * Let requests that arrived inside the window finish (bounded), so slow tails are not cut off.
+ * Interrupted runs do not wait. Requests still open after their timeout have been counted as timeouts.
+ */
+async function drainInFlight(inflight: Set<Promise<void>>, options: LoadOptions): Promise<void> {
   const drainMs = options.signal?.aborted ? 0 : options.timeoutMs + DRAIN_SLACK_MS;
   let drainTimer: NodeJS.Timeout | undefined;
   await Promise.race([Promise.allSettled([...inflight]), new Promise((r) => (drainTimer = setTimeout(r, drainMs)))]);
   clearTimeout(drainTimer);
-  closed = true;
-  await pool.destroy().catch(() => {});
+}
+
+/** The window's measurement up to endMs: earlier when the run was interrupted, never before the window opened. */
+function summarize(
+  recorder: LoadRecorder,
+  endMs: number,
+  dropped: number,
+  maxInFlight: number,
+  options: LoadOptions,
+): Omit<LoadMeasurement, 'generator' | 'startedAt'> {
   const measurement = recorder.finish(Math.max(endMs, recorder.windowStartMs), dropped, {
     secondHistograms: options.secondHistograms ?? false,
   });
@@ -123,5 +146,5 @@ export async function runOpenModel(options: LoadOptions, rate: number, maxInFlig
     measurement.errors.samples.push(
       `${dropped} arrivals dropped: ${maxInFlight} requests (maxInFlight) were already in flight`,
     );
-  return { startedAt, ...measurement, generator: generator.stop() };
+  return measurement;
 }
