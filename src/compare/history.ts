@@ -7,7 +7,7 @@
  */
 import type { Comparison, ComparedMetric } from '../model/compare.js';
 import { COMPARED_METRICS } from '../model/compare.js';
-import type { EnvironmentFingerprint, RunResult } from '../model/result.js';
+import type { EnvironmentFingerprint, ProfileResult, RunResult } from '../model/result.js';
 import { normalQuantile, tCdf, tQuantile, normalCdf } from './distributions.js';
 import {
   changeOf,
@@ -45,16 +45,21 @@ export interface StoredRun {
   result: RunResult;
 }
 
+/** A row's statistics on the change scale, kept beside it until the family's p-values are adjusted. */
+interface RowStatistics {
+  estimate: number;
+  se: number;
+  df: number;
+}
+
 export function compareWithHistory(current: RunResult, history: StoredRun[], options: HistoryOptions): Comparison {
   const warnings: string[] = [];
   const newest = history.at(-1);
   const rows: ComparedMetric[] = [];
-  const info: { estimate: number; se: number; df: number }[] = [];
+  const statistics: RowStatistics[] = [];
   for (const profile of current.profiles) {
     if (profile.status === 'error' || profile.requests.total === 0) continue;
-    const past = history
-      .map((h) => h.result.profiles.find((p) => p.name === profile.name))
-      .filter((p) => p !== undefined && p.status !== 'error' && p.requests.total > 0);
+    const past = storedProfilesOf(history, profile.name);
     if (past.length === 0) {
       warnings.push(`${profile.name}: no stored result to compare with`);
       continue;
@@ -65,77 +70,14 @@ export function compareWithHistory(current: RunResult, history: StoredRun[], opt
       );
     const now = metricValues(profile);
     for (const name of COMPARED_METRICS) {
-      const values = past.map((p) => metricValues(p!)[name]);
-      const base = isRatioMetric(name)
-        ? Math.exp(
-            median(
-              values
-                .filter((v) => v > 0)
-                .map(Math.log)
-                .sort((a, b) => a - b),
-            ),
-          )
-        : median([...values].sort((a, b) => a - b));
-      const estimate = changeOf(name, base, now[name]);
-      if (!Number.isFinite(base) || !Number.isFinite(estimate)) continue;
-      const deviations = values.map((v) => changeOf(name, base, v)).filter(Number.isFinite);
-      const measured = deviations.length >= MIN_HISTORY_FOR_NOISE;
-      const spread = measured
-        ? Math.max(sampleSd(deviations), isRatioMetric(name) ? 0.005 : 0.0005)
-        : PRIOR_NOISE[name];
-      const se = spread * Math.sqrt(1 + 1 / Math.max(1, deviations.length));
-      const df = measured ? deviations.length - 1 : Infinity;
-      const q = df === Infinity ? normalQuantile(1 - options.alpha / 2) : tQuantile(1 - options.alpha / 2, df);
-      const ci: [number, number] = [estimate - q * se, estimate + q * se];
-      const tStat = se > 0 ? Math.abs(estimate) / se : 0;
-      const pValue =
-        name === 'errorRate' && now[name] === base && spread === 0
-          ? null
-          : df === Infinity
-            ? 2 * (1 - normalCdf(tStat))
-            : 2 * (1 - tCdf(tStat, df));
-      const gate = options.gates[name];
-      rows.push({
-        profile: profile.name,
-        metric: name,
-        baseline: base,
-        current: now[name],
-        ratio: ratioOf(name, base, now[name]),
-        ci: [toReported(name, ci[0]), toReported(name, ci[1])],
-        pValue,
-        verdict: 'inconclusive',
-        mde: null,
-        // The gate raised to the noise floor: a change smaller than the prediction interval's half-width cannot count.
-        ...(gate !== undefined
-          ? { threshold: Math.max(gate, isRatioMetric(name) ? Math.exp(q * se) - 1 : q * se) }
-          : {}),
-      });
-      info.push({ estimate, se, df });
+      const values = past.map((p) => metricValues(p)[name]);
+      const compared = compareMetricWithHistory(profile.name, name, now[name], values, options);
+      if (!compared) continue;
+      rows.push(compared.row);
+      statistics.push(compared.statistics);
     }
   }
-  const adjusted = holmAdjust(rows.map((r) => r.pValue));
-  const family = Math.max(1, adjusted.filter((p) => p !== null).length);
-  rows.forEach((m, i) => {
-    const { estimate, se, df } = info[i]!;
-    const name = m.metric;
-    const ciScale: [number, number] = isRatioMetric(name) ? [Math.log(m.ci[0]), Math.log(m.ci[1])] : m.ci;
-    const p = adjusted[i] ?? null;
-    m.verdict = verdictOf(
-      name,
-      estimate,
-      ciScale,
-      p !== null && p <= options.alpha,
-      materialChange(name, options.minEffect, undefined),
-      materialChange(name, options.minEffect, m.threshold),
-    );
-    const zPower = normalQuantile(0.95);
-    const zAlpha =
-      df === Infinity
-        ? normalQuantile(1 - options.alpha / (2 * family))
-        : tQuantile(1 - options.alpha / (2 * family), df);
-    const mde = (zAlpha + zPower) * se;
-    m.mde = isRatioMetric(name) ? Math.exp(mde) - 1 : mde;
-  });
+  judgeFamily(rows, statistics, options);
   const envDiff = newest ? environmentDifferences(newest.result.environment, current.environment) : [];
   if (envDiff.length)
     warnings.push(
@@ -147,6 +89,105 @@ export function compareWithHistory(current: RunResult, history: StoredRun[], opt
     metrics: rows,
     warnings,
   };
+}
+
+/** The stored results of one profile that measured something, oldest first. */
+function storedProfilesOf(history: StoredRun[], profileName: string): ProfileResult[] {
+  return history
+    .map((h) => h.result.profiles.find((p) => p.name === profileName))
+    .filter((p): p is ProfileResult => p !== undefined && p.status !== 'error' && p.requests.total > 0);
+}
+
+/** One metric's row against the history's centre, with its verdict still open; undefined when it cannot be compared. */
+function compareMetricWithHistory(
+  profile: string,
+  name: MetricName,
+  now: number,
+  values: number[],
+  options: HistoryOptions,
+): { row: ComparedMetric; statistics: RowStatistics } | undefined {
+  const base = historyCentre(name, values);
+  const estimate = changeOf(name, base, now);
+  if (!Number.isFinite(base) || !Number.isFinite(estimate)) return undefined;
+  const deviations = values.map((v) => changeOf(name, base, v)).filter(Number.isFinite);
+  const { spread, df } = historyNoise(name, deviations);
+  const se = spread * Math.sqrt(1 + 1 / Math.max(1, deviations.length));
+  const q = quantileOf(1 - options.alpha / 2, df);
+  const ci: [number, number] = [estimate - q * se, estimate + q * se];
+  const tStat = se > 0 ? Math.abs(estimate) / se : 0;
+  const pValue = name === 'errorRate' && now === base && spread === 0 ? null : twoSidedPValue(tStat, df);
+  const gate = options.gates[name];
+  const row: ComparedMetric = {
+    profile,
+    metric: name,
+    baseline: base,
+    current: now,
+    ratio: ratioOf(name, base, now),
+    ci: [toReported(name, ci[0]), toReported(name, ci[1])],
+    pValue,
+    verdict: 'inconclusive',
+    mde: null,
+    // The gate raised to the noise floor: a change smaller than the prediction interval's half-width cannot count.
+    ...(gate !== undefined ? { threshold: Math.max(gate, isRatioMetric(name) ? Math.exp(q * se) - 1 : q * se) } : {}),
+  };
+  return { row, statistics: { estimate, se, df } };
+}
+
+/** The median of the history; for ratio metrics on the log scale (the geometric median), where changes are ratios. */
+function historyCentre(name: MetricName, values: number[]): number {
+  return isRatioMetric(name)
+    ? Math.exp(
+        median(
+          values
+            .filter((v) => v > 0)
+            .map(Math.log)
+            .sort((a, b) => a - b),
+        ),
+      )
+    : median([...values].sort((a, b) => a - b));
+}
+
+/** The between-run spread of the history around its centre, and its degrees of freedom (Infinity: the prior is assumed). */
+function historyNoise(name: MetricName, deviations: number[]): { spread: number; df: number } {
+  const measured = deviations.length >= MIN_HISTORY_FOR_NOISE;
+  const spread = measured ? Math.max(sampleSd(deviations), isRatioMetric(name) ? 0.005 : 0.0005) : PRIOR_NOISE[name];
+  return { spread, df: measured ? deviations.length - 1 : Infinity };
+}
+
+/** Student's t quantile, or the normal one when the noise is assumed rather than measured. */
+function quantileOf(p: number, df: number): number {
+  return df === Infinity ? normalQuantile(p) : tQuantile(p, df);
+}
+
+function twoSidedPValue(tStat: number, df: number): number {
+  return df === Infinity ? 2 * (1 - normalCdf(tStat)) : 2 * (1 - tCdf(tStat, df));
+}
+
+/** Verdicts and detectable effects for all rows at once: Holm's adjustment runs over the whole family. */
+function judgeFamily(rows: ComparedMetric[], statistics: RowStatistics[], options: HistoryOptions): void {
+  const adjusted = holmAdjust(rows.map((r) => r.pValue));
+  const family = Math.max(1, adjusted.filter((p) => p !== null).length);
+  rows.forEach((m, i) => {
+    const { estimate, se, df } = statistics[i]!;
+    const name = m.metric;
+    const ciScale: [number, number] = isRatioMetric(name) ? [Math.log(m.ci[0]), Math.log(m.ci[1])] : m.ci;
+    const p = adjusted[i] ?? null;
+    m.verdict = verdictOf(
+      name,
+      estimate,
+      ciScale,
+      p !== null && p <= options.alpha,
+      materialChange(name, options.minEffect, undefined),
+      materialChange(name, options.minEffect, m.threshold),
+    );
+    m.mde = minimumDetectableEffect(name, se, df, options.alpha, family);
+  });
+}
+
+/** The smallest change found with 95 % power at level `alpha`, Bonferroni-corrected for the family's size. */
+function minimumDetectableEffect(name: MetricName, se: number, df: number, alpha: number, family: number): number {
+  const mde = (quantileOf(1 - alpha / (2 * family), df) + normalQuantile(0.95)) * se;
+  return isRatioMetric(name) ? Math.exp(mde) - 1 : mde;
 }
 
 export function environmentDifferences(a: EnvironmentFingerprint, b: EnvironmentFingerprint): string[] {
