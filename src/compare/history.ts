@@ -23,7 +23,7 @@ import {
 import { holmAdjust, median, sampleSd } from './signed-rank.js';
 
 /** Between-run noise assumed while the history is too short to measure it (FACTS.md: quiet-period CVs here, rounded up). */
-export const PRIOR_NOISE: Record<MetricName, number> = {
+const PRIOR_NOISE: Record<MetricName, number> = {
   p50: 0.03,
   p90: 0.05,
   p99: 0.1,
@@ -31,7 +31,7 @@ export const PRIOR_NOISE: Record<MetricName, number> = {
   errorRate: 0.002,
 };
 /** Fewer stored results than this and the prior noise is used. */
-export const MIN_HISTORY_FOR_NOISE = 5;
+const MIN_HISTORY_FOR_NOISE = 5;
 
 export interface HistoryOptions {
   alpha: number;
@@ -190,7 +190,7 @@ function minimumDetectableEffect(name: MetricName, se: number, df: number, alpha
   return isRatioMetric(name) ? Math.exp(mde) - 1 : mde;
 }
 
-export function environmentDifferences(a: EnvironmentFingerprint, b: EnvironmentFingerprint): string[] {
+function environmentDifferences(a: EnvironmentFingerprint, b: EnvironmentFingerprint): string[] {
   // Not the runner's name: hosted runners get a new one per job on the same hardware class.
   const keys = ['cpuModel', 'cores', 'os', 'node'] as const;
   return keys.filter((k) => a[k] !== b[k]).map((k) => `${k} ${JSON.stringify(a[k])} → ${JSON.stringify(b[k])}`);
