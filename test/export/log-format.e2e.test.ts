@@ -11,9 +11,11 @@ describe('--log-format', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-export-'));
     try {
       const port = await freePort();
+      // An open model at a low rate: a closed loop against this cheap server can saturate
+      // perfgate's own client on a busy machine, which turns the failed SLO into inconclusive (exit 0).
       const config = await writeConfig(
         dir,
-        `version: 1\nsut:\n  command: node ${path.resolve('examples/shop/server.mjs')}\n  env: { PORT: "${port}" }\n  url: http://127.0.0.1:${port}\n  ready: { path: /health }\nprofiles:\n  - { name: quick, kind: load, duration: 1s, connections: 2, slo: { throughput: 1000000 } }\nexport: { junit: junit/perfgate.xml }\n`,
+        `version: 1\nsut:\n  command: node ${path.resolve('examples/shop/server.mjs')}\n  env: { PORT: "${port}" }\n  url: http://127.0.0.1:${port}\n  ready: { path: /health }\nprofiles:\n  - { name: quick, kind: load, duration: 1s, rate: 50, slo: { throughput: 1000000 } }\nexport: { junit: junit/perfgate.xml }\n`,
       );
       const r = await spawnCli(['run', '--log-format', 'json', '--config', config, '--out', path.join(dir, 'out')], {
         timeoutMs: 30_000,
