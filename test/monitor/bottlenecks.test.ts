@@ -36,14 +36,21 @@ profiles:
   - ${profile}
 ${monitor}`,
   );
-  await main(['run', '--config', path.join(dir, 'perfgate.yml'), '--out', path.join(dir, 'out'), '--no-html'], { stdout: () => {}, logger: silentLogger, cwd: dir });
+  await main(['run', '--config', path.join(dir, 'perfgate.yml'), '--out', path.join(dir, 'out'), '--no-html'], {
+    stdout: () => {},
+    logger: silentLogger,
+    cwd: dir,
+  });
   return runResultSchema.parse(JSON.parse(await readFile(path.join(dir, 'out', 'result.json'), 'utf8')));
 }
 const kinds = (r: RunResult) => r.bottlenecks.map((b) => b.kind);
 
 describe('bottleneck identification', () => {
   it('names a CPU-bound handler, and the hot function from the CPU profile', async () => {
-    const r = await run('{ name: p, kind: load, duration: 3s, connections: 8, requests: [{ path: /cpu }] }', 'monitor: { cpuProfile: true }');
+    const r = await run(
+      '{ name: p, kind: load, duration: 3s, connections: 8, requests: [{ path: /cpu }] }',
+      'monitor: { cpuProfile: true }',
+    );
     expect(kinds(r)).toContain('cpu');
     const cpu = r.bottlenecks.find((b) => b.kind === 'cpu');
     expect(cpu?.evidence[0]).toMatch(/the SUT used \d+% of a core/);
@@ -59,7 +66,9 @@ describe('bottleneck identification', () => {
     const r = await run('{ name: p, kind: load, duration: 3s, connections: 4, requests: [{ path: /block }] }');
     expect(kinds(r)).toContain('event-loop');
     expect(kinds(r)).not.toContain('cpu');
-    expect(r.bottlenecks.find((b) => b.kind === 'event-loop')?.evidence.join(' ')).toMatch(/event-loop delay median \d+\.\d ms/);
+    expect(r.bottlenecks.find((b) => b.kind === 'event-loop')?.evidence.join(' ')).toMatch(
+      /event-loop delay median \d+\.\d ms/,
+    );
     expect(r.suggestions.map((s) => s.title).join('\n')).toContain('Replace the synchronous call');
   }, 30_000);
 
@@ -73,9 +82,15 @@ describe('bottleneck identification', () => {
   it('names the load generator when perfgate, not the SUT, sets the pace', async () => {
     // A Node HTTP server costs about as much per request as perfgate's client, so against one the
     // two tie and either may be the limit; a server that sends a canned answer is far cheaper.
-    const r = await run('{ name: p, kind: load, duration: 3s, connections: 64, requests: [{ path: /fast }] }', '', 'canned.mjs');
+    const r = await run(
+      '{ name: p, kind: load, duration: 3s, connections: 64, requests: [{ path: /fast }] }',
+      '',
+      'canned.mjs',
+    );
     expect(kinds(r)).toContain('load-generator');
-    expect(r.bottlenecks.find((b) => b.kind === 'load-generator')?.evidence.join(' ')).toMatch(/perfgate's client thread/);
+    expect(r.bottlenecks.find((b) => b.kind === 'load-generator')?.evidence.join(' ')).toMatch(
+      /perfgate's client thread/,
+    );
   }, 30_000);
 
   it('claims no bottleneck for a healthy, lightly loaded server', async () => {
@@ -88,8 +103,11 @@ describe('bottleneck identification', () => {
 });
 
 describe('Prometheus scraping', () => {
-  it('keeps the listed series of the SUT\'s /metrics over the profile', async () => {
-    const r = await run('{ name: p, kind: load, duration: 2s, rate: 50, requests: [{ path: /fast }] }', 'monitor: { prometheus: { series: ["app_*"], interval: 250ms } }');
+  it("keeps the listed series of the SUT's /metrics over the profile", async () => {
+    const r = await run(
+      '{ name: p, kind: load, duration: 2s, rate: 50, requests: [{ path: /fast }] }',
+      'monitor: { prometheus: { series: ["app_*"], interval: 250ms } }',
+    );
     const metrics = r.profiles[0]?.resources?.metrics ?? [];
     expect(metrics.map((m) => m.series).sort()).toEqual(['app_inflight', 'app_requests_total{route="all"}']);
     const counter = metrics.find((m) => m.series.startsWith('app_requests_total'))?.points ?? [];

@@ -57,13 +57,19 @@ describe('a server perfgate did not start', () => {
       path.join(dir, 'perfgate.yml'),
       `version: 1\nsut: { url: "${server.url}", ready: { path: /health } }\nprofiles:\n  - { name: busy, kind: load, duration: 2s, connections: 2, requests: [{ path: "/cpu?ms=2" }] }\n`,
     );
-    await main(['run', '--config', path.join(dir, 'perfgate.yml'), '--out', path.join(dir, 'out'), '--no-html'], { stdout: () => {}, logger: silentLogger, cwd: dir });
+    await main(['run', '--config', path.join(dir, 'perfgate.yml'), '--out', path.join(dir, 'out'), '--no-html'], {
+      stdout: () => {},
+      logger: silentLogger,
+      cwd: dir,
+    });
     const result = runResultSchema.parse(JSON.parse(await readFile(path.join(dir, 'out', 'result.json'), 'utf8')));
     const resources = result.profiles[0]?.resources;
     expect(resources?.samples.length).toBeGreaterThanOrEqual(10);
     // Two connections keep the single-threaded server busy: most of one core.
     expect(resources?.summary.cpuPercentMean).toBeGreaterThan(40);
     expect(resources?.samples.every((s) => s.rssBytes > 10e6)).toBe(true);
-    expect(result.notices.join('\n')).toContain(`resources were sampled from PID ${server.child.pid} and its children: the process listening on port ${new URL(server.url).port}`);
+    expect(result.notices.join('\n')).toContain(
+      `resources were sampled from PID ${server.child.pid} and its children: the process listening on port ${new URL(server.url).port}`,
+    );
   }, 30_000);
 });

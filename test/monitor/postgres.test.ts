@@ -23,8 +23,12 @@ beforeAll(async () => {
   const c = new pg.Client(db.url);
   await c.connect();
   await c.query('CREATE EXTENSION pg_stat_statements');
-  await c.query('CREATE TABLE orders (id serial PRIMARY KEY, customer_id int NOT NULL, amount numeric NOT NULL, note text)');
-  await c.query("INSERT INTO orders (customer_id, amount, note) SELECT (g % 500) + 1, (g % 997) / 10.0, 'order ' || g FROM generate_series(1, 200000) g");
+  await c.query(
+    'CREATE TABLE orders (id serial PRIMARY KEY, customer_id int NOT NULL, amount numeric NOT NULL, note text)',
+  );
+  await c.query(
+    "INSERT INTO orders (customer_id, amount, note) SELECT (g % 500) + 1, (g % 997) / 10.0, 'order ' || g FROM generate_series(1, 200000) g",
+  );
   await c.query('ANALYZE orders');
   await c.end();
   dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-pg-run-'));
@@ -50,15 +54,24 @@ profiles:
 monitor: { postgres: { urlEnv: PERFGATE_PG_URL } }
 `,
     );
-    await main(['run', '--config', path.join(dir, 'perfgate.yml'), '--out', path.join(dir, 'out'), '--no-html'], { stdout: () => {}, logger: silentLogger, cwd: dir, env: { ...process.env, PERFGATE_PG_URL: db.url } });
+    await main(['run', '--config', path.join(dir, 'perfgate.yml'), '--out', path.join(dir, 'out'), '--no-html'], {
+      stdout: () => {},
+      logger: silentLogger,
+      cwd: dir,
+      env: { ...process.env, PERFGATE_PG_URL: db.url },
+    });
     const r = runResultSchema.parse(JSON.parse(await readFile(path.join(dir, 'out', 'result.json'), 'utf8')));
     const stats = r.profiles[0]?.resources?.database;
-    expect(stats?.statements[0]?.query).toBe('SELECT count(*) AS n, sum(amount) AS total FROM orders WHERE customer_id = $1');
+    expect(stats?.statements[0]?.query).toBe(
+      'SELECT count(*) AS n, sum(amount) AS total FROM orders WHERE customer_id = $1',
+    );
     expect(stats?.statements[0]?.calls).toBeGreaterThan(10);
     expect(stats?.seqScans[0]).toMatchObject({ table: 'public.orders' });
     expect(r.bottlenecks.map((b) => b.kind)).toContain('database');
     const query = r.suggestions.find((s) => s.category === 'query');
-    expect(query?.title).toBe('Index public.orders(customer_id): the slowest statement filters on customer_id and the table is read by sequential scans');
+    expect(query?.title).toBe(
+      'Index public.orders(customer_id): the slowest statement filters on customer_id and the table is read by sequential scans',
+    );
     expect(JSON.stringify(r)).not.toContain(db.url);
     expect(await pidsWithMarker(path.basename(dir))).toEqual([]);
   }, 60_000);

@@ -13,7 +13,8 @@ import { profile, result } from '../publish/results.js';
 
 describe('parseExposition', () => {
   it('reads names, sorted labels with escapes, values and special floats; skips comments', () => {
-    const text = '# HELP x y\n# TYPE a counter\na_total{z="1",a="q\\"uote"} 42 1700000000000\nb 3.5\nc{le="+Inf"} +Inf\nbroken line\n';
+    const text =
+      '# HELP x y\n# TYPE a counter\na_total{z="1",a="q\\"uote"} 42 1700000000000\nb 3.5\nc{le="+Inf"} +Inf\nbroken line\n';
     expect(parseExposition(text)).toEqual([
       { name: 'a_total', series: 'a_total{a="q\\"uote",z="1"}', value: 42 },
       { name: 'b', series: 'b', value: 3.5 },
@@ -28,9 +29,20 @@ describe('parseExposition', () => {
 
 describe('hotFunctions', () => {
   it('ranks self time from samples and time deltas, leaves pseudo-frames out, and reports GC', () => {
-    const frame = (id: number, functionName: string, url = 'file:///app/server.js', lineNumber = 9) => ({ id, callFrame: { functionName, url, lineNumber }, hitCount: 0 });
+    const frame = (id: number, functionName: string, url = 'file:///app/server.js', lineNumber = 9) => ({
+      id,
+      callFrame: { functionName, url, lineNumber },
+      hitCount: 0,
+    });
     const p: CpuProfile = {
-      nodes: [frame(1, '(root)', ''), frame(2, 'handle'), frame(3, 'hash', 'file:///app/server.js', 41), frame(4, '(garbage collector)', ''), frame(5, '(idle)', ''), frame(6, 'parse', 'node:internal/url', 3)],
+      nodes: [
+        frame(1, '(root)', ''),
+        frame(2, 'handle'),
+        frame(3, 'hash', 'file:///app/server.js', 41),
+        frame(4, '(garbage collector)', ''),
+        frame(5, '(idle)', ''),
+        frame(6, 'parse', 'node:internal/url', 3),
+      ],
       startTime: 0,
       endTime: 100_000,
       samples: [3, 3, 3, 3, 2, 4, 5, 5, 6, 3],
@@ -44,17 +56,48 @@ describe('hotFunctions', () => {
 });
 
 describe('bottleneck rules on measured numbers', () => {
-  const withSummary = (summary: ResourceSummary, extra = {}) => profile('p', { resources: { samples: [], summary }, ...extra });
+  const withSummary = (summary: ResourceSummary, extra = {}) =>
+    profile('p', { resources: { samples: [], summary }, ...extra });
   it.each([
     ['CPU at 97% of a core', withSummary({ cpuPercentMedian: 97, cpuPercentP90: 99 }), ['cpu']],
     ['CPU at 60%', withSummary({ cpuPercentMedian: 60 }), []],
-    ['CPU at 70%, main thread runnable 97% (27% queued)', withSummary({ cpuPercentMedian: 70, mainThreadRunnablePercent: 97, mainThreadRunQueuePercent: 27 }), ['cpu']],
-    ['CPU at 40%, main thread runnable 45%', withSummary({ cpuPercentMedian: 40, mainThreadRunnablePercent: 45, mainThreadRunQueuePercent: 5 }), []],
-    ['event-loop delay median 12 ms (Clinic: ≥ 10)', withSummary({ eventLoopDelayP50Ms: 12, eventLoopDelayMaxMs: 30, cpuPercentMedian: 20 }), ['event-loop']],
-    ['event-loop max 150 ms (Clinic: ≥ 100)', withSummary({ eventLoopDelayP50Ms: 1, eventLoopDelayMaxMs: 150 }), ['event-loop']],
+    [
+      'CPU at 70%, main thread runnable 97% (27% queued)',
+      withSummary({ cpuPercentMedian: 70, mainThreadRunnablePercent: 97, mainThreadRunQueuePercent: 27 }),
+      ['cpu'],
+    ],
+    [
+      'CPU at 40%, main thread runnable 45%',
+      withSummary({ cpuPercentMedian: 40, mainThreadRunnablePercent: 45, mainThreadRunQueuePercent: 5 }),
+      [],
+    ],
+    [
+      'event-loop delay median 12 ms (Clinic: ≥ 10)',
+      withSummary({ eventLoopDelayP50Ms: 12, eventLoopDelayMaxMs: 30, cpuPercentMedian: 20 }),
+      ['event-loop'],
+    ],
+    [
+      'event-loop max 150 ms (Clinic: ≥ 100)',
+      withSummary({ eventLoopDelayP50Ms: 1, eventLoopDelayMaxMs: 150 }),
+      ['event-loop'],
+    ],
     ['disk at 80 MiB/s', withSummary({ readBytesPerSec: 80 * 1024 * 1024 }), ['io']],
     ['2% TCP retransmits', withSummary({ tcpRetransPercent: 2 }), ['network']],
-    ['client at 95% of a core', withSummary({ cpuPercentMedian: 40 }, { generator: { cpuPercent: 95, eventLoopDelayP99Ms: 1, saturated: true, evidence: ["perfgate's client thread used 95% of a core"] } }), ['load-generator']],
+    [
+      'client at 95% of a core',
+      withSummary(
+        { cpuPercentMedian: 40 },
+        {
+          generator: {
+            cpuPercent: 95,
+            eventLoopDelayP99Ms: 1,
+            saturated: true,
+            evidence: ["perfgate's client thread used 95% of a core"],
+          },
+        },
+      ),
+      ['load-generator'],
+    ],
     ['a quiet run', withSummary({ cpuPercentMedian: 5, eventLoopDelayP50Ms: 0.1, eventLoopDelayMaxMs: 3 }), []],
   ])('%s → %o', (_name, p, kinds) => {
     expect(classifyBottlenecks([p]).map((b) => b.kind)).toEqual(kinds);
@@ -69,17 +112,58 @@ describe('bottleneck rules on measured numbers', () => {
 });
 
 describe('resource summary', () => {
-  const counters = (c: Partial<ProcessCounters>): ProcessCounters => ({ cpuTicks: 0, userTicks: 0, systemTicks: 0, rssBytes: 0, threads: 0, readBytes: 0, writeBytes: 0, fds: 0, ctxSwitches: 0, ...c });
-  const system = (c: Partial<SystemCounters>): SystemCounters => ({ steal: 0, total: 0, iowait: 0, retransSegs: 0, outSegs: 0, listenOverflows: 0, ...c });
-  const line = (i: number): ProbeLine => ({ pid: 7, ts: 1_000_000 + i * 250, eldP50: 1 + i, eldP99: 10 + i, eldMax: 20 + i, elu: 0.5, gcMs: 5, heapUsed: 50e6 + i * 1e6, rss: 0 });
+  const counters = (c: Partial<ProcessCounters>): ProcessCounters => ({
+    cpuTicks: 0,
+    userTicks: 0,
+    systemTicks: 0,
+    rssBytes: 0,
+    threads: 0,
+    readBytes: 0,
+    writeBytes: 0,
+    fds: 0,
+    ctxSwitches: 0,
+    ...c,
+  });
+  const system = (c: Partial<SystemCounters>): SystemCounters => ({
+    steal: 0,
+    total: 0,
+    iowait: 0,
+    retransSegs: 0,
+    outSegs: 0,
+    listenOverflows: 0,
+    ...c,
+  });
+  const line = (i: number): ProbeLine => ({
+    pid: 7,
+    ts: 1_000_000 + i * 250,
+    eldP50: 1 + i,
+    eldP99: 10 + i,
+    eldMax: 20 + i,
+    elu: 0.5,
+    gcMs: 5,
+    heapUsed: 50e6 + i * 1e6,
+    rss: 0,
+  });
   // Two seconds with every source present: 150 ticks (1.5 s) of CPU, 50 of them in the kernel.
   const full: SummaryInput = {
     cores: 4,
     seconds: 2,
-    samples: [0.5, 1, 1.5, 2].map((t, i) => ({ t, cpuPercent: 60 + 10 * i, rssBytes: 100e6 + i * 1e6, fds: 20 + i, threads: 11 })),
+    samples: [0.5, 1, 1.5, 2].map((t, i) => ({
+      t,
+      cpuPercent: 60 + 10 * i,
+      rssBytes: 100e6 + i * 1e6,
+      fds: 20 + i,
+      threads: 11,
+    })),
     probe: [0, 1, 2, 3].map(line),
-    tree: { start: counters({ rssBytes: 99e6, ctxSwitches: 100 }), end: counters({ cpuTicks: 150, systemTicks: 50, readBytes: 4096, ctxSwitches: 300 }) },
-    system: { start: system({}), end: system({ total: 1000, steal: 10, iowait: 50, outSegs: 200, retransSegs: 4, listenOverflows: 3 }) },
+    tree: {
+      start: counters({ rssBytes: 99e6, ctxSwitches: 100 }),
+      end: counters({ cpuTicks: 150, systemTicks: 50, readBytes: 4096, ctxSwitches: 300 }),
+    },
+    system: {
+      start: system({}),
+      end: system({ total: 1000, steal: 10, iowait: 50, outSegs: 200, retransSegs: 4, listenOverflows: 3 }),
+    },
     mainThread: { runnablePercent: 95, queuedPercent: 20 },
   };
 
@@ -125,7 +209,9 @@ describe('resource summary', () => {
 
   it('reads a result.json written when the summary was a string-keyed record, dropping keys it does not know', () => {
     const old: Record<string, number> = { ...summarize(full), aKeyFromAnotherVersion: 1 };
-    const stored = JSON.parse(JSON.stringify(result([profile('p', { resources: { samples: [], summary: {} } })]))) as { profiles: { resources: { summary: unknown } }[] };
+    const stored = JSON.parse(JSON.stringify(result([profile('p', { resources: { samples: [], summary: {} } })]))) as {
+      profiles: { resources: { summary: unknown } }[];
+    };
     for (const p of stored.profiles) p.resources.summary = old;
     const parsed = runResultSchema.parse(stored).profiles[0]?.resources?.summary;
     expect(parsed).toEqual(summarize(full));
@@ -148,7 +234,9 @@ describe('resource summary', () => {
   });
 
   it('reads a result.json with no summary as an empty one', () => {
-    const stored = JSON.parse(JSON.stringify(result([profile('p', { resources: { samples: [], summary: {} } })]))) as { profiles: { resources: Record<string, unknown> }[] };
+    const stored = JSON.parse(JSON.stringify(result([profile('p', { resources: { samples: [], summary: {} } })]))) as {
+      profiles: { resources: Record<string, unknown> }[];
+    };
     for (const p of stored.profiles) delete p.resources.summary;
     expect(runResultSchema.parse(stored).profiles[0]?.resources?.summary).toEqual({});
   });
@@ -189,7 +277,9 @@ describe('HTTP hygiene', () => {
       expect(found).toMatchObject({ path: '/api/items', encoding: undefined, connection: 'close' });
       const s = hygieneSuggestions('browse', found ? [found] : [], 1000);
       expect(s.map((x) => x.category)).toEqual(['config', 'config']);
-      expect(s[0]?.title).toMatch(/^Compress responses: \/api\/items sends \d+\.\d KiB of application\/json uncompressed/);
+      expect(s[0]?.title).toMatch(
+        /^Compress responses: \/api\/items sends \d+\.\d KiB of application\/json uncompressed/,
+      );
       expect(s[1]?.title).toBe('Keep connections alive: the server closes the connection after every response');
       expect(s.every((x) => x.requiresHumanReview)).toBe(true);
     } finally {

@@ -58,7 +58,10 @@ ${profiles}`;
 `),
     );
     const c = capture();
-    const code = await main(['run', '--config', path.join(dir, 'perfgate.yml'), '--out', path.join(dir, 'out')], { ...c.io, cwd: dir });
+    const code = await main(['run', '--config', path.join(dir, 'perfgate.yml'), '--out', path.join(dir, 'out')], {
+      ...c.io,
+      cwd: dir,
+    });
     expect(c.err).toEqual([]);
     expect(code).toBe(0);
     const result = runResultSchema.parse(JSON.parse(await readFile(path.join(dir, 'out', 'result.json'), 'utf8')));
@@ -76,23 +79,47 @@ ${profiles}`;
   });
 
   it('exits 1 when an SLO is broken and says which', async () => {
-    await writeFile(path.join(dir, 'perfgate.yml'), config(`  - { name: strict, kind: load, duration: 2s, connections: 2, requests: [{ path: /api/report }], slo: { p50: 1ms } }\n`));
+    await writeFile(
+      path.join(dir, 'perfgate.yml'),
+      config(
+        `  - { name: strict, kind: load, duration: 2s, connections: 2, requests: [{ path: /api/report }], slo: { p50: 1ms } }\n`,
+      ),
+    );
     const c = capture();
-    const code = await main(['run', '--config', path.join(dir, 'perfgate.yml'), '--out', path.join(dir, 'out')], { ...c.io, cwd: dir });
+    const code = await main(['run', '--config', path.join(dir, 'perfgate.yml'), '--out', path.join(dir, 'out')], {
+      ...c.io,
+      cwd: dir,
+    });
     expect(code).toBe(1);
-    const result = JSON.parse(await readFile(path.join(dir, 'out', 'result.json'), 'utf8')) as { status: string; reasons: string[] };
+    const result = JSON.parse(await readFile(path.join(dir, 'out', 'result.json'), 'utf8')) as {
+      status: string;
+      reasons: string[];
+    };
     expect(result.status).toBe('fail');
     expect(result.reasons.join('\n')).toMatch(/strict: SLO: p50 [\d.]+ ms \(limit ≤ 1\.000 ms\)/);
   });
 
   it('exits 3 when the command exits at once, with its output in the result', async () => {
-    await writeFile(path.join(dir, 'perfgate.yml'), config(`  - { name: a, kind: load, duration: 2s }\n`, JSON.stringify(`node -e "console.error('boom: missing DATABASE_URL'); process.exit(4)"`)));
+    await writeFile(
+      path.join(dir, 'perfgate.yml'),
+      config(
+        `  - { name: a, kind: load, duration: 2s }\n`,
+        JSON.stringify(`node -e "console.error('boom: missing DATABASE_URL'); process.exit(4)"`),
+      ),
+    );
     const c = capture();
     const t0 = Date.now();
-    const code = await main(['run', '--config', path.join(dir, 'perfgate.yml'), '--out', path.join(dir, 'out')], { ...c.io, cwd: dir });
+    const code = await main(['run', '--config', path.join(dir, 'perfgate.yml'), '--out', path.join(dir, 'out')], {
+      ...c.io,
+      cwd: dir,
+    });
     expect(code).toBe(3);
     expect(Date.now() - t0).toBeLessThan(8_000);
-    const result = JSON.parse(await readFile(path.join(dir, 'out', 'result.json'), 'utf8')) as { status: string; reasons: string[]; sut: { logTail?: string } };
+    const result = JSON.parse(await readFile(path.join(dir, 'out', 'result.json'), 'utf8')) as {
+      status: string;
+      reasons: string[];
+      sut: { logTail?: string };
+    };
     expect(result.status).toBe('error');
     expect(result.reasons.join('\n')).toMatch(/exit/i);
     expect(result.sut.logTail).toContain('boom: missing DATABASE_URL');
@@ -104,7 +131,10 @@ ${profiles}`;
     try {
       await writeFile(path.join(dir, 'perfgate.yml'), config(`  - { name: a, kind: load, duration: 2s }\n`));
       const c = capture();
-      const code = await main(['run', '--config', path.join(dir, 'perfgate.yml'), '--out', path.join(dir, 'out')], { ...c.io, cwd: dir });
+      const code = await main(['run', '--config', path.join(dir, 'perfgate.yml'), '--out', path.join(dir, 'out')], {
+        ...c.io,
+        cwd: dir,
+      });
       expect(code).toBe(3);
       const result = JSON.parse(await readFile(path.join(dir, 'out', 'result.json'), 'utf8')) as { reasons: string[] };
       expect(result.reasons.join('\n')).toContain(String(port));

@@ -51,14 +51,20 @@ describe('--start-at', () => {
     const soon = new Date(Date.now() + 10 * 60_000).toISOString();
     setTimeout(() => interrupt.abort(new Error('received SIGINT')), 300);
     const started = Date.now();
-    const run = await runConfig(dir, `version: 1\nsut: { url: "${server.url}", ready: { path: /health } }\nmonitor: { enabled: false }\nprofiles:\n  - { name: a, kind: load, duration: 1s }\n`, {
-      args: ['--start-at', soon, '--no-html'],
-      signal: interrupt.signal,
-    });
+    const run = await runConfig(
+      dir,
+      `version: 1\nsut: { url: "${server.url}", ready: { path: /health } }\nmonitor: { enabled: false }\nprofiles:\n  - { name: a, kind: load, duration: 1s }\n`,
+      {
+        args: ['--start-at', soon, '--no-html'],
+        signal: interrupt.signal,
+      },
+    );
     // Without the interrupt this run would wait ten minutes.
     expect(Date.now() - started).toBeLessThan(60_000);
     expect(run.code).toBe(3);
-    expect(run.result?.reasons).toEqual([expect.stringMatching(/^interrupted \(received SIGINT\) before all profiles ran/)]);
+    expect(run.result?.reasons).toEqual([
+      expect.stringMatching(/^interrupted \(received SIGINT\) before all profiles ran/),
+    ]);
     expect(run.result?.profiles).toEqual([]);
   });
 });
@@ -78,7 +84,10 @@ describe('the environment handed down by the front door', () => {
       const run = await runConfig(
         dir,
         `version: 1\nsut: { url: "${server.url}", ready: { path: /health } }\nmonitor: { enabled: false }\nexport: { otlp: { url: "${url}", headersEnv: PERFGATE_TEST_OTLP_HEADERS } }\nprofiles:\n  - { name: a, kind: load, duration: 1s, connections: 2 }\n`,
-        { args: ['--no-html'], env: { ...process.env, PERFGATE_TEST_OTLP_HEADERS: 'x-perfgate-test=from-the-injected-env' } },
+        {
+          args: ['--no-html'],
+          env: { ...process.env, PERFGATE_TEST_OTLP_HEADERS: 'x-perfgate-test=from-the-injected-env' },
+        },
       );
       expect(run.code, run.log).toBe(0);
       expect(seen.map((h) => h['x-perfgate-test'])).toContain('from-the-injected-env');
@@ -92,11 +101,19 @@ describe('the environment handed down by the front door', () => {
     await copyFile('test/fixtures/jmeter/plan.jmx', path.join(dir, 'plan.jmx'));
     const bin = path.join(dir, 'jmeter');
     // A stand-in that prints what a JMeter without its HTTP sampler prints, so that its use shows.
-    await writeFile(bin, "#!/bin/sh\necho 'path : /jmeterTestPlan/hashTree/hashTree/hashTree/HTTPSamplerProxy'\nexit 0\n", { mode: 0o755 });
-    const run = await runConfig(dir, `version: 1\nsut: { url: "${server.url}", ready: { path: /health } }\nprofiles:\n  - { name: plan, kind: jmeter, plan: plan.jmx, properties: { port: ${new URL(server.url).port} }, timeout: 30s }\n`, {
-      args: ['--no-html'],
-      env: { ...process.env, JMETER_BIN: bin },
-    });
+    await writeFile(
+      bin,
+      "#!/bin/sh\necho 'path : /jmeterTestPlan/hashTree/hashTree/hashTree/HTTPSamplerProxy'\nexit 0\n",
+      { mode: 0o755 },
+    );
+    const run = await runConfig(
+      dir,
+      `version: 1\nsut: { url: "${server.url}", ready: { path: /health } }\nprofiles:\n  - { name: plan, kind: jmeter, plan: plan.jmx, properties: { port: ${new URL(server.url).port} }, timeout: 30s }\n`,
+      {
+        args: ['--no-html'],
+        env: { ...process.env, JMETER_BIN: bin },
+      },
+    );
     expect(process.env.JMETER_BIN).not.toBe(bin);
     expect(run.result?.profiles[0]?.reasons.join('\n')).toMatch(/could not load the plan element HTTPSamplerProxy/);
   });
@@ -114,11 +131,17 @@ describe('a run of several profiles', () => {
     const before = getEventListeners(interrupt.signal, 'abort').length;
     const measured = await measureProfiles(
       { settings, outDir: path.join(dir, 'out'), profiles: settings.config.profiles },
-      { logger: silentLogger, loadRunner: createLoadRunner(), startSut, collectors: [], env: process.env, now: () => new Date(), signal: interrupt.signal },
+      {
+        logger: silentLogger,
+        loadRunner: createLoadRunner(),
+        startSut,
+        collectors: [],
+        env: process.env,
+        now: () => new Date(),
+        signal: interrupt.signal,
+      },
     );
     expect(measured.profiles.map((p) => p.status)).toEqual(['pass', 'pass', 'pass']);
     expect(getEventListeners(interrupt.signal, 'abort').length).toBe(before);
   });
 });
-
-

@@ -24,15 +24,26 @@ afterEach(async () => {
 /** Fields whose value is a time, or a measurement encoded as a string. */
 const VOLATILE = new Set(['startedAt', 'finishedAt', 'durationMs', 'startupMs', 'histogram', 'atMs']);
 /** Series whose length depends on timing: only their first element's shape is compared. */
-const SERIES = new Set(['timeline', 'samples', 'points', 'steps', 'hotFunctions', 'bottlenecks', 'suggestions', 'byStatus']);
+const SERIES = new Set([
+  'timeline',
+  'samples',
+  'points',
+  'steps',
+  'hotFunctions',
+  'bottlenecks',
+  'suggestions',
+  'byStatus',
+]);
 
 /** A result with every measured number replaced by its type and every time by a placeholder. */
 function shape(value: unknown, key = ''): unknown {
   if (VOLATILE.has(key)) return '<time or measurement>';
   if (typeof value === 'number') return 'number';
   if (typeof value === 'string') return value.replace(/\d+(\.\d+)?/g, '#');
-  if (Array.isArray(value)) return SERIES.has(key) ? (value.length ? [shape(value[0])] : []) : value.map((v) => shape(v));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shape(v, k)]));
+  if (Array.isArray(value))
+    return SERIES.has(key) ? (value.length ? [shape(value[0])] : []) : value.map((v) => shape(v));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shape(v, k)]));
   return value;
 }
 
@@ -65,7 +76,11 @@ profiles:
     RUNNER_NAME: 'doors-test',
     RUNNER_TEMP: dir,
   };
-  const cli = await spawnCli(['run', '--config', 'perfgate.yml', '--out', 'out-cli'], { cwd: dir, env, timeoutMs: 60_000 });
+  const cli = await spawnCli(['run', '--config', 'perfgate.yml', '--out', 'out-cli'], {
+    cwd: dir,
+    env,
+    timeoutMs: 60_000,
+  });
   expect(cli.code, cli.stderr).toBe(0);
 
   await writeFile(path.join(dir, 'github-output'), '');
@@ -73,7 +88,15 @@ profiles:
   const tsx = pathToFileURL(path.resolve('node_modules/tsx/dist/loader.mjs')).href;
   const action = spawn(process.execPath, ['--import', tsx, path.resolve('src/index.ts')], {
     cwd: dir,
-    env: { ...env, GITHUB_OUTPUT: path.join(dir, 'github-output'), GITHUB_STEP_SUMMARY: path.join(dir, 'summary'), INPUT_CONFIG: 'perfgate.yml', 'INPUT_WORKING-DIRECTORY': '.', INPUT_OUT: 'out-action', 'INPUT_GITHUB-TOKEN': '' },
+    env: {
+      ...env,
+      GITHUB_OUTPUT: path.join(dir, 'github-output'),
+      GITHUB_STEP_SUMMARY: path.join(dir, 'summary'),
+      INPUT_CONFIG: 'perfgate.yml',
+      'INPUT_WORKING-DIRECTORY': '.',
+      INPUT_OUT: 'out-action',
+      'INPUT_GITHUB-TOKEN': '',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
@@ -81,7 +104,8 @@ profiles:
   action.stderr.on('data', (d: Buffer) => (log += d.toString()));
   expect(await new Promise((r) => action.once('exit', r)), log).toBe(0);
 
-  const read = async (out: string) => JSON.parse(await readFile(path.join(dir, out, 'result.json'), 'utf8')) as Record<string, unknown>;
+  const read = async (out: string) =>
+    JSON.parse(await readFile(path.join(dir, out, 'result.json'), 'utf8')) as Record<string, unknown>;
   const [fromCli, fromAction] = [await read('out-cli'), await read('out-action')];
   expect(fromCli.status).toBe('pass');
   expect(Object.keys(fromAction).sort()).toEqual(Object.keys(fromCli).sort());

@@ -46,7 +46,13 @@ describe('the verdict of a run', () => {
 
 describe('the last head trial of an A/B', () => {
   it('keeps a saturated generator inconclusive, with its evidence', () => {
-    const p = lastHeadTrial(profile('api', { status: 'inconclusive', reasons: ['SLO: p99 9 ms (limit ≤ 5 ms)', 'load generator saturated: client thread 97% busy'] }), 800);
+    const p = lastHeadTrial(
+      profile('api', {
+        status: 'inconclusive',
+        reasons: ['SLO: p99 9 ms (limit ≤ 5 ms)', 'load generator saturated: client thread 97% busy'],
+      }),
+      800,
+    );
     expect(p.status).toBe('inconclusive');
     expect(p.reasons).toContain('load generator saturated: client thread 97% busy');
     expect(p.reasons[0]).toMatch(/last head trial of the A\/B \(0\.8s\)/);

@@ -6,7 +6,12 @@ import type { ResourceSnapshot } from '../../src/proc/snapshot.js';
 import { judgeRecovery } from '../../src/stress/recovery.js';
 import type { TimelinePoint } from '../../src/model/result.js';
 
-const step = (offered: number, achievedRps: number, p99: number, extra: Partial<StressStep & { sloDetail: string[] }> = {}) => ({
+const step = (
+  offered: number,
+  achievedRps: number,
+  p99: number,
+  extra: Partial<StressStep & { sloDetail: string[] }> = {},
+) => ({
   offered,
   achievedRps,
   p50: p99 / 2,
@@ -32,10 +37,16 @@ describe('breakReason', () => {
     expect(breakReason(step(100, 100, 10), step(200, 199, 11), 0.05)).toBeUndefined();
   });
   it('names errors past the limit first', () => {
-    expect(breakReason(undefined, step(100, 90, 10, { errorRate: 0.2, metSlo: false, sloDetail: ['x'] }), 0.05)?.reason).toBe('errors');
+    expect(
+      breakReason(undefined, step(100, 90, 10, { errorRate: 0.2, metSlo: false, sloDetail: ['x'] }), 0.05)?.reason,
+    ).toBe('errors');
   });
   it('names a broken SLO with its detail', () => {
-    const why = breakReason(undefined, step(100, 100, 300, { metSlo: false, sloDetail: ['p99 300 ms (limit ≤ 100 ms)'] }), 0.05);
+    const why = breakReason(
+      undefined,
+      step(100, 100, 300, { metSlo: false, sloDetail: ['p99 300 ms (limit ≤ 100 ms)'] }),
+      0.05,
+    );
     expect(why).toMatchObject({ reason: 'slo' });
     expect(why?.detail).toContain('p99 300 ms');
   });
@@ -49,19 +60,44 @@ describe('breakReason', () => {
   });
 });
 
-const tl = (points: [rps: number, p99: number, errors: number][]): TimelinePoint[] => points.map(([rps, p99, errors], t) => ({ t, rps, p50: p99 / 2, p99, errors }));
+const tl = (points: [rps: number, p99: number, errors: number][]): TimelinePoint[] =>
+  points.map(([rps, p99, errors], t) => ({ t, rps, p50: p99 / 2, p99, errors }));
 
 describe('judgeRecovery', () => {
   it('measures the seconds until the SUT is healthy for good', () => {
-    expect(judgeRecovery(tl([[20, 900, 0], [20, 400, 0], [20, 30, 0], [20, 25, 0], [20, 20, 0]]), { p99: 100, errorRate: 0.01 })).toEqual({ recovered: true, seconds: 2 });
+    expect(
+      judgeRecovery(
+        tl([
+          [20, 900, 0],
+          [20, 400, 0],
+          [20, 30, 0],
+          [20, 25, 0],
+          [20, 20, 0],
+        ]),
+        { p99: 100, errorRate: 0.01 },
+      ),
+    ).toEqual({ recovered: true, seconds: 2 });
   });
   it('is not fooled by one good second in the middle', () => {
-    const r = judgeRecovery(tl([[20, 30, 0], [20, 900, 0], [20, 900, 0]]), { p99: 100, errorRate: 0.01 });
+    const r = judgeRecovery(
+      tl([
+        [20, 30, 0],
+        [20, 900, 0],
+        [20, 900, 0],
+      ]),
+      { p99: 100, errorRate: 0.01 },
+    );
     expect(r.recovered).toBe(false);
     expect(r.reason).toContain('p99 900.0 ms over 100.0 ms');
   });
   it('says so when it is still erroring', () => {
-    const r = judgeRecovery(tl([[20, 10, 20], [20, 10, 20]]), { p99: 100, errorRate: 0.01 });
+    const r = judgeRecovery(
+      tl([
+        [20, 10, 20],
+        [20, 10, 20],
+      ]),
+      { p99: 100, errorRate: 0.01 },
+    );
     expect(r).toMatchObject({ recovered: false, seconds: null });
     expect(r.reason).toContain('100% errors');
   });
@@ -70,13 +106,31 @@ describe('judgeRecovery', () => {
 describe('exhaustion', () => {
   it('parses /proc/net/netstat pairs of lines', () => {
     const text = 'TcpExt: SyncookiesSent ListenOverflows ListenDrops\nTcpExt: 0 7 9\nIpExt: InNoRoutes\nIpExt: 3\n';
-    expect(parseNetstat(text)).toEqual({ TcpExt: { SyncookiesSent: 0, ListenOverflows: 7, ListenDrops: 9 }, IpExt: { InNoRoutes: 3 } });
+    expect(parseNetstat(text)).toEqual({
+      TcpExt: { SyncookiesSent: 0, ListenOverflows: 7, ListenDrops: 9 },
+      IpExt: { InNoRoutes: 3 },
+    });
   });
   it('reports what ran out, the crash first', () => {
     const before: ResourceSnapshot = { fds: 20, fdLimit: 1024, rssBytes: 50e6, listenOverflows: 3, listenDrops: 3 };
     const peak: ResourceSnapshot = { fds: 1000, fdLimit: 1024, rssBytes: 400e6, listenOverflows: 13, listenDrops: 15 };
-    const findings = exhaustionFindings({ before, peak, refused: 4, reset: 0, timeouts: 2, dropped: 0, crash: { code: 134, signal: null, atMs: 12_300, logTail: 'FATAL ERROR: Reached heap limit Allocation failed' } });
-    expect(findings.map((f) => f.resource)).toEqual(['memory', 'file-descriptors', 'listen-queue', 'memory', 'connections', 'time']);
+    const findings = exhaustionFindings({
+      before,
+      peak,
+      refused: 4,
+      reset: 0,
+      timeouts: 2,
+      dropped: 0,
+      crash: { code: 134, signal: null, atMs: 12_300, logTail: 'FATAL ERROR: Reached heap limit Allocation failed' },
+    });
+    expect(findings.map((f) => f.resource)).toEqual([
+      'memory',
+      'file-descriptors',
+      'listen-queue',
+      'memory',
+      'connections',
+      'time',
+    ]);
     expect(findings[0]?.detail).toContain('exited with code 134 12.3s after start');
     expect(findings[2]?.detail).toContain('overflowed 10 times (12 SYNs dropped)');
   });

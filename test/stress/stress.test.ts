@@ -25,7 +25,11 @@ afterEach(async () => {
 
 const quiet: Logger = { info() {}, warn() {}, error() {}, debug() {}, progress() {} };
 
-async function perfgate(server: string, env: Record<string, string>, profiles: string): Promise<{ code: number; result: RunResult; ms: number }> {
+async function perfgate(
+  server: string,
+  env: Record<string, string>,
+  profiles: string,
+): Promise<{ code: number; result: RunResult; ms: number }> {
   const envYaml = Object.entries({ ...env, PORT: String(port), MARKER: path.basename(dir) })
     .map(([k, v]) => `${k}: "${v}"`)
     .join(', ');
@@ -42,7 +46,10 @@ profiles:
 ${profiles}`,
   );
   const t0 = Date.now();
-  const code = await main(['run', '--config', path.join(dir, 'perfgate.yml'), '--out', path.join(dir, 'out'), '--no-html'], { stdout: () => {}, logger: quiet, cwd: dir });
+  const code = await main(
+    ['run', '--config', path.join(dir, 'perfgate.yml'), '--out', path.join(dir, 'out'), '--no-html'],
+    { stdout: () => {}, logger: quiet, cwd: dir },
+  );
   const result = runResultSchema.parse(JSON.parse(await readFile(path.join(dir, 'out', 'result.json'), 'utf8')));
   return { code, result, ms: Date.now() - t0 };
 }
@@ -75,7 +82,11 @@ describe('stress profile', () => {
 
   it('names a crash as the breaking point, with the exit code and the output tail, and exits 3', async () => {
     // From 100 to 300 req/s in one step: the queue passes 60 within a second and the server dies.
-    const { code, result } = await perfgate('capacity.mjs', { CAPACITY: '4', SERVICE_MS: '20', CRASH_QUEUE: '60' }, ramp().replace('{ start: 50, step: 25, max: 300 }', '{ start: 100, step: 200, max: 900 }'));
+    const { code, result } = await perfgate(
+      'capacity.mjs',
+      { CAPACITY: '4', SERVICE_MS: '20', CRASH_QUEUE: '60' },
+      ramp().replace('{ start: 50, step: 25, max: 300 }', '{ start: 100, step: 200, max: 900 }'),
+    );
     const stress = result.profiles[0]?.stress;
     expect(stress?.breakingPoint.reason).toBe('crash');
     expect(stress?.breakingPoint.detail).toContain('exited with code 9');
@@ -88,7 +99,11 @@ describe('stress profile', () => {
   }, 60_000);
 
   it('reports recovered: false with the reason when the server never comes back after the overload', async () => {
-    const { code, result } = await perfgate('capacity.mjs', { CAPACITY: '4', SERVICE_MS: '20', LEAK_QUEUE: '40' }, ramp().replace('{ start: 50, step: 25, max: 300 }', '{ start: 150, step: 100, max: 450 }'));
+    const { code, result } = await perfgate(
+      'capacity.mjs',
+      { CAPACITY: '4', SERVICE_MS: '20', LEAK_QUEUE: '40' },
+      ramp().replace('{ start: 50, step: 25, max: 300 }', '{ start: 150, step: 100, max: 450 }'),
+    );
     const p = result.profiles[0];
     expect(p?.stress?.recovery?.recovered).toBe(false);
     expect(p?.stress?.recovery?.reason).toMatch(/errors|no request was answered/);
@@ -115,24 +130,32 @@ describe('robustness profile', () => {
   it.each([
     ['strict', 'pass', []],
     ['naive', 'fail', ['invalid JSON body', 'oversized body', 'wrong content type']],
-  ] as const)('a %s server: %s', async (mode, status, failing) => {
-    const { result } = await perfgate('validating.mjs', { MODE: mode }, `  - { name: bad, kind: robustness, path: /api/items, deadline: 2s }\n`);
-    const p = result.profiles[0];
-    const notHandled = p?.robustness?.cases.filter((c) => !c.handled).map((c) => c.name) ?? [];
-    expect(notHandled, JSON.stringify(p?.robustness?.cases, null, 1)).toEqual(failing);
-    expect(p?.status).toBe(status);
-    expect(p?.robustness?.cases.map((c) => c.name)).toEqual([
-      'invalid JSON body',
-      'oversized body',
-      'wrong content type',
-      'unknown method',
-      'bad header',
-      'very long URL',
-      'slow incomplete request',
-    ]);
-    if (mode === 'naive') expect(p?.robustness?.cases[0]).toMatchObject({ outcome: 'server-error', status: 500 });
-    expect(p?.robustness?.healthyAfter).toBe(true);
-  }, 30_000);
+  ] as const)(
+    'a %s server: %s',
+    async (mode, status, failing) => {
+      const { result } = await perfgate(
+        'validating.mjs',
+        { MODE: mode },
+        `  - { name: bad, kind: robustness, path: /api/items, deadline: 2s }\n`,
+      );
+      const p = result.profiles[0];
+      const notHandled = p?.robustness?.cases.filter((c) => !c.handled).map((c) => c.name) ?? [];
+      expect(notHandled, JSON.stringify(p?.robustness?.cases, null, 1)).toEqual(failing);
+      expect(p?.status).toBe(status);
+      expect(p?.robustness?.cases.map((c) => c.name)).toEqual([
+        'invalid JSON body',
+        'oversized body',
+        'wrong content type',
+        'unknown method',
+        'bad header',
+        'very long URL',
+        'slow incomplete request',
+      ]);
+      if (mode === 'naive') expect(p?.robustness?.cases[0]).toMatchObject({ outcome: 'server-error', status: 500 });
+      expect(p?.robustness?.healthyAfter).toBe(true);
+    },
+    30_000,
+  );
 });
 
 describe('the stress example', () => {
@@ -146,7 +169,10 @@ describe('the stress example', () => {
         .replace('url: http://127.0.0.1:3418', `url: http://127.0.0.1:${port}`),
     );
     const t0 = Date.now();
-    const code = await main(['run', '--config', path.join(dir, 'stress.yml'), '--out', path.join(dir, 'out'), '--no-html'], { stdout: () => {}, logger: quiet, cwd: dir });
+    const code = await main(
+      ['run', '--config', path.join(dir, 'stress.yml'), '--out', path.join(dir, 'out'), '--no-html'],
+      { stdout: () => {}, logger: quiet, cwd: dir },
+    );
     const result = runResultSchema.parse(JSON.parse(await readFile(path.join(dir, 'out', 'result.json'), 'utf8')));
     const [stress, bad] = result.profiles;
     expect(Date.now() - t0).toBeLessThan(60_000); // the budget is 2 minutes
