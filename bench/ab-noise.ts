@@ -58,13 +58,32 @@ const port = await freePort();
 const base = await checkout('base', SPIN_US, port);
 const same = await checkout('same', SPIN_US, port);
 const slower = await checkout('slower', SPIN_US * 1.05, port);
-const rows: { kind: string; flagged: boolean; failed: boolean; p50: number; rps: number; mdeP50: number | null; mdeRps: number | null; seconds: number }[] = [];
+const rows: {
+  kind: string;
+  flagged: boolean;
+  failed: boolean;
+  p50: number;
+  rps: number;
+  mdeP50: number | null;
+  mdeRps: number | null;
+  seconds: number;
+}[] = [];
 let errors = 0;
 for (let i = 0; i < runs * 2; i++) {
   const kind = i % 2 === 0 ? 'A/A' : '+5%';
   const out = path.join(dir, `out-${i}`);
   const t0 = Date.now();
-  const code = await main(['ab', '--base', base, '--head', kind === 'A/A' ? same : slower, '--out', out, '--seed', String(1000 + i)], { logger: { ...silentLogger, error: (m: string) => console.error(m), info: process.env.DEBUG_AB ? (m: string) => console.error(m) : () => {} }, stdout: () => {} });
+  const code = await main(
+    ['ab', '--base', base, '--head', kind === 'A/A' ? same : slower, '--out', out, '--seed', String(1000 + i)],
+    {
+      logger: {
+        ...silentLogger,
+        error: (m: string) => console.error(m),
+        info: process.env.DEBUG_AB ? (m: string) => console.error(m) : () => {},
+      },
+      stdout: () => {},
+    },
+  );
   const text = await readFile(path.join(out, 'result.json'), 'utf8').catch(() => undefined);
   if (code === 3 || text === undefined) {
     console.log(JSON.stringify({ i, kind, error: `exit ${code}` }));
@@ -75,7 +94,9 @@ for (let i = 0; i < runs * 2; i++) {
   const m = (name: string) => result.comparison!.metrics.find((x) => x.metric === name)!;
   const row = {
     kind,
-    flagged: result.comparison!.metrics.some((x) => x.verdict === 'regression' || (kind === 'A/A' && x.verdict === 'improvement')),
+    flagged: result.comparison!.metrics.some(
+      (x) => x.verdict === 'regression' || (kind === 'A/A' && x.verdict === 'improvement'),
+    ),
     failed: code === 1,
     p50: m('p50').ratio,
     rps: m('throughput').ratio,

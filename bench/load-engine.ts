@@ -42,7 +42,14 @@ const generators: Record<string, () => Promise<Sample>> = {
     const runner = createLoadRunner();
     let measured = 0;
     const s = await measureCpu(async () => {
-      const m = await runner.run({ baseUrl: server.url, requests: [requestSchema.parse({ path })], model: { kind: 'closed', connections }, durationMs: seconds * 1000, warmupMs: 0, timeoutMs: 10_000 });
+      const m = await runner.run({
+        baseUrl: server.url,
+        requests: [requestSchema.parse({ path })],
+        model: { kind: 'closed', connections },
+        durationMs: seconds * 1000,
+        warmupMs: 0,
+        timeoutMs: 10_000,
+      });
       measured = m.throughput.rps;
       return { requests: m.requests.total };
     });
@@ -69,18 +76,31 @@ const generators: Record<string, () => Promise<Sample>> = {
 };
 
 for (let round = 1; round <= rounds; round++) {
-  const order = Object.keys(generators).filter((g) => g !== 'wrk' || hasWrk).sort(() => Math.random() - 0.5);
+  const order = Object.keys(generators)
+    .filter((g) => g !== 'wrk' || hasWrk)
+    .sort(() => Math.random() - 0.5);
   for (const g of order) {
     const s = await (generators[g] as () => Promise<Sample>)();
     results[g]?.push(s);
-    console.log(`round ${round} ${g.padEnd(10)} ${Math.round(s.rps)} req/s${s.cpuMsPer1k ? `  ${s.cpuMsPer1k.toFixed(1)} ms CPU / 1000 req` : ''}`);
+    console.log(
+      `round ${round} ${g.padEnd(10)} ${Math.round(s.rps)} req/s${s.cpuMsPer1k ? `  ${s.cpuMsPer1k.toFixed(1)} ms CPU / 1000 req` : ''}`,
+    );
   }
 }
 await server.close();
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const ratios = (a: string, b: string) => (results[a] ?? []).map((s, i) => s.rps / (results[b]?.[i]?.rps ?? NaN));
-console.log(`\nmedian perfgate / autocannon throughput: ${median(ratios('perfgate', 'autocannon')).toFixed(3)} (per round: ${ratios('perfgate', 'autocannon').map((r) => r.toFixed(3)).join(', ')})`);
+console.log(
+  `\nmedian perfgate / autocannon throughput: ${median(ratios('perfgate', 'autocannon')).toFixed(3)} (per round: ${ratios(
+    'perfgate',
+    'autocannon',
+  )
+    .map((r) => r.toFixed(3))
+    .join(', ')})`,
+);
 if (hasWrk) console.log(`median perfgate / wrk throughput: ${median(ratios('perfgate', 'wrk')).toFixed(3)}`);
 const cpu = (g: string) => median((results[g] ?? []).map((s) => s.cpuMsPer1k ?? NaN));
-console.log(`client CPU per 1000 requests: perfgate ${cpu('perfgate').toFixed(1)} ms, autocannon ${cpu('autocannon').toFixed(1)} ms (ratio ${(cpu('perfgate') / cpu('autocannon')).toFixed(2)})`);
+console.log(
+  `client CPU per 1000 requests: perfgate ${cpu('perfgate').toFixed(1)} ms, autocannon ${cpu('autocannon').toFixed(1)} ms (ratio ${(cpu('perfgate') / cpu('autocannon')).toFixed(2)})`,
+);

@@ -28,7 +28,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function withSut<T>(env: Record<string, string>, fn: (pid: number) => Promise<T>): Promise<T> {
   const port = await freePort();
-  const child = spawn('sh', ['-c', `node ${fixture}`], { env: { ...process.env, PORT: String(port), ...env }, detached: true, stdio: 'ignore' });
+  const child = spawn('sh', ['-c', `node ${fixture}`], {
+    env: { ...process.env, PORT: String(port), ...env },
+    detached: true,
+    stdio: 'ignore',
+  });
   await sleep(500);
   try {
     return await fn(child.pid as number);
@@ -57,7 +61,9 @@ const overhead = await withSut({}, async (pid) => {
   const off = rows.reduce((s, r) => s + r.off, 0);
   return { percent: ((on - off) / 20_000) * 100, on, off };
 });
-console.log(`sampler at 100 ms on a 2-process tree, by process CPU time: ${overhead.percent.toFixed(2)}% of one core (${overhead.on.toFixed(0)} ms CPU sampling vs ${overhead.off.toFixed(0)} ms idle over 20 s; noisy: it includes whatever else this process did)`);
+console.log(
+  `sampler at 100 ms on a 2-process tree, by process CPU time: ${overhead.percent.toFixed(2)}% of one core (${overhead.on.toFixed(0)} ms CPU sampling vs ${overhead.off.toFixed(0)} ms idle over 20 s; noisy: it includes whatever else this process did)`,
+);
 // The sampler's work is synchronous, so its cost is also the wall time of a sample: time 1000
 // samples (the tree looked up on every 10th, as the sampler does at 100 ms) and scale to 10/s.
 const perSample = await withSut({}, async (pid) => {
@@ -69,9 +75,11 @@ const perSample = await withSut({}, async (pid) => {
   }
   return (performance.now() - t0) / 1000;
 });
-console.log(`sampler cost per sample: ${(perSample * 1000).toFixed(0)} µs → ${((perSample * 10 * 100) / 1000).toFixed(2)}% of one core at 100 ms`);
+console.log(
+  `sampler cost per sample: ${(perSample * 1000).toFixed(0)} µs → ${((perSample * 10 * 100) / 1000).toFixed(2)}% of one core at 100 ms`,
+);
 
-if (process.argv[3] === "overhead-only") process.exit(0);
+if (process.argv[3] === 'overhead-only') process.exit(0);
 // 2. Probe overhead inside the SUT.
 const probePath = path.join(dir, 'probe.cjs');
 await writeFile(probePath, PROBE_SOURCE);
@@ -81,23 +89,56 @@ const sutCpu = async (env: Record<string, string>) =>
     await sleep(10_000);
     return ticksToMs(readTree(treePids(pid)).cpuTicks - a.cpuTicks);
   });
-const withProbe = await sutCpu({ NODE_OPTIONS: `--require ${probePath}`, PERFGATE_PROBE_FILE: path.join(dir, 'probe.jsonl'), PERFGATE_PROBE_INTERVAL: '100' });
+const withProbe = await sutCpu({
+  NODE_OPTIONS: `--require ${probePath}`,
+  PERFGATE_PROBE_FILE: path.join(dir, 'probe.jsonl'),
+  PERFGATE_PROBE_INTERVAL: '100',
+});
 const without = await sutCpu({});
-console.log(`Node probe at 100 ms in an idle SUT: ${(((withProbe - without) / 10_000) * 100).toFixed(2)}% of one core (${withProbe} vs ${without} ms CPU over 10 s)`);
+console.log(
+  `Node probe at 100 ms in an idle SUT: ${(((withProbe - without) / 10_000) * 100).toFixed(2)}% of one core (${withProbe} vs ${without} ms CPU over 10 s)`,
+);
 
 // 3. Classification accuracy.
 const canned = path.resolve('test/fixtures/servers/canned.mjs');
 // `expected` lists what counts as correct: a Node HTTP server costs about as much per request as
 // perfgate's Node client, so under 64 connections either one may be the limit (or both).
 const scenarios = [
-  { name: 'CPU-bound handler', profile: '{ name: p, kind: load, duration: 3s, connections: 8, requests: [{ path: /cpu }] }', expected: 'cpu' },
-  { name: 'synchronous blocking call', profile: '{ name: p, kind: load, duration: 3s, connections: 4, requests: [{ path: /block }] }', expected: 'event-loop' },
-  { name: 'memory retained per request', profile: '{ name: p, kind: load, duration: 3s, connections: 4, requests: [{ path: /leak }] }', expected: 'memory' },
-  { name: 'canned-answer server, 64 connections', profile: '{ name: p, kind: load, duration: 3s, connections: 64, requests: [{ path: /fast }] }', expected: 'load-generator', server: canned },
-  { name: 'trivial Node server, 64 connections', profile: '{ name: p, kind: load, duration: 3s, connections: 64, requests: [{ path: /fast }] }', expected: 'load-generator|cpu' },
-  { name: 'healthy, 50 req/s', profile: '{ name: p, kind: load, duration: 3s, rate: 50, requests: [{ path: /fast }] }', expected: 'none' },
+  {
+    name: 'CPU-bound handler',
+    profile: '{ name: p, kind: load, duration: 3s, connections: 8, requests: [{ path: /cpu }] }',
+    expected: 'cpu',
+  },
+  {
+    name: 'synchronous blocking call',
+    profile: '{ name: p, kind: load, duration: 3s, connections: 4, requests: [{ path: /block }] }',
+    expected: 'event-loop',
+  },
+  {
+    name: 'memory retained per request',
+    profile: '{ name: p, kind: load, duration: 3s, connections: 4, requests: [{ path: /leak }] }',
+    expected: 'memory',
+  },
+  {
+    name: 'canned-answer server, 64 connections',
+    profile: '{ name: p, kind: load, duration: 3s, connections: 64, requests: [{ path: /fast }] }',
+    expected: 'load-generator',
+    server: canned,
+  },
+  {
+    name: 'trivial Node server, 64 connections',
+    profile: '{ name: p, kind: load, duration: 3s, connections: 64, requests: [{ path: /fast }] }',
+    expected: 'load-generator|cpu',
+  },
+  {
+    name: 'healthy, 50 req/s',
+    profile: '{ name: p, kind: load, duration: 3s, rate: 50, requests: [{ path: /fast }] }',
+    expected: 'none',
+  },
 ];
-console.log('\n| scenario | expected | found (per run) | correct | client CPU % / on a CPU or queued % | SUT CPU median % / main thread on a CPU or queued % |\n|---|---|---|---:|---|---|');
+console.log(
+  '\n| scenario | expected | found (per run) | correct | client CPU % / on a CPU or queued % | SUT CPU median % / main thread on a CPU or queued % |\n|---|---|---|---:|---|---|',
+);
 const range = (xs: (number | undefined)[]) => {
   const v = xs.filter((x): x is number => x !== undefined);
   return v.length ? `${Math.min(...v).toFixed(0)}–${Math.max(...v).toFixed(0)}` : 'n/a';
@@ -108,15 +149,29 @@ for (const s of scenarios) {
   const sut: { cpu?: number; runnable?: number }[] = [];
   for (let i = 0; i < repeats; i++) {
     const port = await freePort();
-    await writeFile(path.join(dir, 'perfgate.yml'), `version: 1\nsut:\n  command: node ${s.server ?? fixture}\n  env: { PORT: "${port}" }\n  url: http://127.0.0.1:${port}\n  ready: { path: /health }\nprofiles:\n  - ${s.profile}\n`);
-    await main(['run', '--config', path.join(dir, 'perfgate.yml'), '--out', path.join(dir, 'out'), '--no-html'], { stdout: () => {}, logger: silentLogger, cwd: dir });
+    await writeFile(
+      path.join(dir, 'perfgate.yml'),
+      `version: 1\nsut:\n  command: node ${s.server ?? fixture}\n  env: { PORT: "${port}" }\n  url: http://127.0.0.1:${port}\n  ready: { path: /health }\nprofiles:\n  - ${s.profile}\n`,
+    );
+    await main(['run', '--config', path.join(dir, 'perfgate.yml'), '--out', path.join(dir, 'out'), '--no-html'], {
+      stdout: () => {},
+      logger: silentLogger,
+      cwd: dir,
+    });
     const r = runResultSchema.parse(JSON.parse(await readFile(path.join(dir, 'out', 'result.json'), 'utf8')));
     found.push(r.bottlenecks.map((b) => b.kind).join('+') || 'none');
     const p = r.profiles[0];
     client.push({ cpu: p?.generator?.cpuPercent, runnable: p?.generator?.runnablePercent });
-    sut.push({ cpu: p?.resources?.summary.cpuPercentMedian, runnable: p?.resources?.summary.mainThreadRunnablePercent });
+    sut.push({
+      cpu: p?.resources?.summary.cpuPercentMedian,
+      runnable: p?.resources?.summary.mainThreadRunnablePercent,
+    });
   }
-  const correct = found.filter((f) => (s.expected === 'none' ? f === 'none' : s.expected.split('|').some((k) => f.split('+').includes(k)))).length;
-  console.log(`| ${s.name} | ${s.expected} | ${found.join(', ')} | ${correct}/${repeats} | ${range(client.map((c) => c.cpu))} / ${range(client.map((c) => c.runnable))} | ${range(sut.map((c) => c.cpu))} / ${range(sut.map((c) => c.runnable))} |`);
+  const correct = found.filter((f) =>
+    s.expected === 'none' ? f === 'none' : s.expected.split('|').some((k) => f.split('+').includes(k)),
+  ).length;
+  console.log(
+    `| ${s.name} | ${s.expected} | ${found.join(', ')} | ${correct}/${repeats} | ${range(client.map((c) => c.cpu))} / ${range(client.map((c) => c.runnable))} | ${range(sut.map((c) => c.cpu))} / ${range(sut.map((c) => c.runnable))} |`,
+  );
 }
 await rm(dir, { recursive: true, force: true });

@@ -33,7 +33,10 @@ profiles:
     slo: { p99: 100ms }
 `,
 );
-const code = await main(['run', '--config', path.join(dir, 'perfgate.yml'), '--out', path.join(dir, 'out'), '--no-html'], { stdout: () => {}, cwd: dir });
+const code = await main(
+  ['run', '--config', path.join(dir, 'perfgate.yml'), '--out', path.join(dir, 'out'), '--no-html'],
+  { stdout: () => {}, cwd: dir },
+);
 const result = runResultSchema.parse(JSON.parse(await readFile(path.join(dir, 'out', 'result.json'), 'utf8')));
 const received = (await hits()) - before;
 await server.close();
@@ -48,4 +51,6 @@ for (const s of result.profiles[0]?.stress?.steps ?? []) {
 }
 console.log(`worst step error: ${(worst * 100).toFixed(2)}%`);
 const planned = (result.profiles[0]?.stress?.steps ?? []).reduce((sum, st) => sum + st.offered * stepSeconds, 0);
-console.log(`requests the server received: ${received} of ${planned} planned (${(((received - planned) / planned) * 100).toFixed(2)}%)`);
+console.log(
+  `requests the server received: ${received} of ${planned} planned (${(((received - planned) / planned) * 100).toFixed(2)}%)`,
+);

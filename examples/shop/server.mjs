@@ -59,14 +59,16 @@ async function route(req, res, url) {
     return item ? send(res, 200, item) : send(res, 404, { error: 'no such item' });
   }
   if (req.method === 'POST' && url.pathname === '/api/items') {
-    if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 415, { error: 'expected application/json' });
+    if (!(req.headers['content-type'] ?? '').startsWith('application/json'))
+      return send(res, 415, { error: 'expected application/json' });
     let body;
     try {
       body = JSON.parse(await readBody(req));
     } catch (e) {
       return send(res, e.status ?? 400, { error: e.status ? e.message : 'invalid JSON' });
     }
-    if (typeof body !== 'object' || body === null || typeof body.name !== 'string') return send(res, 400, { error: 'expected {"name": string}' });
+    if (typeof body !== 'object' || body === null || typeof body.name !== 'string')
+      return send(res, 400, { error: 'expected {"name": string}' });
     return send(res, 201, { id: nextId++, name: body.name.slice(0, 100) });
   }
   if (req.method === 'GET' && url.pathname === '/api/search') {
@@ -78,7 +80,8 @@ async function route(req, res, url) {
     await wait(5);
     return send(res, 200, { revenue: items.reduce((s, it) => s + it.price * it.stock, 0) });
   }
-  if (['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'].includes(req.method ?? '')) return send(res, 404, { error: 'not found' });
+  if (['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'].includes(req.method ?? ''))
+    return send(res, 404, { error: 'not found' });
   return send(res, 405, { error: 'method not allowed' });
 }
 
