@@ -4,7 +4,7 @@
  */
 import * as core from '@actions/core';
 import { readActionSettings } from './inputs.js';
-import { loadSettings } from '../config/load.js';
+import { loadSettings } from '../config/read.js';
 import { exitCodeOf, SutError } from '../errors.js';
 import { gitContext, runnerContext } from '../run/context.js';
 import { createLoadRunner } from '../load/index.js';

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadSettings } from '../config/load.js';
+import { loadSettings } from '../config/read.js';
 import { formatComparisonTable } from '../compare/format.js';
 import { ConfigError } from '../errors.js';
 import { exitCodeForStatus } from '../verdict/status.js';

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { openBaselineStore } from '../baseline/index.js';
 import { trendNotices } from '../baseline/stage.js';
 import { baselineWritePermission } from '../baseline/trust.js';
-import { loadSettings } from '../config/load.js';
+import { loadSettings } from '../config/read.js';
 import { ConfigError, DataError, ExitCode } from '../errors.js';
 import { runResultSchema, type RunResult } from '../model/result.js';
 import type { Command } from './types.js';

@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { configSchema } from '../config/schema.js';
-import { loadSettings } from '../config/load.js';
+import { loadSettings } from '../config/read.js';
 import { ConfigError, DataError, ExitCode } from '../errors.js';
 import { runResultSchema, type RunResult } from '../model/result.js';
 import { createGitHubClient } from '../publish/client.js';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadSettings } from '../config/load.js';
+import { loadSettings } from '../config/read.js';
 import { ConfigError } from '../errors.js';
 import { exitCodeForStatus } from '../verdict/status.js';
 import { gitContext, runnerContext } from '../run/context.js';

@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { parseSettings } from '../config/load.js';
+import { parseSettings } from '../config/read.js';
 import type { Settings } from '../config/schema.js';
 
 type Flat = Map<string, string>;

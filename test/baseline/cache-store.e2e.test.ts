@@ -10,7 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { actionsCacheTransport } from '../../src/action/cache.js';
 import { cacheKeyPrefix, createCacheStore } from '../../src/baseline/cache-store.js';
 import { openBaselineStore } from '../../src/baseline/index.js';
-import { parseSettings } from '../../src/config/load.js';
+import { parseSettings } from '../../src/config/read.js';
 import { ConfigError, DataError } from '../../src/errors.js';
 import { startFakeActionsCache, type FakeActionsCache } from '../fixtures/fake-actions-cache/server.js';
 import { captureProcessStdout, type CapturedOutput } from '../helpers/output.js';

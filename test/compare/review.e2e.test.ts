@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSettings, parseSettings } from '../../src/config/load.js';
+import { loadSettings, parseSettings } from '../../src/config/read.js';
 import { reviewAgainstRef, thresholdChanges } from '../../src/compare/review.js';
 
 const config = (p50Gate: string, p99: string, history = 50) => `version: 1

@@ -4,7 +4,7 @@
  * a small stand-in that returns a measurement with the generator's evidence attached.
  */
 import { describe, expect, it } from 'vitest';
-import { parseSettings } from '../../src/config/load.js';
+import { parseSettings } from '../../src/config/read.js';
 import type { LoadMeasurement, LoadRunner } from '../../src/load/types.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { emptyMeasurement } from '../../src/load/empty.js';

@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseSettings } from '../../src/config/load.js';
+import { parseSettings } from '../../src/config/read.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { FORK_NOTICE, publishToGitHub } from '../../src/publish/index.js';
 import { retryDelayMs } from '../../src/publish/client.js';

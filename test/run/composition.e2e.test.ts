@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadSettings } from '../../src/config/load.js';
+import { loadSettings } from '../../src/config/read.js';
 import { createLoadRunner } from '../../src/load/index.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { measureProfiles } from '../../src/run/measure.js';

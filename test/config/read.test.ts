@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadSettings, parseSettings } from '../../src/config/load.js';
+import { loadSettings, parseSettings } from '../../src/config/read.js';
 import { ConfigError, ExitCode } from '../../src/errors.js';
 
 const minimal = `version: 1
