@@ -82,7 +82,7 @@ ${profiles}`;
     await writeFile(
       path.join(dir, 'perfgate.yml'),
       config(
-        `  - { name: strict, kind: load, duration: 2s, connections: 2, requests: [{ path: /api/report }], slo: { p50: 1ms } }\n`,
+        `  - { name: strict, kind: load, duration: 2s, rate: 50, requests: [{ path: /api/report }], slo: { p50: 1ms } }\n`,
       ),
     );
     const c = capture();
