@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import type { ResourceSummary, Resources } from '../model/monitor.js';
-import { summarize } from './summary.js';
+import { summarize, type ProbeLine } from './summary.js';
 import {
   readSchedStat,
   readSystem,
@@ -19,18 +19,6 @@ import {
   type SchedStat,
   type SystemCounters,
 } from '../proc/counters.js';
-
-export interface ProbeLine {
-  pid: number;
-  ts: number;
-  eldP50: number;
-  eldP99: number;
-  eldMax: number;
-  elu: number;
-  gcMs: number;
-  heapUsed: number;
-  rss: number;
-}
 
 type Sample = Resources['samples'][number];
 

@@ -6,7 +6,19 @@
 import { linearRegression, median, quantile } from 'simple-statistics';
 import type { ResourceSummary, Resources } from '../model/monitor.js';
 import { ticksToMs, type ProcessCounters, type SchedShares, type SystemCounters } from '../proc/counters.js';
-import type { ProbeLine } from './sampler.js';
+
+/** One line of the Node probe inside the SUT (monitor/probe-source.ts), as the sampler reads it. */
+export interface ProbeLine {
+  pid: number;
+  ts: number;
+  eldP50: number;
+  eldP99: number;
+  eldMax: number;
+  elu: number;
+  gcMs: number;
+  heapUsed: number;
+  rss: number;
+}
 
 type Sample = Resources['samples'][number];
 

@@ -11,7 +11,7 @@ import type { LoadMeasurement, LoadModel } from '../load/types.js';
 import type { StressResult } from '../model/stress.js';
 import { ResourceSampler } from '../monitor/sampler.js';
 import { snapshotResources, type ResourceSnapshot } from '../proc/snapshot.js';
-import type { ProfileContext } from '../profiles/types.js';
+import type { StressContext } from './types.js';
 import {
   breakReason,
   DEFAULT_ERROR_LIMIT,
@@ -43,7 +43,7 @@ type Broke = StressResult['breakingPoint'];
 
 /** One ramp's fixed facts, worked out once. */
 interface Ramp {
-  ctx: ProfileContext;
+  ctx: StressContext;
   profile: StressProfile;
   now: () => number;
   deadline: number;
@@ -54,7 +54,7 @@ interface Ramp {
 }
 
 export async function measureBreakingPoint(
-  ctx: ProfileContext,
+  ctx: StressContext,
   profile: StressProfile,
   now: () => number = Date.now,
 ): Promise<RampOutcome> {

@@ -7,7 +7,7 @@
 import type net from 'node:net';
 import type { RequestSpec } from '../config/sections/request.js';
 import type { RobustnessResult } from '../model/stress.js';
-import type { ProfileContext } from '../profiles/types.js';
+import type { StressContext } from './types.js';
 import { probeOnce } from '../sut/readiness.js';
 import { rawRequest, type RawOutcome } from './raw-request.js';
 
@@ -113,7 +113,7 @@ export interface RobustnessOptions {
   requests?: readonly RequestSpec[];
 }
 
-export async function runRobustnessChecks(ctx: ProfileContext, options: RobustnessOptions): Promise<RobustnessResult> {
+export async function runRobustnessChecks(ctx: StressContext, options: RobustnessOptions): Promise<RobustnessResult> {
   const url = new URL(ctx.baseUrl);
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = Number(url.port || 80);
@@ -152,7 +152,7 @@ export async function runRobustnessChecks(ctx: ProfileContext, options: Robustne
 
 /** One incomplete request held open; meanwhile the health check must still answer in time. */
 async function slowClientCase(
-  ctx: ProfileContext,
+  ctx: StressContext,
   host: string,
   port: number,
   hostHeader: string,
