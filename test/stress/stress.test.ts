@@ -59,6 +59,7 @@ const ramp = (extra = '') => `  - name: ramp
     kind: stress
     rate: { start: 50, step: 25, max: 300 }
     stepDuration: 1500ms
+    warmup: 0s
     timeout: 1s
     requests: [{ path: /work }]
     slo: { p99: 150ms, errorRate: 1% }
@@ -116,7 +117,7 @@ describe('stress profile', () => {
     const { result, ms } = await perfgate(
       'capacity.mjs',
       { CAPACITY: '50', SERVICE_MS: '1' },
-      `  - { name: tiny, kind: stress, rate: { start: 20, step: 20, max: 2000 }, stepDuration: 1s, timeout: 1s, requests: [{ path: /work }], recovery: { duration: 1s }, budget: 5s }\n`,
+      `  - { name: tiny, kind: stress, rate: { start: 20, step: 20, max: 2000 }, stepDuration: 1s, warmup: 0s, timeout: 1s, requests: [{ path: /work }], recovery: { duration: 1s }, budget: 5s }\n`,
     );
     const stress = result.profiles[0]?.stress;
     expect(stress?.breakingPoint.reason).toBe('budget');
