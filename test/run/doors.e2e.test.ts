@@ -60,7 +60,6 @@ sut:
   ready: { path: /health, timeout: 10s }
 profiles:
   - { name: browse, kind: load, duration: 1s, rate: 50, requests: [{ path: /api/items }], slo: { p99: 1s, errorRate: 1% } }
-  - { name: bad, kind: robustness, path: /api/items, deadline: 2s }
 `,
   );
   const env: NodeJS.ProcessEnv = {
