@@ -14,6 +14,7 @@ import type { ProfileResult } from '../model/result.js';
 import { runLoadProfile } from '../profiles/load.js';
 import type { StartSutOptions, SutHandle } from '../sut/types.js';
 import { candidateHosts, isPortOpen, portOf } from '../sut/readiness.js';
+import { inheritedSutEnv } from '../secrets/collect.js';
 import { assertTargetAllowed } from '../sut/target.js';
 import { metricValues, type MetricValues } from './metrics.js';
 import type { TrialPair } from './paired.js';
@@ -40,8 +41,10 @@ export interface AbDeps {
   logger: Logger;
   loadRunner: LoadRunner;
   startSut: (options: StartSutOptions) => Promise<SutHandle>;
-  /** perfgate's environment: what each SUT inherits under its config's env. */
+  /** perfgate's environment: each SUT inherits an allow-list of it under its config's env. */
   env: NodeJS.ProcessEnv;
+  /** Values masked in the SUTs' log tails. */
+  secrets?: readonly string[] | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -160,7 +163,8 @@ async function runTrial(
     config: settings.config.sut,
     dir: settings.dir,
     logDir: path.join(input.outDir, 'ab', side),
-    inheritedEnv: deps.env,
+    inheritedEnv: inheritedSutEnv(settings.config.sut, deps.env),
+    secrets: deps.secrets ?? [],
     signal,
   });
   const results: ProfileResult[] = [];

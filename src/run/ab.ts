@@ -10,6 +10,9 @@ import { comparePaired } from '../compare/paired.js';
 import { reviewNotice, thresholdChanges } from '../compare/review.js';
 import type { Settings } from '../config/schema.js';
 import type { ProfileResult } from '../model/result.js';
+import path from 'node:path';
+import { collectSecrets } from '../secrets/collect.js';
+import { maskFile, maskingLogger } from '../secrets/mask.js';
 import { newRunResult } from './frame.js';
 import { recordRun, type RunContext, type RunOutcome } from './index.js';
 
@@ -26,9 +29,16 @@ export async function executeAb(request: AbRequest, deps: AbDeps & { now?: () =>
   const now = deps.now ?? (() => new Date());
   const started = now();
   const { base, head } = request;
+  const secrets = [
+    ...new Set([...collectSecrets(base.config.sut, deps.env), ...collectSecrets(head.config.sut, deps.env)]),
+  ];
+  const logger = maskingLogger(deps.logger, secrets);
+  const only = request.only ? { only: request.only } : {};
   const trials = await runAbTrials(
-    { base, head, outDir: request.outDir, seed: request.seed, ...(request.only ? { only: request.only } : {}) },
-    deps,
+    { base, head, outDir: request.outDir, seed: request.seed, ...only },
+    { ...deps, logger, secrets },
+  ).finally(() =>
+    Promise.all(['base', 'head'].map((side) => maskFile(path.join(request.outDir, 'ab', side, 'sut.log'), secrets))),
   );
   const { alpha, minEffect } = base.config.ab;
   const paired = comparePaired(trials.pairs, { alpha, minEffect, gates: base.config.gates.regression ?? {} });
@@ -55,12 +65,7 @@ export async function executeAb(request: AbRequest, deps: AbDeps & { now?: () =>
   result.bottlenecks.push(...analysis.bottlenecks);
   result.suggestions.push(...analysis.suggestions);
   result.notices.push(...analysis.notices);
-  return recordRun<never>(
-    result,
-    [],
-    { settings: base, outDir: request.outDir },
-    { logger: deps.logger, env: deps.env },
-  );
+  return recordRun<never>(result, [], { settings: base, outDir: request.outDir, secrets }, { logger, env: deps.env });
 }
 
 /** A trial's result as the report shows it: an SLO miss is not a failure here (the comparison is the gate). */

@@ -16,6 +16,8 @@ import type { Logger } from '../log/logger.js';
 import type { RunResult } from '../model/result.js';
 import { createCollectors } from '../monitor/collectors/index.js';
 import { writeRunOutputs, type RunOutputs } from '../report/write.js';
+import { collectSecrets } from '../secrets/collect.js';
+import { maskDeep, maskingLogger, maskSecrets } from '../secrets/mask.js';
 import type { StartSutOptions, SutHandle } from '../sut/types.js';
 import { newRunResult } from './frame.js';
 import { measureProfiles } from './measure.js';
@@ -70,20 +72,23 @@ export async function executeRun<P extends { notices: string[] }>(
   const started = now();
   const { settings, outDir } = request;
   const { config } = settings;
+  const secrets = collectSecrets(config.sut, deps.env);
+  const logger = maskingLogger(deps.logger, secrets);
   const profiles = selectProfiles(settings, request.only);
-  const collectors = createCollectors(settings, outDir, deps.logger, {
+  const collectors = createCollectors(settings, outDir, logger, {
     nodeOptions: deps.env.NODE_OPTIONS,
     postgresUrl: config.monitor.postgres ? deps.env[config.monitor.postgres.urlEnv] : undefined,
   });
   const measured = await measureProfiles(
     { settings, outDir, profiles, startAt: request.startAt },
     {
-      logger: deps.logger,
+      logger: logger,
       loadRunner: deps.loadRunner,
       startSut: deps.startSut,
       collectors: collectors.all,
       sampler: () => collectors.process?.current(),
       env: deps.env,
+      secrets,
       now,
       signal: deps.signal,
     },
@@ -107,36 +112,38 @@ export async function executeRun<P extends { notices: string[] }>(
   result.bottlenecks.push(...analysis.bottlenecks);
   result.suggestions.push(...analysis.suggestions);
   result.notices.push(...analysis.notices);
-  for (const b of analysis.bottlenecks)
-    deps.logger.info(`bottleneck (${b.profile}): ${b.kind} — ${b.evidence[0] ?? ''}`);
+  for (const b of analysis.bottlenecks) logger.info(`bottleneck (${b.profile}): ${b.kind} — ${b.evidence[0] ?? ''}`);
 
+  // Masked before anything stores or shows it: the baseline store, exports, the comment, the record.
+  Object.assign(result, maskDeep(result, secrets));
   const problems = [...measured.problems];
   if (request.baseline) {
     const stage = {
       store: request.baseline.store,
       baseRef: request.baseline.baseRef,
       env: deps.env,
-      logger: deps.logger,
+      logger: logger,
     };
     problems.push(...(await compareWithBaseline(result, settings, stage)));
     Object.assign(result, rollUpVerdict({ problems, profiles: result.profiles, comparison: result.comparison }));
     problems.push(...(await saveToBaseline(result, settings, stage)));
   }
-  return recordRun(result, problems, { settings, outDir, html: request.html }, deps);
+  return recordRun(result, problems, { settings, outDir, html: request.html, secrets }, { ...deps, logger });
 }
 
 /** The stages after the measurements, shared by `run` and `ab`: verdict → export → publish → record. */
 export async function recordRun<P extends { notices: string[] }>(
   result: RunResult,
   problems: readonly string[],
-  target: { settings: Settings; outDir: string; html?: boolean | undefined },
+  target: { settings: Settings; outDir: string; html?: boolean | undefined; secrets: readonly string[] },
   deps: Pick<RunDeps<P>, 'logger' | 'env' | 'publish'>,
 ): Promise<RunOutcome<P>> {
   const { config } = target.settings;
   Object.assign(result, rollUpVerdict({ problems, profiles: result.profiles, comparison: result.comparison }));
+  Object.assign(result, maskDeep(result, target.secrets));
   await exportResult(result, config, target.outDir, deps.logger, deps.env);
   const published = deps.publish ? await deps.publish(result) : undefined;
-  if (published) result.notices.push(...published.notices);
+  if (published) result.notices.push(...published.notices.map((n) => maskSecrets(n, target.secrets)));
   const outputs = await writeRunOutputs(result, target.outDir, {
     html: target.html ?? config.report.html,
     ...(config.export.junit ? { junit: config.export.junit } : {}),

@@ -15,6 +15,8 @@ import type { ProfileResult, RunResult } from '../model/result.js';
 import type { Collector } from '../monitor/collector.js';
 import type { ResourceSampler } from '../monitor/sampler.js';
 import { runProfile } from '../profiles/index.js';
+import { inheritedSutEnv } from '../secrets/collect.js';
+import { maskFile } from '../secrets/mask.js';
 import { assertTargetAllowed } from '../sut/target.js';
 import type { StartSutOptions, SutHandle } from '../sut/types.js';
 import { collectAround } from './collect.js';
@@ -27,8 +29,10 @@ export interface MeasureDeps {
   collectors: readonly Collector[];
   /** The process collector's running sampler, for stress ramps. */
   sampler?: (() => ResourceSampler | undefined) | undefined;
-  /** perfgate's environment: what the SUT inherits, and what profiles may read (JMeter's location). */
+  /** perfgate's environment: what profiles may read (JMeter's location); the SUT inherits only an allow-list of it. */
   env: NodeJS.ProcessEnv;
+  /** Values masked in sut.log and the SUT's log tail. */
+  secrets: readonly string[];
   now: () => Date;
   /** Aborted when perfgate is interrupted: profiles stop early and the SUT is torn down. */
   signal?: AbortSignal | undefined;
@@ -93,7 +97,8 @@ async function measureWithSut(
       dir: input.settings.dir,
       logDir: input.outDir,
       extraEnv,
-      inheritedEnv: deps.env,
+      inheritedEnv: inheritedSutEnv(config.sut, deps.env),
+      secrets: deps.secrets,
       ...(deps.signal ? { signal: deps.signal } : {}),
     });
   } catch (e) {
@@ -124,6 +129,7 @@ async function measureWithSut(
     }
   } finally {
     await sut.stop();
+    await maskFile(sut.logFile, deps.secrets);
   }
   await collect.finish();
   if (deps.signal?.aborted) out.problems.push(`interrupted (${reasonOf(deps.signal)}) before all profiles ran`);

@@ -9,7 +9,7 @@ import { closeSync, openSync, readSync, fstatSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { SutError } from '../errors.js';
-import { maskSecrets } from './mask.js';
+import { maskSecrets } from '../secrets/mask.js';
 import { signalTree, TreeMemory, treePids } from '../proc/tree.js';
 import { candidateHosts, isPortOpen, portOf, ReadinessTimeout, waitUntilReady } from './readiness.js';
 import type { StartSutOptions, SutExit, SutHandle } from './types.js';
@@ -69,9 +69,7 @@ async function spawnSut(options: StartSutOptions, command: string) {
   const logFd = openSync(logFile, 'w');
   const cwd = path.resolve(options.dir, config.cwd);
   const env = { ...options.inheritedEnv, ...config.env, ...(options.extraEnv ?? {}) };
-  const secrets = Object.entries(config.env)
-    .filter(([k]) => /TOKEN|SECRET|PASSWORD|PASSWD|KEY|CREDENTIAL/i.test(k))
-    .map(([, v]) => v);
+  const secrets = options.secrets ?? [];
   const child = spawn('sh', ['-c', command], { cwd, env, detached: true, stdio: ['ignore', logFd, logFd] });
   closeSync(logFd);
   const pid = child.pid;

@@ -15,8 +15,10 @@ export interface StartSutOptions {
   logDir: string;
   /** Extra environment for the SUT, merged over config.env (e.g. NODE_OPTIONS for the monitor probe). */
   extraEnv?: Record<string, string>;
-  /** The environment the SUT inherits under config.env, read at the front door (nothing below it reads process.env). */
+  /** The environment the SUT inherits under config.env: an allow-list of perfgate's (src/secrets/collect.ts). */
   inheritedEnv: NodeJS.ProcessEnv;
+  /** Values masked in the SUT's log tail wherever perfgate shows it. */
+  secrets?: readonly string[];
   signal?: AbortSignal;
 }
 

@@ -136,6 +136,7 @@ describe('a run of several profiles', () => {
         loadRunner: createLoadRunner(),
         startSut,
         collectors: [],
+        secrets: [],
         env: process.env,
         now: () => new Date(),
         signal: interrupt.signal,

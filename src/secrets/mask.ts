@@ -1,0 +1,65 @@
+/**
+ * The one masking function of perfgate: every value known to be secret is replaced by *** in
+ * whatever leaves perfgate (result.json and the reports built from it, the PR comment and the
+ * job summary, the log lines, sut.log). Values under 4 characters are not masked: masking "1"
+ * or "true" everywhere would destroy the report and protect nothing.
+ */
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../fs-atomic.js';
+import type { Logger } from '../log/logger.js';
+
+const MIN_SECRET_LENGTH = 4;
+
+export const MASK = '***';
+
+/** Replaces every occurrence of a secret value with *** (longest first, so that a secret inside another goes with it). */
+export function maskSecrets(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of usable(secrets)) if (out.includes(s)) out = out.split(s).join(MASK);
+  return out;
+}
+
+/** A copy of `value` with every string in it masked (objects and arrays walked; numbers and booleans kept). */
+export function maskDeep<T>(value: T, secrets: readonly string[]): T {
+  const list = usable(secrets);
+  if (!list.length) return value;
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return maskSecrets(v, list);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object')
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [maskSecrets(k, list), walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
+}
+
+function usable(secrets: readonly string[]): string[] {
+  return [...new Set(secrets.filter((s) => s.length >= MIN_SECRET_LENGTH))].sort((a, b) => b.length - a.length);
+}
+
+/** A logger whose every line is masked. */
+export function maskingLogger(logger: Logger, secrets: readonly string[]): Logger {
+  const list = usable(secrets);
+  if (!list.length) return logger;
+  const m = (text: string) => maskSecrets(text, list);
+  return {
+    info: (t) => logger.info(m(t)),
+    warn: (t) => logger.warn(m(t)),
+    error: (t) => logger.error(m(t)),
+    debug: (t) => logger.debug(m(t)),
+    progress: (t) => logger.progress(m(t)),
+  };
+}
+
+/** Rewrites a file (sut.log) with its secrets masked; a missing file is left alone. */
+export async function maskFile(file: string | undefined, secrets: readonly string[]): Promise<void> {
+  if (!file || !usable(secrets).length) return;
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    return;
+  }
+  const masked = maskSecrets(text, secrets);
+  if (masked !== text) await writeFileAtomic(file, masked);
+}
