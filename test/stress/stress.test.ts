@@ -167,7 +167,11 @@ describe('the stress example', () => {
       example
         .replace('command: node server.mjs', `command: node ${path.resolve('examples/shop/server.mjs')}`)
         .replace('env: { PORT: "3418" }', `env: { PORT: "${port}", MARKER: "${path.basename(dir)}" }`)
-        .replace('url: http://127.0.0.1:3418', `url: http://127.0.0.1:${port}`),
+        .replace('url: http://127.0.0.1:3418', `url: http://127.0.0.1:${port}`)
+        // The example's 50 ms p99 holds on a quiet machine; with other processes busy on the same
+        // 2 cores even the first step can miss it (seen in a fresh-clone run beside other tests),
+        // and this test is about finding a capacity, not about this machine's tail latency.
+        .replace('slo: { p99: 50ms, errorRate: 1% }', 'slo: { p99: 250ms, errorRate: 1% }'),
     );
     const t0 = Date.now();
     const code = await main(
