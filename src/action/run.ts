@@ -10,13 +10,14 @@ import { gitContext, runnerContext } from '../run/context.js';
 import { createLoadRunner } from '../load/index.js';
 import type { Logger } from '../log/logger.js';
 import { executeRun } from '../run/index.js';
+import { collectSecrets } from '../secrets/collect.js';
 import { reviewAgainstRef } from '../compare/review.js';
 import { startSut } from '../sut/index.js';
 import { openBaselineStore } from '../baseline/index.js';
 import { actionsCacheTransport } from './cache.js';
 import { publishToGitHub } from '../publish/index.js';
 import { readRunEvent, untrustedCheckoutProblem } from '../publish/event.js';
-import { execFileSync } from 'node:child_process';
+import { inspectCheckout } from './checkout.js';
 import { reportToRunner } from './outputs.js';
 
 const actionLogger: Logger = {
@@ -46,7 +47,7 @@ export async function run(): Promise<void> {
     const event = readRunEvent(process.env);
     const refusal = untrustedCheckoutProblem(
       event,
-      checkedOutSha(inputs.workingDirectory),
+      inspectCheckout(inputs.workingDirectory, event),
       inputs.allowUntrustedCheckout,
     );
     if (refusal) {
@@ -66,10 +67,12 @@ export async function run(): Promise<void> {
             env: process.env,
           })
         : undefined;
-    for (const name of [settings.config.alerts.webhookEnv, settings.config.export.otlp?.headersEnv]) {
-      const secret = name ? process.env[name] : undefined;
+    // The runner masks what is registered here in its log too (perfgate masks its own outputs).
+    const named = [settings.config.alerts.webhookEnv, settings.config.export.otlp?.headersEnv].map((n) =>
+      n ? process.env[n] : undefined,
+    );
+    for (const secret of [...named, ...collectSecrets(settings.config.sut, process.env)])
       if (secret) core.setSecret(secret);
-    }
     const { result, outputs, published } = await executeRun(
       {
         settings,
@@ -101,18 +104,5 @@ export async function run(): Promise<void> {
     if (e instanceof SutError && e.logTail) core.error(`last lines of the SUT's output:\n${e.logTail}`);
     core.setOutput('status', 'error');
     core.setFailed(`perfgate: ${err.message} (exit code ${exitCodeOf(e)})`);
-  }
-}
-
-/** The commit checked out in the working directory (undefined outside a git checkout). */
-function checkedOutSha(cwd: string): string | undefined {
-  try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], {
-      cwd,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
-  } catch {
-    return undefined;
   }
 }

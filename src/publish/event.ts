@@ -14,6 +14,10 @@ export interface RunEvent {
   headSha: string | undefined;
   /** The default branch, when the payload says. */
   defaultBranch: string | undefined;
+  /** The commit the pull request merges into (`pull_request.base.sha`: the base repository's). */
+  baseSha: string | undefined;
+  /** GITHUB_SHA: under pull_request_target and workflow_run, the base or default branch's last commit. */
+  eventSha: string | undefined;
   ref: string | undefined;
   /** Link to this workflow run (its artifacts). */
   runUrl: string | undefined;
@@ -28,7 +32,7 @@ export function readRunEvent(env: NodeJS.ProcessEnv): RunEvent {
       payload = {};
     }
   }
-  const pr = payload.pull_request as { number?: number; head?: { sha?: string } } | undefined;
+  const pr = payload.pull_request as { number?: number; head?: { sha?: string }; base?: { sha?: string } } | undefined;
   const run = payload.workflow_run as { head_sha?: string; pull_requests?: { number?: number }[] } | undefined;
   const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
   const server = env.GITHUB_SERVER_URL || 'https://github.com';
@@ -39,6 +43,8 @@ export function readRunEvent(env: NodeJS.ProcessEnv): RunEvent {
     pullNumber: pr?.number ?? run?.pull_requests?.[0]?.number ?? (payload.number as number | undefined),
     headSha: pr?.head?.sha ?? run?.head_sha ?? env.GITHUB_SHA,
     defaultBranch: (payload.repository as { default_branch?: string } | undefined)?.default_branch,
+    baseSha: pr?.base?.sha,
+    eventSha: env.GITHUB_SHA,
     ref: env.GITHUB_REF,
     runUrl:
       env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID
@@ -50,20 +56,57 @@ export function readRunEvent(env: NodeJS.ProcessEnv): RunEvent {
 /** Events whose token can write to the base repository while the code may come from a fork. */
 const PRIVILEGED_EVENTS = new Set(['pull_request_target', 'workflow_run']);
 
+/** What the edge found out about the working directory with git. */
+export interface CheckoutState {
+  /** HEAD, or undefined when the folder is not a git checkout. */
+  sha: string | undefined;
+  /**
+   * Whether HEAD is in the history of one of `trustedRefs(event)`: undefined when git could not
+   * tell (a shallow clone, or none of those commits fetched).
+   */
+  inTrustedHistory: boolean | undefined;
+}
+
 /**
- * perfgate runs the code it tests. Under a privileged event, booting a checkout of the PR's head
- * would run untrusted code with a write token (a "pwn request"): refuse unless the user opted in.
+ * The commits whose history is the base repository's own code: the PR's base commit and
+ * GITHUB_SHA (the tip of the base branch under pull_request_target, of the default branch under
+ * workflow_run). SHAs from the event, never branch names: `origin/main` is whatever the checked-out
+ * remote says, and a workflow that checks out the fork makes that the PR author's branch.
+ */
+export function trustedRefs(event: RunEvent): string[] {
+  return [...new Set([event.baseSha, event.eventSha].filter((r): r is string => !!r))];
+}
+
+/**
+ * perfgate runs the code it tests. Under a privileged event (a write token), the checkout must
+ * be the base repository's code: the base commit, or a commit in the history of the base or
+ * default branch. Comparing with the PR's head SHA is not enough: the common pattern checks out
+ * `refs/pull/N/merge`, whose SHA is neither, and which holds the PR author's code.
  */
 export function untrustedCheckoutProblem(
   event: RunEvent,
-  checkedOutSha: string | undefined,
+  checkout: CheckoutState,
   optedIn: boolean,
 ): string | undefined {
   if (!PRIVILEGED_EVENTS.has(event.name) || optedIn) return undefined;
-  if (!checkedOutSha || !event.headSha || checkedOutSha !== event.headSha) return undefined;
+  const { sha } = checkout;
+  if (sha && (sha === event.baseSha || sha === event.eventSha)) return undefined;
+  if (sha && checkout.inTrustedHistory === true) return undefined;
+  const why =
+    `this is a ${event.name} run, which has a write token, and perfgate boots the checked-out code. ` +
+    'Run perfgate under "pull_request" and publish with `perfgate publish` from a workflow_run workflow (see docs/publishing.md), ' +
+    'or set allow-untrusted-checkout: true if you trust every PR author.';
+  const refs = trustedRefs(event).map((r) => r.slice(0, 12));
+  const where = refs.length
+    ? `the base branch (${refs.join(', ')})`
+    : 'the base branch (the event names no base commit)';
+  if (!sha)
+    return `refusing to boot the SUT: the working directory is not a git checkout, so perfgate cannot tell whose code it is; ${why}`;
+  if (checkout.inTrustedHistory === false)
+    return `refusing to boot the SUT: the checkout (${sha.slice(0, 12)}) is not the base commit nor in the history of ${where}, so it may hold code from the PR author (e.g. refs/pull/N/merge); ${why}`;
   return (
-    `refusing to boot the SUT: this is a ${event.name} run, which has a write token, and the checkout is the pull request's head ` +
-    `(${event.headSha.slice(0, 12)}), i.e. code from the PR author. Run perfgate under "pull_request" and publish with ` +
-    '`perfgate publish` from a workflow_run workflow (see docs/publishing.md), or set allow-untrusted-checkout: true if you trust every PR author.'
+    `refusing to boot the SUT: git cannot tell whether the checkout (${sha.slice(0, 12)}) is in the history of ${where} ` +
+    '(a shallow clone, or those commits were not fetched): check out the base commit, or fetch the history with actions/checkout `fetch-depth: 0`; ' +
+    why
   );
 }

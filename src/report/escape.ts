@@ -16,7 +16,27 @@ export function escapeMarkdown(text: string): string {
     .replace(/\r?\n/g, ' ');
 }
 
-/** Text for inside an inline code span: backticks cannot close it, newlines cannot end it. */
+/**
+ * An inline code span that shows `text` as it is: the fence is one backtick longer than the
+ * longest backtick run inside, so no run can close it (CommonMark §6.1), and a space pads a
+ * text that starts or ends with a backtick. Newlines become spaces (one would end a list item).
+ * Inside a code span, `@name` and `<tag>` are literal text: GitHub neither mentions nor renders.
+ */
 export function inlineCode(text: string): string {
-  return '`' + text.replace(/`/g, "'").replace(/\r?\n/g, ' ') + '`';
+  const flat = text.replace(/\r?\n/g, ' ');
+  const longest = Math.max(0, ...[...flat.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${flat}${pad}${fence}`;
+}
+
+/** What marks a text cut to fit the PR comment; the full text stays in report.md and result.json. */
+export const CUT_MARKER = '… (cut, see report.md)';
+
+/** `text` cut to at most `max` characters (marker included), never inside a surrogate pair. */
+export function boundText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = Math.max(0, max - CUT_MARKER.length);
+  if (end > 0 && /[\uD800-\uDBFF]/.test(text.charAt(end - 1))) end--;
+  return text.slice(0, end) + CUT_MARKER;
 }

@@ -1,7 +1,7 @@
 /** Bottlenecks, suggestions and resource usage in the markdown report. */
 import { markdownTable } from 'markdown-table';
 import type { ProfileResult, RunResult } from '../model/result.js';
-import { escapeMarkdown } from './escape.js';
+import { escapeMarkdown, inlineCode } from './escape.js';
 import { formatBytes } from './format.js';
 import { trendChart } from './mermaid.js';
 
@@ -74,7 +74,7 @@ export function trendSection(result: RunResult): string[] {
   const steps = series.flatMap((t) =>
     t.steps.map(
       (s) =>
-        `- ${escapeMarkdown(t.profile)} ${escapeMarkdown(t.metric)} stepped ${s.change >= 0 ? '+' : ''}${(s.change * 100).toFixed(1)}% at \`${s.sha.slice(0, 12).replace(/`/g, '')}\``,
+        `- ${escapeMarkdown(t.profile)} ${escapeMarkdown(t.metric)} stepped ${s.change >= 0 ? '+' : ''}${(s.change * 100).toFixed(1)}% at ${inlineCode(s.sha.slice(0, 12))}`,
     ),
   );
   return [

@@ -13,7 +13,7 @@ export function stressSection(p: ProfileResult): string[] {
       ? 'no step met the SLO'
       : `**${formatRate(s.maxSustainableRps)} req/s**${s.maxSustainableConnections ? ` at ${s.maxSustainableConnections} connections` : ''}`;
   out.push(
-    `Max sustainable load: ${capacity}. Stopped by **${s.breakingPoint.reason}**: ${escapeMarkdown(s.breakingPoint.detail)}.`,
+    `Max sustainable load: ${capacity}. Stopped by **${escapeMarkdown(s.breakingPoint.reason)}**: ${escapeMarkdown(s.breakingPoint.detail)}.`,
   );
   if (s.recovery) {
     out.push(

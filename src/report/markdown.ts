@@ -47,7 +47,7 @@ export function buildMarkdownReport(result: RunResult, options: MarkdownOptions 
   if (result.sut.exit) {
     out.push('', '### The SUT exited during the run', '');
     out.push(
-      `It exited ${result.sut.exit.signal ? `on ${result.sut.exit.signal}` : `with code ${result.sut.exit.code}`} ${(result.sut.exit.atMs / 1000).toFixed(1)}s after start${result.sut.exit.duringProfile ? `, during profile ${escapeMarkdown(result.sut.exit.duringProfile)}` : ''}.`,
+      `It exited ${result.sut.exit.signal ? `on ${escapeMarkdown(result.sut.exit.signal)}` : `with code ${result.sut.exit.code}`} ${(result.sut.exit.atMs / 1000).toFixed(1)}s after start${result.sut.exit.duringProfile ? `, during profile ${escapeMarkdown(result.sut.exit.duringProfile)}` : ''}.`,
     );
   }
   if (result.sut.logTail && result.status === 'error')
@@ -73,7 +73,7 @@ function verdictLine(result: RunResult): string {
   const parts = [`${n} profile${n === 1 ? '' : 's'}`];
   if (failed) parts.push(`${failed} failed`);
   parts.push(`in ${(result.durationMs / 1000).toFixed(0)}s`);
-  if (result.git.sha) parts.push(`at \`${result.git.sha.slice(0, 7)}\``);
+  if (result.git.sha) parts.push(`at ${inlineCode(result.git.sha.slice(0, 7))}`);
   return parts.join(', ') + '.';
 }
 
@@ -108,7 +108,9 @@ function loadOf(p: ProfileResult): string {
 function profileSection(p: ProfileResult, options: MarkdownOptions): string[] {
   const out: string[] = ['', `### ${escapeMarkdown(p.name)} (${p.kind})`, ''];
   if (p.slo.checks.length) {
-    out.push(`SLO: ${p.slo.checks.map((c) => `${c.pass ? '✅' : '❌'} ${describeCheck(c)}`).join(' · ')}`);
+    out.push(
+      `SLO: ${p.slo.checks.map((c) => `${c.pass ? '✅' : '❌'} ${escapeMarkdown(describeCheck(c))}`).join(' · ')}`,
+    );
   } else {
     out.push('No SLO configured for this profile.');
   }
@@ -116,8 +118,8 @@ function profileSection(p: ProfileResult, options: MarkdownOptions): string[] {
   if (p.errors.total > 0) {
     const classes = Object.entries(p.errors.byClass)
       .filter(([, n]) => n > 0)
-      .map(([k, n]) => `${k}: ${n}`);
-    const statuses = Object.entries(p.errors.byStatus).map(([k, n]) => `${k}: ${n}`);
+      .map(([k, n]) => `${escapeMarkdown(k)}: ${n}`);
+    const statuses = Object.entries(p.errors.byStatus).map(([k, n]) => `${escapeMarkdown(k)}: ${n}`);
     out.push('', `Errors by class: ${classes.join(', ')}${statuses.length ? ` (status ${statuses.join(', ')})` : ''}`);
     if (!options.compact && p.errors.samples.length)
       out.push('', ...p.errors.samples.slice(0, 5).map((s) => `- ${inlineCode(s)}`));
@@ -134,7 +136,8 @@ function profileSection(p: ProfileResult, options: MarkdownOptions): string[] {
     const charts = [...timelineCharts(p), ...stressCharts(p)];
     if (charts.length) out.push('', '<details><summary>Charts</summary>', '', charts.join('\n\n'), '', '</details>');
   }
-  if (p.degradation) out.push('', `Within the run: ${p.degradation.degraded ? '⚠️ ' : ''}${p.degradation.detail}.`);
+  if (p.degradation)
+    out.push('', `Within the run: ${p.degradation.degraded ? '⚠️ ' : ''}${escapeMarkdown(p.degradation.detail)}.`);
   if (p.throughput.bytesPerSec > 0 && !options.compact)
     out.push(
       '',
@@ -143,7 +146,7 @@ function profileSection(p: ProfileResult, options: MarkdownOptions): string[] {
   if (p.generator?.saturated)
     out.push(
       '',
-      `⚠️ The load generator was saturated (${p.generator.evidence.join('; ')}): numbers may show perfgate's limit rather than the SUT's.`,
+      `⚠️ The load generator was saturated (${p.generator.evidence.map(escapeMarkdown).join('; ')}): numbers may show perfgate's limit rather than the SUT's.`,
     );
   return out;
 }
@@ -156,5 +159,5 @@ function fence(text: string): string {
 
 function footer(result: RunResult): string {
   const env = result.environment;
-  return `<sub>perfgate ${result.tool.version} · ${env.cores}× ${escapeMarkdown(env.cpuModel)} · Node ${env.node} · ${env.ci ? escapeMarkdown(env.runner) : 'local'} · ${result.startedAt}</sub>`;
+  return `<sub>perfgate ${escapeMarkdown(result.tool.version)} · ${env.cores}× ${escapeMarkdown(env.cpuModel)} · Node ${escapeMarkdown(env.node)} · ${env.ci ? escapeMarkdown(env.runner) : 'local'} · ${escapeMarkdown(result.startedAt)}</sub>`;
 }

@@ -4,8 +4,14 @@
  * break everything after it), the report is rebuilt with less detail, in a fixed order, until
  * it fits: full → compact (no timelines or error samples) → summary (verdict, reasons and the
  * profile table only) → the summary with fewer table rows. Each step is complete markdown.
+ * Rows alone do not bound the size: one 70,000-character reason made a 280,746-character body.
+ * So from the compact step on, every text the result holds (reasons, notices, evidence, details,
+ * error samples, the SUT's log tail, even record keys) is cut to a fixed length with a visible
+ * marker, lists are shortened, and a last, minimal body (verdict and counts) always fits.
  */
 import type { RunResult } from '../model/result.js';
+import { boundText, CUT_MARKER, escapeMarkdown } from './escape.js';
+import { STATUS_ICON } from './format.js';
 import { buildMarkdownReport, type MarkdownOptions } from './markdown.js';
 
 /** GitHub's limit, less room for the markers the publisher adds. */
@@ -14,9 +20,15 @@ export const COMMENT_LIMIT = 65_536 - 512;
 export const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 1024;
 export const utf8Bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
 
+/** Longest text kept in the compact and the summary comment (the full text is in report.md). */
+const COMPACT_TEXT_CHARS = 4_000;
+const SUMMARY_TEXT_CHARS = 500;
+/** Longest list kept in the summary (bottlenecks, suggestions, evidence, samples …). */
+const SUMMARY_LIST_ITEMS = 10;
+
 export interface PlannedComment {
   body: string;
-  level: 'full' | 'compact' | 'summary';
+  level: 'full' | 'compact' | 'summary' | 'minimal';
   /** Profiles left out of the summary table (0 when all are shown). */
   omittedProfiles: number;
 }
@@ -31,18 +43,55 @@ export function planComment(
   const hint = `\n> [!NOTE]\n> Some detail was left out to fit GitHub's size limit. ${options.fullReportHint ?? 'The full report is in the job summary and in the uploaded report artifact (report.md, report.html).'}\n`;
   const full = buildMarkdownReport(result, options);
   if (measure(full) <= limit) return { body: full, level: 'full', omittedProfiles: 0 };
-  const compact = buildMarkdownReport(result, { ...options, compact: true }) + hint;
+  const compact = buildMarkdownReport(boundTexts(result, COMPACT_TEXT_CHARS), { ...options, compact: true }) + hint;
   if (measure(compact) <= limit) return { body: compact, level: 'compact', omittedProfiles: 0 };
   // Summary: the same builder on a result stripped of per-profile detail, with as many table rows as fit.
+  // Lists are shortened too, except the profiles, whose rows the loop below cuts (and counts).
+  const bounded = {
+    ...boundTexts(result, SUMMARY_TEXT_CHARS, SUMMARY_LIST_ITEMS),
+    profiles: result.profiles.map((p) => boundTexts(p, SUMMARY_TEXT_CHARS, SUMMARY_LIST_ITEMS)),
+  };
   let keep = result.profiles.length;
   for (;;) {
     const summary =
-      buildMarkdownReport(summaryOf(result, keep), { ...options, compact: true, summaryOnly: true }) + hint;
+      buildMarkdownReport(summaryOf(bounded, keep), { ...options, compact: true, summaryOnly: true }) + hint;
     const size = measure(summary);
-    if (size <= limit || keep === 0)
-      return { body: summary, level: 'summary', omittedProfiles: result.profiles.length - keep };
+    if (size <= limit) return { body: summary, level: 'summary', omittedProfiles: result.profiles.length - keep };
+    if (keep === 0) break;
     keep = Math.floor(keep * Math.min(0.9, limit / size));
   }
+  return { body: minimalReport(result, options, hint), level: 'minimal', omittedProfiles: result.profiles.length };
+}
+
+/**
+ * The last resort, a few hundred characters whatever the result holds: the verdict and counts,
+ * nothing taken from the result's texts. Only for a limit smaller than any summary.
+ */
+function minimalReport(result: RunResult, options: MarkdownOptions, hint: string): string {
+  const failed = result.profiles.filter((p) => p.status === 'fail').length;
+  return [
+    ...(options.marker ? [options.marker] : []),
+    `## ${STATUS_ICON[result.status]} perfgate: ${result.status}`,
+    '',
+    `${result.profiles.length} profiles, ${failed} failed, ${result.reasons.length} reasons: too large for a comment ${escapeMarkdown(CUT_MARKER)}.`,
+    hint,
+  ].join('\n');
+}
+
+/**
+ * A copy of `value` with every string (and record key) cut to `maxChars` and, when `maxItems`
+ * is given, every array shortened to that many items. Generic on purpose: a field added to the
+ * result later is bounded without anyone remembering to.
+ */
+function boundTexts<T>(value: T, maxChars: number, maxItems = Infinity): T {
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return boundText(v, maxChars);
+    if (Array.isArray(v)) return v.slice(0, maxItems).map(walk);
+    if (v && typeof v === 'object')
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [boundText(k, maxChars), walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
 }
 
 function summaryOf(result: RunResult, keepProfiles: number): RunResult {
