@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, DataError } from '../errors.js';
 import { worstStatus } from '../verdict/status.js';
-import { jtlProfile, parseJtl } from '../jmeter/jtl.js';
+import { jtlProfile, parseJtl, readJtl, type JtlSample } from '../jmeter/jtl.js';
 import type { RunResult } from '../model/result.js';
 import { writeRunOutputs } from '../report/write.js';
 import { formatConsoleSummary } from '../report/console.js';
@@ -44,13 +43,15 @@ Exit codes: 0 written, 2 usage error, 3 unreadable JTL.`,
         `import: expected "perfgate import jtl FILE"; got ${JSON.stringify(positionals.join(' '))}`,
       );
     const abs = path.resolve(io.cwd, file);
-    let text: string;
+    let samples: JtlSample[];
     try {
-      text = await readFile(abs, 'utf8');
+      samples = await readJtl(abs);
     } catch (e) {
+      if (e instanceof DataError) throw e;
       throw new DataError(`import: cannot read ${abs} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }
-    const result = resultFromJtl(text, abs, values.name ?? path.basename(abs).replace(/\.(jtl|csv|xml)$/i, ''));
+    const name = values.name ?? path.basename(abs).replace(/\.(jtl|csv|xml)$/i, '');
+    const result = resultFromSamples(samples, abs, name);
     const outputs = await writeRunOutputs(result, path.resolve(io.cwd, values.out), { html: !values['no-html'] });
     io.stdout(formatConsoleSummary(result));
     io.logger.info(
@@ -61,18 +62,20 @@ Exit codes: 0 written, 2 usage error, 3 unreadable JTL.`,
 };
 
 export function resultFromJtl(text: string, file: string, name: string): RunResult {
-  const samples = parseJtl(text, file);
-  const labels = [...new Set(samples.map((s) => s.label))];
+  return resultFromSamples(parseJtl(text, file), file, name);
+}
+
+function resultFromSamples(samples: readonly JtlSample[], file: string, name: string): RunResult {
+  // One pass by label, in order of first appearance (filtering per label rescans every sample).
+  const byLabel = new Map<string, JtlSample[]>();
+  for (const s of samples) {
+    const list = byLabel.get(s.label);
+    if (list) list.push(s);
+    else byLabel.set(s.label, [s]);
+  }
   const profiles = [
     jtlProfile(name, samples),
-    ...(labels.length > 1
-      ? labels.map((l) =>
-          jtlProfile(
-            `${name} · ${l}`,
-            samples.filter((s) => s.label === l),
-          ),
-        )
-      : []),
+    ...(byLabel.size > 1 ? [...byLabel].map(([l, list]) => jtlProfile(`${name} · ${l}`, list)) : []),
   ];
   const first = profiles[0];
   const started = first?.startedAt ?? new Date().toISOString();

@@ -5,7 +5,7 @@
  * one and the commit label never piles up series in the Pushgateway.
  */
 import type { RunResult } from '../model/result.js';
-import { assertTargetAllowed } from '../sut/target.js';
+import { fetchOutbound } from '../net/fetch.js';
 
 export const METRICS = {
   latency: 'perfgate_latency_seconds',
@@ -80,14 +80,16 @@ export async function pushToGateway(
   result: RunResult,
   allow: readonly string[],
 ): Promise<void> {
-  await assertTargetAllowed(gateway, allow, 'export.prometheus.pushgateway');
   const url = `${gateway.replace(/\/$/, '')}/metrics/job/${encodeURIComponent(job)}/branch/${encodeURIComponent(result.git.branch ?? 'unknown')}`;
-  const res = await fetch(url, {
+  // The Pushgateway answers a push with an empty body, an error with one line: 64 KiB is ample.
+  const res = await fetchOutbound(url, {
+    field: 'export.prometheus.pushgateway',
+    allow,
+    maxBytes: 64 * 1024,
+    timeoutMs: 10_000,
     method: 'PUT',
     headers: { 'content-type': 'text/plain; version=0.0.4' },
     body: buildExposition(result),
-    signal: AbortSignal.timeout(10_000),
   });
-  if (!res.ok)
-    throw new Error(`the Pushgateway at ${gateway} answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
+  if (!res.ok) throw new Error(`the Pushgateway at ${gateway} answered ${res.status}: ${res.text.slice(0, 200)}`);
 }

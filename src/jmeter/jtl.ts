@@ -3,9 +3,14 @@
  * gates work the same for JMeter users. CSV with or without a header (JMeter 2.13's 12-column
  * default and 5.x's 17-column default are recognized; the columns perfgate needs are the same),
  * and XML (`<httpSample t= ts= s= lb= rc= by=>`). JTL `elapsed` is whole milliseconds: the
- * latencies carry JMeter's precision, not perfgate's microseconds.
+ * latencies carry JMeter's precision, not perfgate's microseconds. Files are streamed (csv-parse's
+ * stream API, the saxes SAX parser): a long run's JTL holds millions of rows.
  */
-import { parse } from 'csv-parse/sync';
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { parse as parseCsvStream } from 'csv-parse';
+import { parse as parseCsvText } from 'csv-parse/sync';
+import { SaxesParser } from 'saxes';
 import { DataError } from '../errors.js';
 import { LoadRecorder } from '../load/recorder.js';
 import type { ErrorClass, ProfileResult } from '../model/result.js';
@@ -57,91 +62,145 @@ const HEADERLESS: Record<number, string[]> = {
   ],
 };
 
+/** Parses a JTL already in memory (the `jmeter` profile's own small file). */
 export function parseJtl(text: string, file = 'JTL'): JtlSample[] {
-  const trimmed = text.trimStart();
-  return trimmed.startsWith('<') ? parseXml(trimmed, file) : parseCsv(text, file);
-}
-
-function parseCsv(text: string, file: string): JtlSample[] {
+  if (text.trimStart().startsWith('<')) {
+    const xml = xmlSink(file);
+    xml.write(text);
+    return xml.end();
+  }
+  const csv = csvSink(file);
   let rows: string[][];
   try {
-    rows = parse(text, { relax_column_count: true, skip_empty_lines: true, relax_quotes: true }) as string[][];
+    rows = parseCsvText(text, CSV_OPTIONS) as string[][];
   } catch (e) {
     throw new DataError(`${file}: not a readable CSV JTL (${(e as Error).message})`);
   }
-  const first = rows[0];
-  if (!first) return [];
-  const hasHeader = first.includes('timeStamp') && first.includes('elapsed');
-  const columns = hasHeader ? first : HEADERLESS[first.length];
-  if (!columns)
-    throw new DataError(
-      `${file}: a CSV JTL without a header must have 12 (JMeter 2.x) or 17 (JMeter 5.x) columns; this one has ${first.length}. Save it with a header (jmeter.save.saveservice.print_field_names=true)`,
-    );
-  const col = (name: string) => columns.indexOf(name);
-  const [ts, el, lb, rc, rm, ok, by] = [
-    'timeStamp',
-    'elapsed',
-    'label',
-    'responseCode',
-    'responseMessage',
-    'success',
-    'bytes',
-  ].map(col);
-  if ([ts, el, ok].some((i) => i === undefined || i < 0))
-    throw new DataError(`${file}: the JTL lacks timeStamp, elapsed or success columns`);
-  return rows.slice(hasHeader ? 1 : 0).map((r, i) => {
+  for (const row of rows) csv.add(row);
+  return csv.samples;
+}
+
+/**
+ * Streams a JTL from disk: JTLs of long runs hold millions of rows, so neither the text nor the
+ * parsed rows are held whole, only the samples.
+ */
+export async function readJtl(file: string): Promise<JtlSample[]> {
+  if (await startsWithMarkup(file)) {
+    const xml = xmlSink(file);
+    for await (const chunk of createReadStream(file, { encoding: 'utf8' })) xml.write(chunk as string);
+    return xml.end();
+  }
+  const csv = csvSink(file);
+  try {
+    for await (const row of createReadStream(file).pipe(parseCsvStream(CSV_OPTIONS))) csv.add(row as string[]);
+  } catch (e) {
+    if (e instanceof DataError) throw e;
+    throw new DataError(`${file}: not a readable CSV JTL (${(e as Error).message})`);
+  }
+  return csv.samples;
+}
+
+const CSV_OPTIONS = { relax_column_count: true, skip_empty_lines: true, relax_quotes: true, bom: true };
+
+async function startsWithMarkup(file: string): Promise<boolean> {
+  const handle = await open(file);
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(4096), 0, 4096, 0);
+    return buffer
+      .toString('utf8', 0, bytesRead)
+      .replace(/^\uFEFF/, '')
+      .trimStart()
+      .startsWith('<');
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Takes CSV rows one by one: the first says whether there is a header and where the columns are. */
+function csvSink(file: string): { add(row: string[]): void; samples: JtlSample[] } {
+  const samples: JtlSample[] = [];
+  let index: number[] | undefined;
+  let line = 0;
+  const add = (r: string[]) => {
+    line++;
+    if (!index) {
+      const hasHeader = r.includes('timeStamp') && r.includes('elapsed');
+      index = columnIndex(hasHeader ? r : HEADERLESS[r.length], r.length, file);
+      if (hasHeader) return;
+    }
+    const [ts, el, lb, rc, rm, ok, by] = index as [number, number, number, number, number, number, number];
     const sample = {
-      ts: Number(r[ts as number]),
-      elapsed: Number(r[el as number]),
-      label: r[lb as number] ?? '',
-      code: r[rc as number] ?? '',
-      success: (r[ok as number] ?? '').toLowerCase() === 'true',
-      bytes: Number(r[by as number] ?? 0) || 0,
-      message: r[rm as number] ?? '',
+      ts: Number(r[ts]),
+      elapsed: Number(r[el]),
+      label: r[lb] ?? '',
+      code: r[rc] ?? '',
+      success: (r[ok] ?? '').toLowerCase() === 'true',
+      bytes: Number(r[by] ?? 0) || 0,
+      message: r[rm] ?? '',
     };
     if (!Number.isFinite(sample.ts) || !Number.isFinite(sample.elapsed))
-      throw new DataError(`${file}: row ${i + (hasHeader ? 2 : 1)} has no numeric timeStamp/elapsed`);
-    return sample;
-  });
+      throw new DataError(`${file}: row ${line} has no numeric timeStamp/elapsed`);
+    samples.push(sample);
+  };
+  return { add, samples };
 }
 
-function parseXml(text: string, file: string): JtlSample[] {
-  if (!text.includes('<testResults')) throw new DataError(`${file}: not an XML JTL (no <testResults>)`);
-  const out: JtlSample[] = [];
+function columnIndex(columns: string[] | undefined, width: number, file: string): number[] {
+  if (!columns)
+    throw new DataError(
+      `${file}: a CSV JTL without a header must have 12 (JMeter 2.x) or 17 (JMeter 5.x) columns; this one has ${width}. Save it with a header (jmeter.save.saveservice.print_field_names=true)`,
+    );
+  const index = ['timeStamp', 'elapsed', 'label', 'responseCode', 'responseMessage', 'success', 'bytes'].map((c) =>
+    columns.indexOf(c),
+  );
+  if ([index[0], index[1], index[5]].some((i) => i === undefined || i < 0))
+    throw new DataError(`${file}: the JTL lacks timeStamp, elapsed or success columns`);
+  return index;
+}
+
+/** A SAX parser (saxes: entities decoded, malformed XML refused) fed chunk by chunk. */
+function xmlSink(file: string): { write(chunk: string): void; end(): JtlSample[] } {
+  const samples: JtlSample[] = [];
+  const parser = new SaxesParser();
+  let root: string | undefined;
   // Only top-level samples: sub-results (redirects, embedded resources) sit inside their parent.
   let depth = 0;
-  const re = /<(\/?)(httpSample|sample)\b([^>]*?)(\/?)>/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(text))) {
-    const [, closing, , attrs = '', selfClosing] = m;
-    if (closing) {
-      depth--;
-      continue;
+  parser.on('opentag', (tag) => {
+    root ??= tag.name;
+    if (root !== 'testResults') throw new DataError(`${file}: not an XML JTL (no <testResults>)`);
+    if (tag.name !== 'httpSample' && tag.name !== 'sample') return;
+    if (depth++ > 0) return;
+    const a = (name: string) => (tag.attributes as Record<string, string>)[name] ?? '';
+    samples.push({
+      ts: Number(a('ts')),
+      elapsed: Number(a('t')),
+      label: a('lb'),
+      code: a('rc'),
+      success: a('s') === 'true',
+      bytes: Number(a('by')) || 0,
+      message: a('rm'),
+    });
+  });
+  parser.on('closetag', (tag) => {
+    if (tag.name === 'httpSample' || tag.name === 'sample') depth--;
+  });
+  const guard = (step: () => void) => {
+    try {
+      step();
+    } catch (e) {
+      if (e instanceof DataError) throw e;
+      throw new DataError(`${file}: not a readable XML JTL (${(e as Error).message})`);
     }
-    if (depth === 0) {
-      const a = (name: string) => new RegExp(`\\b${name}="([^"]*)"`).exec(attrs)?.[1] ?? '';
-      out.push({
-        ts: Number(a('ts')),
-        elapsed: Number(a('t')),
-        label: decode(a('lb')),
-        code: decode(a('rc')),
-        success: a('s') === 'true',
-        bytes: Number(a('by')) || 0,
-        message: decode(a('rm')),
-      });
-    }
-    if (!selfClosing) depth++;
-  }
-  return out;
+  };
+  return {
+    write: (chunk) => guard(() => parser.write(chunk)),
+    end: () => {
+      guard(() => parser.close());
+      if (root !== 'testResults') throw new DataError(`${file}: not an XML JTL (no <testResults>)`);
+      return samples;
+    },
+  };
 }
-
-const decode = (s: string) =>
-  s
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
 
 function failureClass(s: JtlSample): ErrorClass {
   const code = Number(s.code);
@@ -166,8 +225,13 @@ export function jtlProfile(name: string, samples: readonly JtlSample[]): Profile
       startedAt: new Date(0).toISOString(),
       slo: { pass: false, checks: [] },
     };
-  const start = Math.min(...samples.map((s) => s.ts));
-  const end = Math.max(...samples.map((s) => s.ts + s.elapsed));
+  // Loops, not Math.min(...samples): spreading 250,000 arguments overflows the call stack.
+  let start = Infinity;
+  let end = -Infinity;
+  for (const s of samples) {
+    start = Math.min(start, s.ts);
+    end = Math.max(end, s.ts + s.elapsed);
+  }
   const recorder = new LoadRecorder(start, 0);
   for (const s of samples) {
     const at = s.ts + s.elapsed;

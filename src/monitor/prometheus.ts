@@ -4,7 +4,11 @@
  * grammar (`name{label="value",…} value [timestamp]`, `#` comments), and prom-client, the
  * maintained Node package, produces it but does not parse it.
  */
+import { fetchOutbound } from '../net/fetch.js';
 import { assertTargetAllowed } from '../sut/target.js';
+
+/** Largest scrape read: a busy exporter's page is a few MiB; more is a misconfigured endpoint. */
+const MAX_SCRAPE_BYTES = 16 * 1024 * 1024;
 
 export interface MetricSample {
   /** `name{labels}` as written (labels sorted), the series' identity. */
@@ -58,6 +62,7 @@ export class PrometheusScraper {
     private readonly urls: string[],
     private readonly keep: (name: string) => boolean,
     private readonly intervalMs: number,
+    private readonly allow: readonly string[],
   ) {}
 
   static async create(
@@ -69,7 +74,7 @@ export class PrometheusScraper {
   ): Promise<PrometheusScraper> {
     const urls = endpoints.map((e) => (/^https?:\/\//.test(e) ? e : baseUrl.replace(/\/$/, '') + e));
     for (const u of urls) await assertTargetAllowed(u, allow, 'monitor.prometheus.endpoints');
-    return new PrometheusScraper(urls, seriesMatcher(series), intervalMs);
+    return new PrometheusScraper(urls, seriesMatcher(series), intervalMs, allow);
   }
 
   start(): void {
@@ -83,16 +88,23 @@ export class PrometheusScraper {
     const t = (performance.now() - this.t0) / 1000;
     for (const url of this.urls) {
       try {
-        const res = await fetch(url, { signal: AbortSignal.timeout(Math.max(500, this.intervalMs)) });
+        const res = await fetchOutbound(url, {
+          field: 'monitor.prometheus.endpoints',
+          allow: this.allow,
+          maxBytes: MAX_SCRAPE_BYTES,
+          timeoutMs: Math.max(500, this.intervalMs),
+        });
         if (!res.ok) throw new Error(`answered ${res.status}`);
-        for (const s of parseExposition(await res.text())) {
+        for (const s of parseExposition(res.text)) {
           if (!this.keep(s.name) || !Number.isFinite(s.value)) continue;
           const list = this.points.get(s.series) ?? [];
           list.push([Math.round(t * 1000) / 1000, s.value]);
           this.points.set(s.series, list);
         }
       } catch (e) {
-        if (this.errors.length < 3) this.errors.push(`${url}: ${(e as Error).message}`);
+        const message = (e as Error).message;
+        // fetchOutbound's errors already begin with the URL.
+        if (this.errors.length < 3) this.errors.push(message.startsWith(url) ? message : `${url}: ${message}`);
       }
     }
   }

@@ -90,10 +90,14 @@ export class ResourceSampler {
 
   /** The highest RSS and descriptor count sampled so far, while sampling goes on (a stress ramp's peak). */
   peak(): Required<Pick<ResourceSummary, 'rssMaxBytes' | 'fdsMax'>> {
-    return {
-      rssMaxBytes: Math.max(0, ...this.samples.map((s) => s.rssBytes)),
-      fdsMax: Math.max(0, ...this.samples.map((s) => s.fds ?? 0)),
-    };
+    // A loop, not Math.max(...samples): a long run's samples would overflow the call stack.
+    let rssMaxBytes = 0;
+    let fdsMax = 0;
+    for (const s of this.samples) {
+      rssMaxBytes = Math.max(rssMaxBytes, s.rssBytes);
+      fdsMax = Math.max(fdsMax, s.fds ?? 0);
+    }
+    return { rssMaxBytes, fdsMax };
   }
 
   stop(): Resources {
@@ -150,7 +154,11 @@ export function readProbeLines(file: string | undefined, from: number, to: numbe
   }
   // Several Node processes (npm → node): the SUT is the one with the busiest event loop.
   const byPid = new Map<number, ProbeLine[]>();
-  for (const l of out) byPid.set(l.pid, [...(byPid.get(l.pid) ?? []), l]);
+  for (const l of out) {
+    const lines = byPid.get(l.pid);
+    if (lines) lines.push(l);
+    else byPid.set(l.pid, [l]);
+  }
   let best: ProbeLine[] = [];
   let bestElu = -1;
   for (const lines of byPid.values()) {

@@ -22,6 +22,10 @@ export interface ProbeLine {
 
 type Sample = Resources['samples'][number];
 
+/** A reduce, not Math.max(...items): spreading 125,000+ arguments overflows the call stack. */
+const maxOf = <T>(items: readonly T[], value: (item: T) => number) =>
+  items.reduce((max, item) => Math.max(max, value(item)), -Infinity);
+
 const perMinute = (points: [number, number][]) => (points.length >= 3 ? linearRegression(points).m * 60 : 0);
 
 /** Counters read at the window's start and end. */
@@ -93,10 +97,10 @@ function footprintSummary(samples: readonly Sample[], tree: Span<ProcessCounters
   return {
     ...out,
     rssEndBytes: samples.at(-1)?.rssBytes ?? 0,
-    rssMaxBytes: Math.max(...samples.map((s) => s.rssBytes)),
+    rssMaxBytes: maxOf(samples, (s) => s.rssBytes),
     rssGrowthBytesPerMin: perMinute(samples.map((s) => [s.t, s.rssBytes])),
-    fdsMax: Math.max(...samples.map((s) => s.fds ?? 0)),
-    threadsMax: Math.max(...samples.map((s) => s.threads ?? 0)),
+    fdsMax: maxOf(samples, (s) => s.fds ?? 0),
+    threadsMax: maxOf(samples, (s) => s.threads ?? 0),
   };
 }
 
@@ -119,7 +123,7 @@ function probeSummary(probe: readonly ProbeLine[], seconds: number): ResourceSum
   return {
     eventLoopDelayP50Ms: median(probe.map((p) => p.eldP50)),
     eventLoopDelayP99Ms: median(probe.map((p) => p.eldP99)),
-    eventLoopDelayMaxMs: Math.max(...probe.map((p) => p.eldMax)),
+    eventLoopDelayMaxMs: maxOf(probe, (p) => p.eldMax),
     eventLoopUtilization: probe.reduce((s, p) => s + p.elu, 0) / probe.length,
     gcMsPerSec: probe.reduce((s, p) => s + p.gcMs, 0) / seconds,
     heapGrowthBytesPerMin: perMinute(probe.map((p) => [(p.ts - t0) / 1000, p.heapUsed])),

@@ -5,6 +5,7 @@
  * And an optional Slack-compatible JSON webhook with the verdict.
  */
 import type { RunResult } from '../model/result.js';
+import { fetchOutbound } from '../net/fetch.js';
 import { escapeMarkdown } from '../report/escape.js';
 import type { GitHubClient } from './client.js';
 
@@ -116,17 +117,25 @@ export async function syncAlertIssues(
   return outcome;
 }
 
-/** Posts the verdict to a Slack-compatible incoming webhook ({ text }). */
+/**
+ * Posts the verdict to a Slack-compatible incoming webhook ({ text }). The webhook's own host is
+ * the only one allowed (besides loopback): the user named it in a secret, and `targets.allow` is
+ * about load targets, not chat services. A redirect elsewhere is refused.
+ */
 export async function sendWebhook(url: string, result: RunResult, runUrl: string | undefined): Promise<void> {
   const lines = [
     `perfgate: ${result.status}${runUrl ? ` — ${runUrl}` : ''}`,
     ...result.reasons.slice(0, 5).map((r) => `• ${r}`),
   ];
-  const res = await fetch(url, {
+  const res = await fetchOutbound(url, {
+    field: 'the alert webhook',
+    label: 'the alert webhook',
+    allow: [new URL(url).hostname.replace(/^\[|\]$/g, '')],
+    maxBytes: 64 * 1024,
+    timeoutMs: 10_000,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ text: lines.join('\n') }),
-    signal: AbortSignal.timeout(10_000),
   });
   if (!res.ok) throw new Error(`the webhook answered ${res.status}`);
 }

@@ -48,7 +48,7 @@ function latencyOf(h: hdr.Histogram, parts: readonly ProfileResult[]): Latency {
 
 function mergeTimelines(parts: readonly ProfileResult[]): TimelinePoint[] {
   const starts = parts.map((p) => Date.parse(p.startedAt) + p.warmupSec * 1000);
-  const origin = Math.min(...starts);
+  const origin = starts.reduce((min, t) => Math.min(min, t), Infinity);
   const seconds = new Map<
     number,
     { rps: number; errors: number; p50w: number; p99: number; histograms: string[]; exact: boolean }
@@ -108,7 +108,7 @@ export function mergeProfile(parts: readonly ProfileResult[]): ProfileResult {
     ...(first.connections !== undefined ? { connections: sum((p) => p.connections ?? 0) } : {}),
     ...(first.rate !== undefined ? { rate: sum((p) => p.rate ?? 0) } : {}),
     startedAt: parts.map((p) => p.startedAt).sort()[0] ?? first.startedAt,
-    durationSec: Math.max(...parts.map((p) => p.durationSec)),
+    durationSec: parts.reduce((max, p) => Math.max(max, p.durationSec), 0),
     requests: {
       total: sum((p) => p.requests.total),
       ok: sum((p) => p.requests.ok),
