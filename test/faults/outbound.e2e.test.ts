@@ -1,7 +1,7 @@
 /**
  * Fault case 5 (issue 15): every outbound request perfgate makes is checked against the
  * allow-list at each redirect hop, and its body is bounded. Real servers on 127.0.0.1 answer a
- * redirect to 10.0.0.1 (not loopback, not allowed: refused before any connection is tried) or a
+ * redirect to [2001:db8::1] (not loopback, not allowed: refused before any connection is tried) or a
  * body larger than the scrape limit.
  */
 import http from 'node:http';
@@ -30,7 +30,9 @@ const redirectTo = (location: string, status = 302) =>
     res.writeHead(status, { location }).end();
   });
 
-const FORBIDDEN = 'http://10.0.0.1/metrics';
+// A documentation-range IPv6 address: not loopback, not allowed, and unroutable from here, so
+// even a regression that tried to connect would send nothing to another machine.
+const FORBIDDEN = 'http://[2001:db8::1]/metrics';
 
 describe('outbound requests under the allow-list', () => {
   it('a Prometheus scrape refuses a redirect to a host outside targets.allow', async () => {
@@ -91,7 +93,7 @@ describe('outbound requests under the allow-list', () => {
       () => undefined,
       (e: unknown) => e as Error,
     );
-    expect(error?.message).toMatch(/^the alert webhook: refused the redirect to http:\/\/10\.0\.0\.1:/);
+    expect(error?.message).toMatch(/^the alert webhook: refused the redirect to http:\/\/\[2001:db8::1\]:/);
     expect(error?.message).not.toMatch(/T0K3N|s3cret/);
   });
 });
