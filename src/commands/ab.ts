@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { assertOutputFolder } from '../config/out-dir.js';
 import { loadSettings } from '../config/read.js';
 import { formatComparisonTable } from '../compare/format.js';
 import { ConfigError } from '../errors.js';
@@ -55,11 +56,12 @@ Exit codes: 0 pass, 1 a regression past a gate, 2 usage or config error, 3 a SUT
     const seed = values.seed === undefined ? randomInt(2 ** 31) : Number(values.seed);
     if (!Number.isInteger(seed) || seed < 0)
       throw new ConfigError(`--seed: ${JSON.stringify(values.seed)} is not a seed; expected a non-negative integer`);
+    const outDir = path.resolve(io.cwd, values.out);
+    await assertOutputFolder(values.out, outDir);
     const configIn = (dir: string) =>
       path.isAbsolute(values.config) ? values.config : path.resolve(io.cwd, dir, values.config);
     const base = await loadSettings(configIn(values.base));
     const head = await loadSettings(configIn(values.head));
-    const outDir = path.resolve(io.cwd, values.out);
     const { result, outputs } = await executeAb(
       {
         base,

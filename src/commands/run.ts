@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { assertOutputFolder } from '../config/out-dir.js';
 import { loadSettings } from '../config/read.js';
 import { ConfigError } from '../errors.js';
 import { exitCodeForStatus } from '../verdict/status.js';
@@ -73,6 +74,7 @@ Exit codes: 0 pass (or inconclusive), 1 a gate failed, 2 usage or config error,
       throw new ConfigError(
         `--out: ${JSON.stringify(values.out)} is the config's own folder; expected a separate output folder such as perfgate-report`,
       );
+    await assertOutputFolder(values.out, outDir);
     const store =
       values.baseline !== undefined ? openBaselineStore(settings, values.baseline, io.cwd, { env: io.env }) : undefined;
     const { result, outputs } = await executeRun(

@@ -9,26 +9,58 @@ function show(v: unknown): string {
   return typeof v === 'string' ? JSON.stringify(v) : String(JSON.stringify(v) ?? v);
 }
 
-/** A duration such as "30s", "2m", "250ms"; a bare number means milliseconds. Output: ms. */
-export const duration = (example = '"30s" or "2m"') =>
-  z.union([z.string(), z.number()]).transform((v, ctx) => {
+function durationField(example: string, zero: boolean) {
+  return z.union([z.string(), z.number()]).transform((v, ctx) => {
     const ms = typeof v === 'number' ? v : parseDurationMs(v);
     if (ms === undefined || !Number.isFinite(ms) || ms < 0) {
       ctx.addIssue({ code: 'custom', message: `${show(v)} is not a duration; use e.g. ${example}` });
       return z.NEVER;
     }
+    if (ms === 0 && !zero) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${show(v)} is not a positive duration; expected more than 0, e.g. ${example}`,
+      });
+      return z.NEVER;
+    }
     return ms;
   });
+}
+
+/**
+ * A duration such as "30s", "2m", "250ms"; a bare number means milliseconds. Output: ms. Must be
+ * more than 0: a zero duration, timeout or interval passed validation and then failed (or spun)
+ * at run time (issue 15, case 13).
+ */
+export const duration = (example = '"30s" or "2m"') => durationField(example, false);
+
+/** A duration that may be 0 (a warmup, a grace period). Output: ms. */
+export const durationOrZero = (example = '"30s" or "2m"') => durationField(example, true);
 
 /** A latency limit such as "250ms" or "1.5s". Output: ms. */
 export const latency = () => duration('"250ms" or "1.5s"');
 
-/** A percentage such as "1%"; a bare number is a fraction (0.01). Output: fraction. */
-export const percent = () =>
+/**
+ * A percentage that is a ratio, such as "1%"; a bare number is a fraction (0.01). Output: fraction.
+ * Bounded to 100 %: a bare 5 meant as "5 %" reads 500 % and turns a limit off (issue 15, case 9).
+ * `zero: false` where 0 % means nothing (a recovery at no load).
+ */
+export const percent = ({ zero = true }: { zero?: boolean } = {}) =>
   z.union([z.string(), z.number()]).transform((v, ctx) => {
     const f = typeof v === 'number' ? v : parsePercent(v);
+    const range = `${zero ? 'from 0%' : 'above 0%'} up to 100%`;
     if (f === undefined || !Number.isFinite(f) || f < 0) {
-      ctx.addIssue({ code: 'custom', message: `${show(v)} is not a percentage; use e.g. "1%" or "0.5%"` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `${show(v)} is not a percentage; expected a percentage ${range}, e.g. "1%" or "0.5%"`,
+      });
+      return z.NEVER;
+    }
+    if (f > 1 || (f === 0 && !zero)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${show(v)} is ${Number((f * 100).toPrecision(6))}%; expected a percentage ${range}, e.g. "5%" (a bare number is a fraction: 0.05 = 5%)`,
+      });
       return z.NEVER;
     }
     return f;

@@ -11,6 +11,12 @@ import { keysAt } from './json-schema.js';
 import { configSchema, type Settings } from './schema.js';
 import { closest } from './units.js';
 
+/**
+ * yaml's own default, stated here because it is a guard: a perfgate.yml comes from the pull request,
+ * and nine levels of ten aliases each expand to 10⁹ nodes.
+ */
+const MAX_ALIAS_COUNT = 100;
+
 export async function loadSettings(file: string): Promise<Settings> {
   const abs = path.resolve(file);
   let text: string;
@@ -34,7 +40,16 @@ export function parseSettings(text: string, abs: string): Settings {
       `${name}: not valid YAML:\n` + doc.errors.map((e) => `  ${e.message.split('\n')[0]}`).join('\n'),
     );
   }
-  const raw: unknown = doc.toJS();
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    // yaml throws a ReferenceError when aliases expand past maxAliasCount (a "billion laughs").
+    throw new ConfigError(
+      `${name}: not valid YAML: its aliases (*name) expand too far (${(e as Error).message}); expected at most ${MAX_ALIAS_COUNT} alias expansions`,
+      { cause: e },
+    );
+  }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError(`${name}: expected a mapping with version, sut and profiles at the top level`);
   }

@@ -4,7 +4,7 @@
  * `npm run build`) all come from it.
  */
 import { z } from 'zod';
-import { duration } from './fields.js';
+import { duration, durationOrZero } from './fields.js';
 import { exportSchema, jmeterProfileSchema } from './sections/ecosystem.js';
 import { loadProfileSchema } from './sections/load.js';
 import { monitorSchema } from './sections/monitor.js';
@@ -12,16 +12,44 @@ import { alertsSchema, reportSchema } from './sections/publish.js';
 import { abSchema, baselineSchema, gatesSchema } from './sections/regression.js';
 import { robustnessProfileSchema, stressProfileSchema } from './sections/stress.js';
 
+/** The runner's and perfgate's own credentials: never handed to the SUT, whatever the config says. */
+export function isRunnerCredential(name: string): boolean {
+  return (
+    /^(ACTIONS_|INPUT_)/i.test(name) || /^(GITHUB_TOKEN|GH_TOKEN|ACTIONS_ID_TOKEN_REQUEST_(TOKEN|URL))$/i.test(name)
+  );
+}
+
 export const sutSchema = z.strictObject({
   /** Shell command that starts the server (run with `sh -c`). Omit it to test a running server. */
   command: z.string().min(1, 'expected a command such as "node server.js"').optional(),
   /** Working directory of the command, relative to perfgate.yml. */
   cwd: z.string().default('.'),
   env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).default({}),
-  url: z.url({
-    protocol: /^https?$/,
-    error: (i) => `${JSON.stringify(i.input)} is not an http(s) URL; expected e.g. "http://127.0.0.1:3000"`,
-  }),
+  /**
+   * Names of perfgate's own environment variables the SUT may inherit, besides the basic ones
+   * (PATH, HOME, locale…). The SUT is untrusted code: it never gets the runner's credentials.
+   */
+  inheritEnv: z
+    .array(
+      z
+        .string()
+        .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name such as API_BASE_URL')
+        .refine((name) => !isRunnerCredential(name), {
+          error: (i) =>
+            `${JSON.stringify(i.input)} is a credential of the runner or of perfgate itself; the SUT never inherits it (pass what the SUT needs in sut.env)`,
+        }),
+    )
+    .default([]),
+  url: z
+    .url({
+      protocol: /^https?$/,
+      error: (i) => `${JSON.stringify(i.input)} is not an http(s) URL; expected e.g. "http://127.0.0.1:3000"`,
+    })
+    // Port 0 means "any free port" to a listener, but nothing can be loaded there. zod runs this
+    // check on an invalid URL too, so that one is left to the URL check.
+    .refine((u) => !URL.canParse(u) || new URL(u).port !== '0', {
+      error: (i) => `${JSON.stringify(i.input)} has port 0; expected the port the SUT listens on, e.g. 3000`,
+    }),
   ready: z
     .strictObject({
       path: z.string().startsWith('/', 'expected a path starting with "/"').default('/'),
@@ -29,7 +57,7 @@ export const sutSchema = z.strictObject({
     })
     .default({ path: '/', timeout: 60_000 }),
   /** Grace period between SIGTERM and SIGKILL at teardown. */
-  stopTimeout: duration('"5s"').default(5_000),
+  stopTimeout: durationOrZero('"5s"').default(5_000),
 });
 export type SutConfig = z.output<typeof sutSchema>;
 

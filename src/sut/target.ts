@@ -4,15 +4,21 @@
  * resolves to a public address is refused even when it looks local.
  */
 import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
+import { BlockList, isIP } from 'node:net';
 import { ConfigError } from '../errors.js';
+
+/**
+ * 127.0.0.0/8 and ::1. BlockList also matches IPv4-mapped IPv6 addresses against the IPv4 rule in
+ * every spelling: the URL parser turns `[::ffff:127.0.0.1]` into `::ffff:7f00:1` (issue 15, case 15).
+ */
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
 
 export function isLoopbackAddress(address: string): boolean {
   const a = address.replace(/^\[|\]$/g, '').toLowerCase();
-  if (isIP(a) === 4) return a.startsWith('127.');
-  if (a === '::1' || a === '0:0:0:0:0:0:0:1') return true;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(a);
-  return mapped?.[1] !== undefined && mapped[1].startsWith('127.');
+  const family = isIP(a);
+  return family !== 0 && LOOPBACK.check(a, family === 4 ? 'ipv4' : 'ipv6');
 }
 
 /** Throws ConfigError unless every address of `url`'s host is loopback, or the host is allowed. */

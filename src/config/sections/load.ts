@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration, positiveInt, positiveNumber } from '../fields.js';
+import { duration, durationOrZero, positiveInt, positiveNumber } from '../fields.js';
 import { defaultRequests, requestSchema, sloSchema } from './request.js';
 
 /** Hard limit (README: Safety): a load test finishes in at most 10 minutes. */
@@ -15,7 +15,7 @@ export const loadProfileSchema = z
     name: z.string().min(1, 'expected a non-empty profile name'),
     kind: z.literal('load'),
     duration: duration().default(30_000),
-    warmup: duration().default(0),
+    warmup: durationOrZero().default(0),
     connections: positiveInt('a number of concurrent connections').optional(),
     rate: positiveNumber('an arrival rate in requests per second').optional(),
     /** Open model only: the most requests in flight at once before arrivals count as dropped. */

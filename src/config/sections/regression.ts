@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration, percent, positiveInt } from '../fields.js';
+import { duration, durationOrZero, percent, positiveInt } from '../fields.js';
 
 /** Fail the run only on a significant change past these thresholds. */
 export const gatesSchema = z
@@ -32,7 +32,7 @@ export const abSchema = z
   .strictObject({
     pairs: positiveInt('a number of base/head trial pairs').default(16),
     trialDuration: duration('"5s"').default(5_000),
-    warmup: duration('"2s"').default(2_000),
+    warmup: durationOrZero('"2s"').default(2_000),
     alpha: z.number().positive().max(0.5).default(0.01),
     /** Smallest change worth reporting even when significant. */
     minEffect: percent().default(0.02),

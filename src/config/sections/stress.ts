@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration, percent, positiveInt, positiveNumber } from '../fields.js';
+import { duration, durationOrZero, percent, positiveInt, positiveNumber } from '../fields.js';
 import { defaultRequests, requestSchema, sloSchema } from './request.js';
 
 /** Hard limit (README: Safety): a stress test finishes in at most 15 minutes. */
@@ -26,7 +26,7 @@ export const stressProfileSchema = z
      * otherwise break the first step's SLO and hide the whole capacity. Measured here: the shop's
      * first 1000 req/s step read p99 43–110 ms cold and 6 ms warm, on a busy 2-core machine.
      */
-    warmup: duration().default(2_000),
+    warmup: durationOrZero().default(2_000),
     timeout: duration('"5s"').default(5_000),
     requests: z.array(requestSchema).min(1, 'expected at least one request').default(defaultRequests),
     slo: sloSchema.default({}),
@@ -36,7 +36,7 @@ export const stressProfileSchema = z
       .strictObject({
         duration: duration().default(30_000),
         /** Load during recovery, as a fraction of the highest step offered (default 10%). */
-        load: percent().default(0.1),
+        load: percent({ zero: false }).default(0.1),
       })
       .default({ duration: 30_000, load: 0.1 }),
     budget: duration('"15m"').default(STRESS_BUDGET_MS),
