@@ -10,7 +10,7 @@ import type { Logger } from '../log/logger.js';
 
 const MIN_SECRET_LENGTH = 4;
 
-export const MASK = '***';
+const MASK = '***';
 
 /** Replaces every occurrence of a secret value with *** (longest first, so that a secret inside another goes with it). */
 export function maskSecrets(text: string, secrets: readonly string[]): string {
