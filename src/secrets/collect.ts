@@ -2,7 +2,7 @@
  * What perfgate knows to be secret in a run, and the environment the SUT gets.
  *
  * Secret: the value of every variable of perfgate's environment whose name says so (…TOKEN,
- * …SECRET, …PASSWORD, …KEY, …CREDENTIAL, …AUTH…) and the runner's credentials (ACTIONS_*); the
+ * …SECRET, …PASSWORD, …KEY, …CREDENTIAL, …AUTH…) and the runner's ACTIONS_* values; the
  * same for sut.env; and the password of every URL in sut.env (postgres://user:pass@host).
  *
  * The SUT's environment: only an allow-list from perfgate's own (the basics a program needs,
@@ -20,7 +20,9 @@ const BASIC_ENV = /^(PATH|HOME|USER|LOGNAME|SHELL|TERM|TZ|LANG|LANGUAGE|LC_[A-Z]
 export function collectSecrets(sut: Pick<SutConfig, 'env'>, env: NodeJS.ProcessEnv): string[] {
   const out: string[] = [];
   for (const [name, value] of Object.entries(env)) {
-    if (value && (SECRET_NAME.test(name) || isRunnerCredential(name))) out.push(value);
+    // The runner's ACTIONS_* values are credentials or their endpoints; INPUT_* values are the
+    // step's inputs (a config path…), secret only when their name says so, like any other.
+    if (value && (SECRET_NAME.test(name) || /^ACTIONS_/i.test(name))) out.push(value);
   }
   for (const [name, value] of Object.entries(sut.env)) {
     if (SECRET_NAME.test(name)) out.push(value);
