@@ -11,7 +11,7 @@ import { createLoadRunner } from '../load/index.js';
 import type { Logger } from '../log/logger.js';
 import { executeRun } from '../run/index.js';
 import { collectSecrets } from '../secrets/collect.js';
-import { reviewAgainstRef } from '../compare/review.js';
+import { isPullRequestEvent, reviewAgainstRef } from '../compare/review.js';
 import { startSut } from '../sut/index.js';
 import { openBaselineStore } from '../baseline/index.js';
 import { actionsCacheTransport } from './cache.js';
@@ -58,7 +58,8 @@ export async function run(): Promise<void> {
     }
     // A pull request is gated with its base branch's thresholds when it edits them (listed for review).
     const baseRef = process.env.GITHUB_BASE_REF || undefined;
-    const review = reviewAgainstRef(await loadSettings(inputs.configPath), baseRef);
+    const pullRequest = isPullRequestEvent(process.env.GITHUB_EVENT_NAME);
+    const review = reviewAgainstRef(await loadSettings(inputs.configPath), baseRef, { pullRequest });
     const settings = review.settings;
     const store =
       inputs.baseline !== undefined
@@ -79,6 +80,7 @@ export async function run(): Promise<void> {
         outDir: inputs.outDir,
         context: { git: gitContext(process.env, settings.dir), runner: runnerContext(process.env) },
         notices: review.notices,
+        reviewProblems: review.problems,
         baseline: store ? { store, baseRef } : undefined,
       },
       {

@@ -9,7 +9,7 @@ import { createLoadRunner } from '../load/index.js';
 import type { LoadRunner } from '../load/types.js';
 import { openBaselineStore } from '../baseline/index.js';
 import { formatComparisonTable } from '../compare/format.js';
-import { reviewAgainstRef } from '../compare/review.js';
+import { isPullRequestEvent, reviewAgainstRef } from '../compare/review.js';
 import { executeRun } from '../run/index.js';
 import { parseStartAt } from '../run/start-at.js';
 import { parseShard, shardConfig } from '../shard/split.js';
@@ -63,7 +63,10 @@ Exit codes: 0 pass (or inconclusive), 1 a gate failed, 2 usage or config error,
       allowPositionals: false,
     });
     const baseRef = values['base-ref'] ?? (io.env.GITHUB_BASE_REF || undefined);
-    const review = reviewAgainstRef(await loadSettings(path.resolve(io.cwd, values.config)), baseRef);
+    // A pull request, or a run told its base: review findings fail it (gates.review).
+    const pullRequest = values['base-ref'] !== undefined || isPullRequestEvent(io.env.GITHUB_EVENT_NAME);
+    const settingsAtHead = await loadSettings(path.resolve(io.cwd, values.config));
+    const review = reviewAgainstRef(settingsAtHead, baseRef, { pullRequest });
     const shard = values.shard !== undefined ? parseShard(values.shard) : undefined;
     const settings = shard
       ? { ...review.settings, config: shardConfig(review.settings.config, shard) }
@@ -84,6 +87,7 @@ Exit codes: 0 pass (or inconclusive), 1 a gate failed, 2 usage or config error,
         context: { git: gitContext(io.env, settings.dir), runner: runnerContext(io.env) },
         only: values.profile,
         notices: review.notices,
+        reviewProblems: review.problems,
         startAt,
         baseline: store ? { store, baseRef } : undefined,
         html: !values['no-html'] && settings.config.report.html,

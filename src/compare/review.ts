@@ -1,7 +1,9 @@
 /**
  * Human review of threshold changes: a pull request must not loosen its own gate. When the
  * config's gates, SLOs or baseline/A/B settings differ from the base branch's version, the run
- * uses the base values and says "threshold change needs review", listing old → new.
+ * uses the base values and says "threshold change needs review", listing old → new. Profiles are
+ * matched by name, else by position and workload, so a rename keeps its SLO; a renamed, missing or
+ * re-aimed profile or a dropped SLO fails a pull request with "needs review: …" (gates.review).
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -36,12 +38,60 @@ export function thresholdChanges(base: Settings, head: Settings): string[] {
     .map((k) => `${k}: ${a.get(k) ?? '(unset)'} → ${b.get(k) ?? '(unset)'}`);
 }
 
-/** The head's settings with the base's gates, SLOs, baseline and ab settings put back. */
+type Profile = Settings['config']['profiles'][number];
+
+/** What a profile sends: its kind, its requests and its model (open with a rate, closed without). */
+function workloadOf(p: Profile): string {
+  const requests = 'requests' in p ? p.requests : undefined;
+  const model = 'rate' in p && p.rate !== undefined ? 'open' : 'closed';
+  return JSON.stringify({ kind: p.kind, requests, model });
+}
+
+/**
+ * The base profile each head profile stands for: the one of the same name, else the one at the
+ * same position with the same workload whose name the head no longer uses (a rename). Matching by
+ * name alone let a rename drop its SLO unnoticed (issue 15, case 4).
+ */
+function matchProfiles(base: readonly Profile[], head: readonly Profile[]): (Profile | undefined)[] {
+  const headNames = new Set(head.map((p) => p.name));
+  return head.map((p, i) => {
+    const byName = base.find((b) => b.name === p.name);
+    if (byName) return byName;
+    const atPosition = base[i];
+    return atPosition && !headNames.has(atPosition.name) && workloadOf(atPosition) === workloadOf(p)
+      ? atPosition
+      : undefined;
+  });
+}
+
+/** What a reviewer must look at: renamed, missing and changed-workload profiles, dropped SLOs; and added profiles. */
+function profileFindings(base: Settings, head: Settings): { needsReview: string[]; added: string[] } {
+  const matches = matchProfiles(base.config.profiles, head.config.profiles);
+  const needsReview: string[] = [];
+  const added: string[] = [];
+  head.config.profiles.forEach((p, i) => {
+    const b = matches[i];
+    if (!b) return void added.push(`profile ${p.name} is new (no base profile to compare its SLO with)`);
+    if (b.name !== p.name) needsReview.push(`profile ${b.name} was renamed to ${p.name}`);
+    else if (workloadOf(b) !== workloadOf(p))
+      needsReview.push(`profile ${p.name} changed its workload (requests or model)`);
+    const baseSlo: Record<string, unknown> = 'slo' in b ? b.slo : {};
+    const headSlo: Record<string, unknown> = 'slo' in p ? p.slo : {};
+    const dropped = Object.keys(baseSlo).filter((k) => baseSlo[k] !== undefined && headSlo[k] === undefined);
+    if (dropped.length) needsReview.push(`profile ${p.name} dropped its SLO ${dropped.join(', ')} (base ${b.name})`);
+  });
+  const matched = new Set(matches);
+  for (const b of base.config.profiles)
+    if (!matched.has(b)) needsReview.push(`profile ${b.name} is missing from the head`);
+  return { needsReview, added };
+}
+
+/** The head's settings with the base's gates, SLOs (by matched profile), baseline and ab settings put back. */
 function withBaseThresholds(head: Settings, base: Settings): Settings {
-  const sloOf = new Map(base.config.profiles.map((p) => [p.name, 'slo' in p ? p.slo : undefined]));
-  const profiles = head.config.profiles.map((p) => {
-    const slo = sloOf.get(p.name);
-    return 'slo' in p && slo !== undefined ? { ...p, slo } : p;
+  const matches = matchProfiles(base.config.profiles, head.config.profiles);
+  const profiles = head.config.profiles.map((p, i) => {
+    const b = matches[i];
+    return 'slo' in p && b && 'slo' in b ? { ...p, slo: b.slo } : p;
   }) as Settings['config']['profiles'];
   return {
     ...head,
@@ -74,12 +124,31 @@ function configAtRef(configPath: string, ref: string): string | undefined {
   return undefined;
 }
 
+/** The events whose runs are pull requests, gated by review. */
+export function isPullRequestEvent(eventName: string | undefined): boolean {
+  return eventName === 'pull_request' || eventName === 'pull_request_target';
+}
+
+export interface Review {
+  /** The settings to gate with. */
+  settings: Settings;
+  notices: string[];
+  /** "needs review: …" failures of a pull request (the base's `gates.review: fail`). */
+  problems: string[];
+}
+
 /**
- * Settle the thresholds of a run against the base branch: returns the settings to gate with and
- * the notices to show. A base config that no longer parses is reported, not used.
+ * Settle the thresholds of a run against the base branch: the settings to gate with, the notices
+ * to show and, for a pull request, the findings that fail it. The base's `gates.review` decides,
+ * so that a branch cannot turn its own review off. A base config that no longer parses is
+ * reported, not used.
  */
-export function reviewAgainstRef(head: Settings, ref: string | undefined): { settings: Settings; notices: string[] } {
-  if (!ref) return { settings: head, notices: [] };
+export function reviewAgainstRef(
+  head: Settings,
+  ref: string | undefined,
+  options: { pullRequest?: boolean } = {},
+): Review {
+  if (!ref) return { settings: head, notices: [], problems: [] };
   const text = configAtRef(head.path, ref);
   if (text === undefined) {
     return {
@@ -87,6 +156,7 @@ export function reviewAgainstRef(head: Settings, ref: string | undefined): { set
       notices: [
         `threshold review skipped: ${path.basename(head.path)} was not found on ${ref} (a new file, or the base branch was not fetched: use actions/checkout with fetch-depth: 0)`,
       ],
+      problems: [],
     };
   }
   let base: Settings;
@@ -98,9 +168,14 @@ export function reviewAgainstRef(head: Settings, ref: string | undefined): { set
       notices: [
         `the base branch's ${path.basename(head.path)} (${ref}) does not parse, so threshold changes could not be checked: ${(e as Error).message}`,
       ],
+      problems: [],
     };
   }
   const changes = thresholdChanges(base, head);
-  if (changes.length === 0) return { settings: head, notices: [] };
-  return { settings: withBaseThresholds(head, base), notices: [reviewNotice(changes)] };
+  const { needsReview, added } = profileFindings(base, head);
+  const findings = needsReview.map((f) => `needs review: ${f}`);
+  const failing = options.pullRequest === true && base.config.gates.review === 'fail';
+  const notices = [...(changes.length ? [reviewNotice(changes)] : []), ...added, ...(failing ? [] : findings)];
+  const settings = changes.length || needsReview.length ? withBaseThresholds(head, base) : head;
+  return { settings, notices, problems: failing ? findings : [] };
 }

@@ -36,6 +36,8 @@ export interface RunRequest {
   only?: string[] | undefined;
   /** Notices settled before the run (e.g. a threshold change that needs review). */
   notices?: string[];
+  /** Failures settled before the run ("needs review: …" of a pull request): the run fails with them. */
+  reviewProblems?: string[] | undefined;
   /** Hold the first profile until this time (ms since the epoch): shards on several runners. */
   startAt?: number | undefined;
   /** Compare with (and, on a trusted event, save to) this store. */
@@ -117,6 +119,7 @@ export async function executeRun<P extends { notices: string[] }>(
   // Masked before anything stores or shows it: the baseline store, exports, the comment, the record.
   Object.assign(result, maskDeep(result, secrets));
   const problems = [...measured.problems];
+  const failures = request.reviewProblems ?? [];
   if (request.baseline) {
     const stage = {
       store: request.baseline.store,
@@ -125,21 +128,32 @@ export async function executeRun<P extends { notices: string[] }>(
       logger: logger,
     };
     problems.push(...(await compareWithBaseline(result, settings, stage)));
-    Object.assign(result, rollUpVerdict({ problems, profiles: result.profiles, comparison: result.comparison }));
+    const verdictInput = { problems, failures, profiles: result.profiles, comparison: result.comparison };
+    Object.assign(result, rollUpVerdict(verdictInput));
     problems.push(...(await saveToBaseline(result, settings, stage)));
   }
-  return recordRun(result, problems, { settings, outDir, html: request.html, secrets }, { ...deps, logger });
+  return recordRun(result, problems, { settings, outDir, html: request.html, secrets, failures }, { ...deps, logger });
 }
 
 /** The stages after the measurements, shared by `run` and `ab`: verdict → export → publish → record. */
 export async function recordRun<P extends { notices: string[] }>(
   result: RunResult,
   problems: readonly string[],
-  target: { settings: Settings; outDir: string; html?: boolean | undefined; secrets: readonly string[] },
+  target: {
+    settings: Settings;
+    outDir: string;
+    html?: boolean | undefined;
+    secrets: readonly string[];
+    failures?: readonly string[];
+  },
   deps: Pick<RunDeps<P>, 'logger' | 'env' | 'publish'>,
 ): Promise<RunOutcome<P>> {
   const { config } = target.settings;
-  Object.assign(result, rollUpVerdict({ problems, profiles: result.profiles, comparison: result.comparison }));
+  const { failures } = target;
+  Object.assign(
+    result,
+    rollUpVerdict({ problems, failures, profiles: result.profiles, comparison: result.comparison }),
+  );
   Object.assign(result, maskDeep(result, target.secrets));
   await exportResult(result, config, target.outDir, deps.logger, deps.env);
   const published = deps.publish ? await deps.publish(result) : undefined;

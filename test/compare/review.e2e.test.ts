@@ -66,7 +66,7 @@ describe('threshold change review', () => {
   it("changes nothing when the thresholds are the base branch's or there is no base ref, and says when the base config cannot be read", async () => {
     await writeFile(path.join(dir, 'perfgate.yml'), config('5%', '50ms'));
     const head = await loadSettings(path.join(dir, 'perfgate.yml'));
-    expect(reviewAgainstRef(head, 'main')).toEqual({ settings: head, notices: [] });
+    expect(reviewAgainstRef(head, 'main')).toEqual({ settings: head, notices: [], problems: [] });
     expect(reviewAgainstRef(head, undefined).notices).toEqual([]);
     expect(reviewAgainstRef(head, 'no-such-branch').notices).toEqual([
       'threshold review skipped: perfgate.yml was not found on no-such-branch (a new file, or the base branch was not fetched: use actions/checkout with fetch-depth: 0)',

@@ -42,6 +42,16 @@ describe('the verdict of a run', () => {
     expect(reasons[2]).toMatch(/^regression: api p50 \+20\.0%/);
     expect(reasons).toHaveLength(3);
   });
+
+  it('fails, not errors, on a failure settled before the run (a pull request that needs review)', () => {
+    const failures = ['needs review: profile api was renamed to api-v2'];
+    expect(rollUpVerdict({ problems: [], failures, profiles: [profile('api-v2')] })).toEqual({
+      status: 'fail',
+      reasons: failures,
+    });
+    const crashed = rollUpVerdict({ problems: ['the SUT exited'], failures, profiles: [profile('api-v2')] });
+    expect(crashed.status).toBe('error');
+  });
 });
 
 describe('the last head trial of an A/B', () => {

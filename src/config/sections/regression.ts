@@ -13,8 +13,13 @@ export const gatesSchema = z
         errorRate: percent().optional(),
       })
       .optional(),
+    /**
+     * A pull request that renames, drops or changes the workload of a profile, or drops an SLO,
+     * fails with "needs review: …" (`fail`), or only says so (`warn`). Read from the base branch.
+     */
+    review: z.enum(['fail', 'warn']).default('fail'),
   })
-  .default({});
+  .default({ review: 'fail' });
 
 export const baselineSchema = z
   .strictObject({
