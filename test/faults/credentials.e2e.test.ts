@@ -4,13 +4,12 @@
  * result, the reports, the job summary and the comment); then every file perfgate wrote and
  * everything it printed is searched for the planted values.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeGitHub, type FakeGitHub } from '../fixtures/fake-github/server.js';
+import { runAction } from '../helpers/action.js';
 import { runConfig } from '../helpers/cli.js';
 import { freePort, pidsWithMarker } from '../helpers/processes.js';
 
@@ -119,46 +118,14 @@ describe('the SUT and the secrets of the run', () => {
 
     it('publishes no secret in the comment, the job summary, the outputs or its log', async () => {
       await writeFile(path.join(dir, 'perfgate.yml'), await config());
-      const files = {
-        event: path.join(dir, 'event.json'),
-        output: path.join(dir, 'github-output'),
-        summary: path.join(dir, 'summary.md'),
-      };
-      await writeFile(
-        files.event,
-        JSON.stringify({ number: 12, pull_request: { number: 12, head: { sha: 'c'.repeat(40) } } }),
-      );
-      await writeFile(files.output, '');
-      await writeFile(files.summary, '');
-      const env: NodeJS.ProcessEnv = {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        CI: 'true',
-        GITHUB_ACTIONS: 'true',
-        GITHUB_WORKSPACE: dir,
-        GITHUB_OUTPUT: files.output,
-        GITHUB_STEP_SUMMARY: files.summary,
-        GITHUB_EVENT_NAME: 'pull_request',
-        GITHUB_EVENT_PATH: files.event,
-        GITHUB_REPOSITORY: 'o/r',
-        GITHUB_API_URL: gh.url,
-        RUNNER_TEMP: dir,
-        INPUT_CONFIG: 'perfgate.yml',
-        'INPUT_WORKING-DIRECTORY': '.',
-        INPUT_OUT: 'out',
-        'INPUT_GITHUB-TOKEN': 'ghs_faketoken',
-        ...PLANTED,
-      };
-      const tsx = pathToFileURL(path.resolve('node_modules/tsx/dist/loader.mjs')).href;
-      const child = spawn(process.execPath, ['--import', tsx, path.resolve('src/index.ts')], {
-        env,
-        cwd: dir,
-        stdio: ['ignore', 'pipe', 'pipe'],
+      const run = await runAction({
+        dir,
+        event: 'pull_request',
+        payload: { number: 12, pull_request: { number: 12, head: { sha: 'c'.repeat(40) } } },
+        apiUrl: gh.url,
+        env: PLANTED,
       });
-      let stdout = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stdout += d.toString()));
-      await new Promise((r) => child.once('exit', r));
+      const stdout = run.stdout;
       const comments = gh.issues.get(12)?.comments ?? [];
       expect(comments).toHaveLength(1);
       expect(comments[0]?.body).toContain('***');
@@ -172,8 +139,8 @@ describe('the SUT and the secrets of the run', () => {
       const texts: [string, string][] = [
         ...written,
         ['stdout', printed],
-        ['job summary', await readFile(files.summary, 'utf8')],
-        ['outputs', await readFile(files.output, 'utf8')],
+        ['job summary', run.summary],
+        ['outputs', run.outputs],
         ...comments.map((c, i): [string, string] => [`comment ${i}`, c.body]),
       ];
       expect(leaks(texts)).toEqual([]);

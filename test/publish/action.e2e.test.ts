@@ -3,7 +3,7 @@
  * variables, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files and an event payload, publishing to the
  * local fake GitHub.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeActionsCache } from '../fixtures/fake-actions-cache/server.js';
 import { startFakeGitHub, type FakeGitHub } from '../fixtures/fake-github/server.js';
+import { runAction as runAction_, type ActionRun } from '../helpers/action.js';
 import { freePort, pidsWithMarker } from '../helpers/processes.js';
 
 let gh: FakeGitHub;
@@ -25,56 +26,14 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function runAction(
+function runAction(
   event: string,
   payload: unknown,
   inputs: Record<string, string> = {},
-  extraEnv: NodeJS.ProcessEnv = {},
+  env: NodeJS.ProcessEnv = {},
   bundle?: string,
-): Promise<{ code: number | null; outputs: string; summary: string; stdout: string }> {
-  const files = {
-    event: path.join(dir, 'event.json'),
-    output: path.join(dir, 'output'),
-    summary: path.join(dir, 'summary'),
-  };
-  await writeFile(files.event, JSON.stringify(payload));
-  await writeFile(files.output, '');
-  await writeFile(files.summary, '');
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    CI: 'true',
-    GITHUB_ACTIONS: 'true',
-    GITHUB_WORKSPACE: dir,
-    GITHUB_OUTPUT: files.output,
-    GITHUB_STEP_SUMMARY: files.summary,
-    GITHUB_EVENT_NAME: event,
-    GITHUB_EVENT_PATH: files.event,
-    GITHUB_REPOSITORY: 'o/r',
-    GITHUB_API_URL: gh.url,
-    GITHUB_RUN_ID: '42',
-    RUNNER_TEMP: dir,
-    INPUT_CONFIG: 'perfgate.yml',
-    'INPUT_WORKING-DIRECTORY': '.',
-    INPUT_OUT: 'out',
-    'INPUT_GITHUB-TOKEN': 'ghs_faketoken',
-    ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
-    ...extraEnv,
-  };
-  const args = bundle
-    ? [bundle]
-    : ['--import', pathToFileURL(path.resolve('node_modules/tsx/dist/loader.mjs')).href, path.resolve('src/index.ts')];
-  const child = spawn(process.execPath, args, { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stdout += d.toString()));
-  const code = await new Promise<number | null>((r) => child.once('exit', r));
-  return {
-    code,
-    outputs: await readFile(files.output, 'utf8'),
-    summary: await readFile(files.summary, 'utf8'),
-    stdout,
-  };
+): Promise<ActionRun> {
+  return runAction_({ dir, event, payload, inputs, env, apiUrl: gh.url, ...(bundle ? { bundle } : {}) });
 }
 
 async function writeConfig(extra = ''): Promise<void> {

@@ -4,12 +4,11 @@
  * (two runs never measure the same latency). An open model at a low rate keeps perfgate's own
  * client far from saturation, which a loaded machine could otherwise flag in one run only.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { runAction } from '../helpers/action.js';
 import { spawnCli } from '../helpers/cli.js';
 import { freePort, pidsWithMarker } from '../helpers/processes.js';
 
@@ -83,26 +82,12 @@ profiles:
   });
   expect(cli.code, cli.stderr).toBe(0);
 
-  await writeFile(path.join(dir, 'github-output'), '');
-  await writeFile(path.join(dir, 'summary'), '');
-  const tsx = pathToFileURL(path.resolve('node_modules/tsx/dist/loader.mjs')).href;
-  const action = spawn(process.execPath, ['--import', tsx, path.resolve('src/index.ts')], {
-    cwd: dir,
-    env: {
-      ...env,
-      GITHUB_OUTPUT: path.join(dir, 'github-output'),
-      GITHUB_STEP_SUMMARY: path.join(dir, 'summary'),
-      INPUT_CONFIG: 'perfgate.yml',
-      'INPUT_WORKING-DIRECTORY': '.',
-      INPUT_OUT: 'out-action',
-      'INPUT_GITHUB-TOKEN': '',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const action = await runAction({
+    dir,
+    event: 'push',
+    env: { ...env, INPUT_OUT: 'out-action', 'INPUT_GITHUB-TOKEN': '' },
   });
-  let log = '';
-  action.stdout.on('data', (d: Buffer) => (log += d.toString()));
-  action.stderr.on('data', (d: Buffer) => (log += d.toString()));
-  expect(await new Promise((r) => action.once('exit', r)), log).toBe(0);
+  expect(action.code, action.stdout).toBe(0);
 
   const read = async (out: string) =>
     JSON.parse(await readFile(path.join(dir, out, 'result.json'), 'utf8')) as Record<string, unknown>;
