@@ -3,25 +3,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { git } from '../helpers/git.js';
 import { createGitStore } from '../../src/baseline/git-store.js';
 import { DataError } from '../../src/errors.js';
 import { resultWith } from '../helpers/results.js';
 
 let root: string;
-// stderr piped: cloning the empty origin warns about it (a failure still shows git's stderr).
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', args, {
-    cwd,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 't',
-      GIT_AUTHOR_EMAIL: 't@t',
-      GIT_COMMITTER_NAME: 't',
-      GIT_COMMITTER_EMAIL: 't@t',
-    },
-  }).trim();
 let cloneA: string;
 let cloneB: string;
 let origin: string;

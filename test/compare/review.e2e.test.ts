@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { git as gitIn } from '../helpers/git.js';
 import { loadSettings, parseSettings } from '../../src/config/read.js';
 import { reviewAgainstRef, thresholdChanges } from '../../src/compare/review.js';
 
@@ -17,17 +17,7 @@ baseline: { history: ${history} }
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-review-'));
-  const git = (...args: string[]) =>
-    execFileSync('git', args, {
-      cwd: dir,
-      env: {
-        ...process.env,
-        GIT_AUTHOR_NAME: 't',
-        GIT_AUTHOR_EMAIL: 't@t',
-        GIT_COMMITTER_NAME: 't',
-        GIT_COMMITTER_EMAIL: 't@t',
-      },
-    });
+  const git = (...args: string[]) => gitIn(dir, ...args);
   git('init', '--quiet', '-b', 'main');
   await writeFile(path.join(dir, 'perfgate.yml'), config('5%', '50ms'));
   git('add', 'perfgate.yml');

@@ -2,11 +2,11 @@
  * Fault suite (issue 15, case 4) through the CLI in a real git repository: on a branch, renaming
  * `api` to `api-v2` and deleting its SLO must not pass `run --base-ref main`.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { git as gitIn } from '../helpers/git.js';
 import { freePort } from '../helpers/processes.js';
 import { readResult, runCli } from '../helpers/cli.js';
 
@@ -35,17 +35,7 @@ profiles:
 
 describe('perfgate run --base-ref, a renamed profile (case 4)', () => {
   it('exits 1 naming the rename and the dropped SLO', async () => {
-    const git = (...args: string[]) =>
-      execFileSync('git', args, {
-        cwd: dir,
-        env: {
-          ...process.env,
-          GIT_AUTHOR_NAME: 't',
-          GIT_AUTHOR_EMAIL: 't@t',
-          GIT_COMMITTER_NAME: 't',
-          GIT_COMMITTER_EMAIL: 't@t',
-        },
-      });
+    const git = (...args: string[]) => gitIn(dir, ...args);
     git('init', '--quiet', '-b', 'main');
     await writeFile(path.join(dir, 'perfgate.yml'), config('name: api, slo: { p99: 5s }'));
     git('add', 'perfgate.yml');

@@ -3,11 +3,11 @@
  * dropping its SLO or changing its workload. Base profiles are matched by name, else by position
  * and workload; the findings fail a pull request unless the base says `gates.review: warn`.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { git as gitIn } from '../helpers/git.js';
 import { loadSettings } from '../../src/config/read.js';
 import { reviewAgainstRef } from '../../src/compare/review.js';
 
@@ -20,17 +20,7 @@ ${profiles}${gates}`;
 
 let dir: string;
 let file: string;
-const git = (...args: string[]) =>
-  execFileSync('git', args, {
-    cwd: dir,
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 't',
-      GIT_AUTHOR_EMAIL: 't@t',
-      GIT_COMMITTER_NAME: 't',
-      GIT_COMMITTER_EMAIL: 't@t',
-    },
-  });
+const git = (...args: string[]) => gitIn(dir, ...args);
 
 /** Commits `base` on main, then writes `head` on a feature branch and reviews it against main. */
 async function review(base: string, head: string, options: { pullRequest?: boolean } = { pullRequest: true }) {
