@@ -7,6 +7,7 @@ import type { Settings } from '../../config/schema.js';
 import type { Logger } from '../../log/logger.js';
 import { findListener } from '../../proc/listener.js';
 import { treePids } from '../../proc/tree.js';
+import { portOf } from '../../sut/readiness.js';
 import { isLoopbackAddress } from '../../sut/target.js';
 import type { SutHandle } from '../../sut/types.js';
 import type { Collector } from '../collector.js';
@@ -63,8 +64,8 @@ function pidsOf(
 
 function lookUpListener(url: string, logger: Logger): { pids: number[]; notice?: string } {
   const u = new URL(url);
-  const port = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
-  const loopback = isLoopbackAddress(u.hostname.replace(/^\[|\]$/g, '')) || u.hostname === 'localhost';
+  const port = portOf(u);
+  const loopback = isLoopbackAddress(u.hostname) || u.hostname === 'localhost';
   const found = loopback ? findListener(port) : { pids: [], listening: false, self: false };
   if (found.pids.length) {
     logger.info(`monitoring PID ${found.pids.join(', ')}, the process listening on port ${port}`);
