@@ -84,7 +84,7 @@ export async function executeRun<P extends { notices: string[] }>(
   const measured = await measureProfiles(
     { settings, outDir, profiles, startAt: request.startAt },
     {
-      logger: logger,
+      logger,
       loadRunner: deps.loadRunner,
       startSut: deps.startSut,
       collectors: collectors.all,
@@ -116,8 +116,6 @@ export async function executeRun<P extends { notices: string[] }>(
   result.notices.push(...analysis.notices);
   for (const b of analysis.bottlenecks) logger.info(`bottleneck (${b.profile}): ${b.kind} — ${b.evidence[0] ?? ''}`);
 
-  // Masked before anything stores or shows it: the baseline store, exports, the comment, the record.
-  Object.assign(result, maskDeep(result, secrets));
   const problems = [...measured.problems];
   const failures = request.reviewProblems ?? [];
   if (request.baseline) {
@@ -125,11 +123,13 @@ export async function executeRun<P extends { notices: string[] }>(
       store: request.baseline.store,
       baseRef: request.baseline.baseRef,
       env: deps.env,
-      logger: logger,
+      logger,
     };
     problems.push(...(await compareWithBaseline(result, settings, stage)));
     const verdictInput = { problems, failures, profiles: result.profiles, comparison: result.comparison };
     Object.assign(result, rollUpVerdict(verdictInput));
+    // The stored baseline is an output too: masked, the verdict's reasons included, before it is saved.
+    Object.assign(result, maskDeep(result, secrets));
     problems.push(...(await saveToBaseline(result, settings, stage)));
   }
   return recordRun(result, problems, { settings, outDir, html: request.html, secrets, failures }, { ...deps, logger });

@@ -39,7 +39,7 @@ beforeEach(async () => {
 for (const k of ['MY_API_TOKEN', 'ACTIONS_RUNTIME_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'PLAIN_SETTING', 'DATABASE_URL', 'APP_SECRET'])
   console.log(k + '=[' + (process.env[k] ?? '') + ']');
 http.createServer((q, s) => s.end('ok')).listen(Number(process.env.PORT), '127.0.0.1');
-setTimeout(() => { console.error('fatal: lost ' + process.env.DATABASE_URL + ' with ' + process.env.MY_API_TOKEN); process.exit(7); }, 1500);
+if (!process.argv.includes('--stay')) setTimeout(() => { console.error('fatal: lost ' + process.env.DATABASE_URL + ' with ' + process.env.MY_API_TOKEN); process.exit(7); }, 1500);
 `,
   );
 });
@@ -96,6 +96,24 @@ describe('the SUT and the secrets of the run', () => {
       expect.arrayContaining(['result.json', 'report.md', 'report.html', 'sut.log']),
     );
     expect(leaks([...files, ['stdout', run.stdout], ['log', run.log]])).toEqual([]);
+  }, 60_000);
+
+  it('stores no secret in a saved baseline (a passing run whose command line holds one)', async () => {
+    const text = (await config()).replace(
+      'command: node leaky.mjs',
+      `command: node leaky.mjs --stay --api-key ${SUT_SECRET}`,
+    );
+    const store = path.join(dir, 'baselines');
+    const run = await runConfig(dir, text, {
+      args: ['--baseline', store],
+      env: { ...process.env, ...PLANTED, GITHUB_ACTIONS: '', GITHUB_SHA: 'b'.repeat(40), GITHUB_REF_NAME: 'main' },
+    });
+    expect(run.code, run.log).toBe(0);
+    expect(run.log).toContain('saved the baseline of main');
+    expect(run.result?.sut.command).toBe('node leaky.mjs --stay --api-key ***');
+    const files = await allFiles(store);
+    expect(files.size).toBeGreaterThan(0);
+    expect(leaks([...files, ...(await allFiles(run.out)), ['stdout', run.stdout], ['log', run.log]])).toEqual([]);
   }, 60_000);
 
   it('refuses to hand a runner credential to the SUT even when the config names it', async () => {
