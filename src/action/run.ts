@@ -11,6 +11,7 @@ import { createLoadRunner } from '../load/index.js';
 import type { Logger } from '../log/logger.js';
 import { executeRun } from '../run/index.js';
 import { collectSecrets } from '../secrets/collect.js';
+import { maskableSecrets } from '../secrets/mask.js';
 import { isPullRequestEvent, reviewAgainstRef } from '../compare/review.js';
 import { startSut } from '../sut/index.js';
 import { openBaselineStore } from '../baseline/index.js';
@@ -59,7 +60,8 @@ export async function run(): Promise<void> {
     // A pull request is gated with its base branch's thresholds when it edits them (listed for review).
     const baseRef = process.env.GITHUB_BASE_REF || undefined;
     const pullRequest = isPullRequestEvent(process.env.GITHUB_EVENT_NAME);
-    const review = reviewAgainstRef(await loadSettings(inputs.configPath), baseRef, { pullRequest });
+    const settingsAtHead = await loadSettings(inputs.configPath, process.env);
+    const review = reviewAgainstRef(settingsAtHead, baseRef, { pullRequest, env: process.env });
     const settings = review.settings;
     const store =
       inputs.baseline !== undefined
@@ -72,8 +74,7 @@ export async function run(): Promise<void> {
     const named = [settings.config.alerts.webhookEnv, settings.config.export.otlp?.headersEnv].map((n) =>
       n ? process.env[n] : undefined,
     );
-    for (const secret of [...named, ...collectSecrets(settings.config.sut, process.env)])
-      if (secret) core.setSecret(secret);
+    for (const secret of maskableSecrets([...named, ...collectSecrets(settings, process.env)])) core.setSecret(secret);
     const { result, outputs, published } = await executeRun(
       {
         settings,

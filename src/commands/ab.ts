@@ -60,8 +60,8 @@ Exit codes: 0 pass, 1 a regression past a gate, 2 usage or config error, 3 a SUT
     await assertOutputFolder(values.out, outDir);
     const configIn = (dir: string) =>
       path.isAbsolute(values.config) ? values.config : path.resolve(io.cwd, dir, values.config);
-    const base = await loadSettings(configIn(values.base));
-    const head = await loadSettings(configIn(values.head));
+    const base = await loadSettings(configIn(values.base), io.env);
+    const head = await loadSettings(configIn(values.head), io.env);
     const { result, outputs } = await executeAb(
       {
         base,

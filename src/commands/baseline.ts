@@ -51,7 +51,7 @@ or saving refused on an untrusted event.`,
         `baseline: ${JSON.stringify(positionals.join(' '))} is not an action; expected one of ${ACTIONS.join(', ')}`,
       );
     }
-    const settings = await loadSettings(path.resolve(io.cwd, values.config));
+    const settings = await loadSettings(path.resolve(io.cwd, values.config), io.env);
     const store = openBaselineStore(settings, values.store, io.cwd, { env: io.env });
 
     if (action === 'list') {

@@ -49,7 +49,7 @@ Exit codes: 0 posted (or nothing to post), 2 usage error, 3 unreadable or invali
     if (!values.result) throw new ConfigError('--result: missing; expected the folder that holds result.json');
     const result = await readUntrustedResult(path.resolve(io.cwd, values.result));
     const config = values.config
-      ? (await loadSettings(path.resolve(io.cwd, values.config))).config
+      ? (await loadSettings(path.resolve(io.cwd, values.config), io.env)).config
       : configSchema.parse({ version: 1, sut: { url: 'http://127.0.0.1' }, profiles: [{ name: 'x', kind: 'load' }] });
     const token = io.env[values['token-env']];
     if (!token)

@@ -65,8 +65,8 @@ Exit codes: 0 pass (or inconclusive), 1 a gate failed, 2 usage or config error,
     const baseRef = values['base-ref'] ?? (io.env.GITHUB_BASE_REF || undefined);
     // A pull request, or a run told its base: review findings fail it (gates.review).
     const pullRequest = values['base-ref'] !== undefined || isPullRequestEvent(io.env.GITHUB_EVENT_NAME);
-    const settingsAtHead = await loadSettings(path.resolve(io.cwd, values.config));
-    const review = reviewAgainstRef(settingsAtHead, baseRef, { pullRequest });
+    const settingsAtHead = await loadSettings(path.resolve(io.cwd, values.config), io.env);
+    const review = reviewAgainstRef(settingsAtHead, baseRef, { pullRequest, env: io.env });
     const shard = values.shard !== undefined ? parseShard(values.shard) : undefined;
     const settings = shard
       ? { ...review.settings, config: shardConfig(review.settings.config, shard) }

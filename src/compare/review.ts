@@ -141,12 +141,13 @@ export interface Review {
  * Settle the thresholds of a run against the base branch: the settings to gate with, the notices
  * to show and, for a pull request, the findings that fail it. The base's `gates.review` decides,
  * so that a branch cannot turn its own review off. A base config that no longer parses is
- * reported, not used.
+ * reported, not used. The base is read with the head's environment: its `${NAME}` requests must
+ * resolve as the head's do for their workloads to compare equal.
  */
 export function reviewAgainstRef(
   head: Settings,
   ref: string | undefined,
-  options: { pullRequest?: boolean } = {},
+  options: { env: Readonly<Record<string, string | undefined>>; pullRequest?: boolean },
 ): Review {
   if (!ref) return { settings: head, notices: [], problems: [] };
   const text = configAtRef(head.path, ref);
@@ -161,7 +162,7 @@ export function reviewAgainstRef(
   }
   let base: Settings;
   try {
-    base = parseSettings(text, head.path);
+    base = parseSettings(text, head.path, options.env);
   } catch (e) {
     return {
       settings: head,

@@ -1,12 +1,16 @@
 /**
  * Reads perfgate.yml into validated Settings. Every error names the path (`profiles[1].duration`),
  * the value, the expected form and the line in the file; all problems are reported at once.
+ * `${NAME}` is resolved from the environment passed in (config/interpolate.ts), never from
+ * process.env: the front doors settle the environment.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { maskSecrets } from '../secrets/mask.js';
+import { interpolateConfig, type InterpolationProblem } from './interpolate.js';
 import { keysAt } from './json-schema.js';
 import { configSchema, type Settings } from './schema.js';
 import { closest } from './units.js';
@@ -17,7 +21,10 @@ import { closest } from './units.js';
  */
 const MAX_ALIAS_COUNT = 100;
 
-export async function loadSettings(file: string): Promise<Settings> {
+/** perfgate's environment, where `${NAME}` in the config is looked up. */
+type Env = Readonly<Record<string, string | undefined>>;
+
+export async function loadSettings(file: string, env: Env): Promise<Settings> {
   const abs = path.resolve(file);
   let text: string;
   try {
@@ -28,10 +35,10 @@ export async function loadSettings(file: string): Promise<Settings> {
       `--config: cannot read ${JSON.stringify(file)} (${code ?? String(e)}); expected a perfgate.yml file`,
     );
   }
-  return parseSettings(text, abs);
+  return parseSettings(text, abs, env);
 }
 
-export function parseSettings(text: string, abs: string): Settings {
+export function parseSettings(text: string, abs: string, env: Env): Settings {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   const name = path.basename(abs);
@@ -53,21 +60,39 @@ export function parseSettings(text: string, abs: string): Settings {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError(`${name}: expected a mapping with version, sut and profiles at the top level`);
   }
-  const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) {
-    const lines = parsed.error.issues
-      .flatMap((issue) => describeIssue(issue, raw))
-      .map((msg) => {
-        const where = lineOf(doc, lineCounter, msg.path);
-        return `  ${formatPath(msg.path)}: ${msg.text}${where ? ` (${name}:${where})` : ''}`;
-      });
-    throw new ConfigError(`${name} is not valid:\n${lines.join('\n')}`);
+  const interpolated = interpolateConfig(raw as Record<string, unknown>, env);
+  const at = (p: Problem) => {
+    const where = lineOf(doc, lineCounter, p.path);
+    return `  ${formatPath(p.path)}: ${p.text}${where ? ` (${name}:${where})` : ''}`;
+  };
+  if (interpolated.problems.length > 0) {
+    throw new ConfigError(
+      `${name} is not valid:\n${interpolated.problems.map(at).join('\n')}${howToSet(interpolated.problems)}`,
+    );
   }
-  return { config: parsed.data, path: abs, dir: path.dirname(abs) };
+  const parsed = configSchema.safeParse(interpolated.raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.flatMap((issue) => describeIssue(issue, interpolated.raw)).map(at);
+    // zod's messages quote the values they refuse: one from the environment must not be printed.
+    const secrets = interpolated.used.map((u) => u.value);
+    throw new ConfigError(maskSecrets(`${name} is not valid:\n${lines.join('\n')}`, secrets));
+  }
+  return { config: parsed.data, path: abs, dir: path.dirname(abs), interpolated: interpolated.used };
+}
+
+/** Where a variable comes from, said once after the list of fields that need one. */
+function howToSet(problems: readonly InterpolationProblem[]): string {
+  const names = [...new Set(problems.flatMap((p) => (p.unset ? [p.unset] : [])))];
+  if (!names.length) return '';
+  const example = names[0] as string;
+  return (
+    `\nset ${names.length > 1 ? 'each variable' : example} in perfgate's environment (${example}=… perfgate run), ` +
+    `or in a GitHub workflow from a secret, on the perfgate step: env: { ${example}: \${{ secrets.${example} }} }`
+  );
 }
 
 interface Problem {
-  path: PropertyKey[];
+  path: readonly PropertyKey[];
   text: string;
 }
 

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { duration, durationOrZero } from './fields.js';
+import type { Interpolation } from './interpolate.js';
 import { exportSchema, jmeterProfileSchema } from './sections/ecosystem.js';
 import { loadProfileSchema } from './sections/load.js';
 import { monitorSchema } from './sections/monitor.js';
@@ -112,4 +113,6 @@ export interface Settings {
   path: string;
   /** Folder of perfgate.yml. */
   dir: string;
+  /** The values `${NAME}` took from the environment (config/interpolate.ts): each one is a secret. */
+  interpolated: readonly Interpolation[];
 }

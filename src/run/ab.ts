@@ -12,7 +12,7 @@ import type { Settings } from '../config/schema.js';
 import type { ProfileResult } from '../model/result.js';
 import path from 'node:path';
 import { collectSecrets } from '../secrets/collect.js';
-import { maskFile, maskingLogger } from '../secrets/mask.js';
+import { maskError, maskFile, maskingLogger } from '../secrets/mask.js';
 import { newRunResult } from './frame.js';
 import { recordRun, type RunContext, type RunOutcome } from './index.js';
 
@@ -29,17 +29,19 @@ export async function executeAb(request: AbRequest, deps: AbDeps & { now?: () =>
   const now = deps.now ?? (() => new Date());
   const started = now();
   const { base, head } = request;
-  const secrets = [
-    ...new Set([...collectSecrets(base.config.sut, deps.env), ...collectSecrets(head.config.sut, deps.env)]),
-  ];
+  const secrets = [...new Set([...collectSecrets(base, deps.env), ...collectSecrets(head, deps.env)])];
   const logger = maskingLogger(deps.logger, secrets);
   const only = request.only ? { only: request.only } : {};
   const trials = await runAbTrials(
     { base, head, outDir: request.outDir, seed: request.seed, ...only },
     { ...deps, logger, secrets },
-  ).finally(() =>
-    Promise.all(['base', 'head'].map((side) => maskFile(path.join(request.outDir, 'ab', side, 'sut.log'), secrets))),
-  );
+  )
+    .catch((e: unknown) => {
+      throw maskError(e, secrets);
+    })
+    .finally(() =>
+      Promise.all(['base', 'head'].map((side) => maskFile(path.join(request.outDir, 'ab', side, 'sut.log'), secrets))),
+    );
   const { alpha, minEffect } = base.config.ab;
   const paired = comparePaired(trials.pairs, { alpha, minEffect, gates: base.config.gates.regression ?? {} });
   const changes = thresholdChanges(base, head);

@@ -17,7 +17,7 @@ import type { RunResult } from '../model/result.js';
 import { createCollectors } from '../monitor/collectors/index.js';
 import { writeRunOutputs, type RunOutputs } from '../report/write.js';
 import { collectSecrets } from '../secrets/collect.js';
-import { maskDeep, maskingLogger, maskSecrets } from '../secrets/mask.js';
+import { maskDeep, maskError, maskingLogger, maskSecrets } from '../secrets/mask.js';
 import type { StartSutOptions, SutHandle } from '../sut/types.js';
 import { newRunResult } from './frame.js';
 import { measureProfiles } from './measure.js';
@@ -70,11 +70,22 @@ export async function executeRun<P extends { notices: string[] }>(
   request: RunRequest,
   deps: RunDeps<P>,
 ): Promise<RunOutcome<P>> {
+  const secrets = collectSecrets(request.settings, deps.env);
+  // A failure's message can quote sut.url or the SUT's words, and the front doors print it.
+  return runStages(request, deps, secrets).catch((e: unknown) => {
+    throw maskError(e, secrets);
+  });
+}
+
+async function runStages<P extends { notices: string[] }>(
+  request: RunRequest,
+  deps: RunDeps<P>,
+  secrets: readonly string[],
+): Promise<RunOutcome<P>> {
   const now = deps.now ?? (() => new Date());
   const started = now();
   const { settings, outDir } = request;
   const { config } = settings;
-  const secrets = collectSecrets(config.sut, deps.env);
   const logger = maskingLogger(deps.logger, secrets);
   const profiles = selectProfiles(settings, request.only);
   const collectors = createCollectors(settings, outDir, logger, {

@@ -1,7 +1,7 @@
 /**
  * The one masking function of perfgate: every value known to be secret is replaced by *** in
  * whatever leaves perfgate (result.json and the reports built from it, the PR comment and the
- * job summary, the log lines, sut.log). Values under 4 characters are not masked: masking "1"
+ * job summary, the log lines, sut.log, the message of an error that ends the run). Values under 4 characters are not masked: masking "1"
  * or "true" everywhere would destroy the report and protect nothing.
  */
 import { readFile } from 'node:fs/promises';
@@ -33,8 +33,19 @@ export function maskDeep<T>(value: T, secrets: readonly string[]): T {
   return walk(value) as T;
 }
 
-function usable(secrets: readonly string[]): string[] {
-  return [...new Set(secrets.filter((s) => s.length >= MIN_SECRET_LENGTH))].sort((a, b) => b.length - a.length);
+function usable(secrets: readonly (string | undefined)[]): string[] {
+  const long = secrets.filter((s): s is string => s !== undefined && s.length >= MIN_SECRET_LENGTH);
+  return [...new Set(long)].sort((a, b) => b.length - a.length);
+}
+
+/**
+ * The secrets worth masking, for the runner's own masking (core.setSecret) to match perfgate's:
+ * registering "1" would mask every 1 in the job's log. A value of several lines also gives each
+ * of its lines: the runner masks its log one line at a time, where a whole multi-line value never
+ * matches (GitHub's advice for multiline secrets).
+ */
+export function maskableSecrets(secrets: readonly (string | undefined)[]): string[] {
+  return usable(secrets.flatMap((s) => (s?.includes('\n') ? [s, ...s.split(/\r?\n/)] : [s])));
 }
 
 /** A logger whose every line is masked. */
@@ -49,6 +60,14 @@ export function maskingLogger(logger: Logger, secrets: readonly string[]): Logge
     debug: (t) => logger.debug(m(t)),
     progress: (t) => logger.progress(m(t)),
   };
+}
+
+/** The error with its message and stack masked, for the front doors print both. */
+export function maskError(error: unknown, secrets: readonly string[]): unknown {
+  if (!(error instanceof Error) || !usable(secrets).length) return error;
+  error.message = maskSecrets(error.message, secrets);
+  if (error.stack) error.stack = maskSecrets(error.stack, secrets);
+  return error;
 }
 
 /** Rewrites a file (sut.log) with its secrets masked; a missing file is left alone. */

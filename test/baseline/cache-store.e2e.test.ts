@@ -130,6 +130,7 @@ describe('the Actions cache as a baseline store', () => {
     const settings = parseSettings(
       `version: 1\nsut: { url: "http://127.0.0.1:9" }\nprofiles: [{ name: p, kind: load, duration: 1s, connections: 1, requests: [{ path: / }] }]\nbaseline: { store: cache }\n`,
       path.join(workspace, 'perfgate.yml'),
+      {},
     );
     expect(() => openBaselineStore(settings, 'auto', workspace, { env: {} })).toThrow(ConfigError);
     expect(() => openBaselineStore(settings, 'auto', workspace, { env: {} })).toThrow(

@@ -31,8 +31,8 @@ afterAll(async () => {
 describe('threshold change review', () => {
   it('lists every changed gate, SLO and baseline setting as old → new', () => {
     const changes = thresholdChanges(
-      parseSettings(config('5%', '50ms'), '/x/perfgate.yml'),
-      parseSettings(config('20%', '80ms', 10), '/x/perfgate.yml'),
+      parseSettings(config('5%', '50ms'), '/x/perfgate.yml', {}),
+      parseSettings(config('20%', '80ms', 10), '/x/perfgate.yml', {}),
     );
     expect(changes).toEqual([
       'baseline.history: 50 → 10',
@@ -43,8 +43,8 @@ describe('threshold change review', () => {
 
   it("gates a branch that loosens its own thresholds with the base branch's values and says it needs review", async () => {
     await writeFile(path.join(dir, 'perfgate.yml'), config('20%', '80ms'));
-    const head = await loadSettings(path.join(dir, 'perfgate.yml'));
-    const { settings, notices } = reviewAgainstRef(head, 'main');
+    const head = await loadSettings(path.join(dir, 'perfgate.yml'), {});
+    const { settings, notices } = reviewAgainstRef(head, 'main', { env: {} });
     expect(settings.config.gates.regression?.p50).toBe(0.05);
     expect(settings.config.profiles[0]).toMatchObject({ slo: { p99: 50 } });
     expect(notices).toHaveLength(1);
@@ -55,12 +55,12 @@ describe('threshold change review', () => {
 
   it("changes nothing when the thresholds are the base branch's or there is no base ref, and says when the base config cannot be read", async () => {
     await writeFile(path.join(dir, 'perfgate.yml'), config('5%', '50ms'));
-    const head = await loadSettings(path.join(dir, 'perfgate.yml'));
-    expect(reviewAgainstRef(head, 'main')).toEqual({ settings: head, notices: [], problems: [] });
-    expect(reviewAgainstRef(head, undefined).notices).toEqual([]);
-    expect(reviewAgainstRef(head, 'no-such-branch').notices).toEqual([
+    const head = await loadSettings(path.join(dir, 'perfgate.yml'), {});
+    expect(reviewAgainstRef(head, 'main', { env: {} })).toEqual({ settings: head, notices: [], problems: [] });
+    expect(reviewAgainstRef(head, undefined, { env: {} }).notices).toEqual([]);
+    expect(reviewAgainstRef(head, 'no-such-branch', { env: {} }).notices).toEqual([
       'threshold review skipped: perfgate.yml was not found on no-such-branch (a new file, or the base branch was not fetched: use actions/checkout with fetch-depth: 0)',
     ]);
-    expect(reviewAgainstRef(head, 'no-such-branch').settings).toBe(head);
+    expect(reviewAgainstRef(head, 'no-such-branch', { env: {} }).settings).toBe(head);
   });
 });

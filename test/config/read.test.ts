@@ -15,7 +15,7 @@ profiles:
 
 function errorOf(yaml: string): ConfigError {
   try {
-    parseSettings(yaml, '/project/perfgate.yml');
+    parseSettings(yaml, '/project/perfgate.yml', {});
   } catch (e) {
     expect(e).toBeInstanceOf(ConfigError);
     return e as ConfigError;
@@ -28,6 +28,7 @@ describe('parseSettings', () => {
     const s = parseSettings(
       `${minimal}    duration: 2m\n    warmup: 5s\n    connections: 50\n    slo: { p99: 200ms, errorRate: 1% }\n`,
       '/project/perfgate.yml',
+      {},
     );
     expect(s.dir).toBe('/project');
     const p = s.config.profiles[0];
@@ -113,13 +114,13 @@ describe('loadSettings', () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-config-'));
     const file = path.join(dir, 'perfgate.yml');
     await writeFile(file, minimal);
-    const s = await loadSettings(file);
+    const s = await loadSettings(file, {});
     expect(s.path).toBe(file);
     expect(s.dir).toBe(dir);
   });
 
   it('says which file cannot be read', async () => {
-    await expect(loadSettings('/nonexistent/perfgate.yml')).rejects.toThrow(
+    await expect(loadSettings('/nonexistent/perfgate.yml', {})).rejects.toThrow(
       '--config: cannot read "/nonexistent/perfgate.yml" (ENOENT)',
     );
   });

@@ -17,7 +17,7 @@ const stress = (extra: string) =>
 
 function errorOf(yaml: string): ConfigError {
   try {
-    parseSettings(yaml, '/project/perfgate.yml');
+    parseSettings(yaml, '/project/perfgate.yml', {});
   } catch (e) {
     expect(e).toBeInstanceOf(ConfigError);
     return e as ConfigError;
@@ -88,6 +88,7 @@ describe('percentages that are ratios are bounded (case 9)', () => {
       stress('    errorLimit: 0%\n    slo: { errorRate: 100% }\n    recovery: { load: 100% }\n') +
         'gates:\n  regression: { p99: 0, errorRate: 0% }\nab: { minEffect: 0 }\n',
       '/project/perfgate.yml',
+      {},
     );
     const p = s.config.profiles[0];
     expect(p?.kind === 'stress' && [p.errorLimit, p.slo.errorRate, p.recovery.load]).toEqual([0, 1, 1]);
@@ -132,6 +133,7 @@ describe('durations that must be positive (case 13)', () => {
     const s = parseSettings(
       load('    warmup: 0\n').replace('  url:', '  stopTimeout: 0s\n  url:') + 'ab: { warmup: 0s }\n',
       '/project/perfgate.yml',
+      {},
     );
     expect(s.config.profiles[0]?.kind === 'load' && s.config.profiles[0].warmup).toBe(0);
     expect(s.config.sut.stopTimeout).toBe(0);

@@ -23,13 +23,18 @@ let file: string;
 const git = (...args: string[]) => gitIn(dir, ...args);
 
 /** Commits `base` on main, then writes `head` on a feature branch and reviews it against main. */
-async function review(base: string, head: string, options: { pullRequest?: boolean } = { pullRequest: true }) {
+async function review(
+  base: string,
+  head: string,
+  options: { pullRequest?: boolean; env?: Record<string, string> } = { pullRequest: true },
+) {
+  const env = options.env ?? {};
   await writeFile(file, base);
   git('add', 'perfgate.yml');
   git('commit', '--quiet', '-m', 'base');
   git('checkout', '--quiet', '-b', 'feature');
   await writeFile(file, head);
-  return reviewAgainstRef(await loadSettings(file), 'main', options);
+  return reviewAgainstRef(await loadSettings(file, env), 'main', { ...options, env });
 }
 
 beforeEach(async () => {
@@ -58,6 +63,17 @@ describe('gate integrity under review (case 4)', () => {
     expect(r.notices).toEqual([
       expect.stringMatching(/^threshold change needs review: .*profiles\[api\]\.slo\.p99: 50 → 80/),
     ]);
+  });
+
+  it('reads the base with the same environment, so that ${NAME} in a request is reviewed like any value', async () => {
+    const withToken = (p99: string) =>
+      config(
+        `  - { name: api, kind: load, requests: [{ path: /, headers: { authorization: "Bearer \${API_TOKEN}" } }], slo: { p99: ${p99} } }\n`,
+      );
+    const r = await review(withToken('50ms'), withToken('80ms'), { pullRequest: true, env: { API_TOKEN: 'tok-0123' } });
+    expect(r.problems).toEqual([]);
+    expect(r.notices).toEqual([expect.stringMatching(/^threshold change needs review: .*slo\.p99: 50 → 80/)]);
+    expect(r.settings.config.profiles[0]).toMatchObject({ slo: { p99: 50 } });
   });
 
   it('finds a changed workload', async () => {
@@ -97,8 +113,8 @@ describe('gate integrity under review (case 4)', () => {
 
   it('finds nothing without a base ref', async () => {
     await writeFile(file, config(profile('api-v2', '')));
-    const head = await loadSettings(file);
-    expect(reviewAgainstRef(head, undefined, { pullRequest: true })).toEqual({
+    const head = await loadSettings(file, {});
+    expect(reviewAgainstRef(head, undefined, { pullRequest: true, env: {} })).toEqual({
       settings: head,
       notices: [],
       problems: [],

@@ -18,7 +18,12 @@ const env = {
 describe('what perfgate counts as secret', () => {
   it('takes values by their names, the runner credentials and URL passwords, and leaves step inputs and plain settings alone', () => {
     const secrets = collectSecrets(
-      { env: { DATABASE_URL: 'postgres://app:p%40ss-word@db:5432/app', APP_SECRET: 's3cr3t-value' } },
+      {
+        config: {
+          sut: { env: { DATABASE_URL: 'postgres://app:p%40ss-word@db:5432/app', APP_SECRET: 's3cr3t-value' } },
+        },
+        interpolated: [],
+      },
       env,
     );
     expect(secrets).toEqual(

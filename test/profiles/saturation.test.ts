@@ -29,6 +29,7 @@ async function run(saturated: boolean) {
   const settings = parseSettings(
     `version: 1\nsut: { url: "http://127.0.0.1:1" }\nprofiles:\n  - { name: p, kind: load, duration: 5s, connections: 10, slo: { p99: 50ms } }\n`,
     '/tmp/perfgate.yml',
+    {},
   );
   const runner: LoadRunner = { run: async () => measured(saturated) };
   const profile = settings.config.profiles[0];

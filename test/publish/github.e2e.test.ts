@@ -17,6 +17,7 @@ import { profile, result } from '../helpers/results.js';
 const config = parseSettings(
   'version: 1\nsut: { url: "http://127.0.0.1:1" }\nprofiles: [{ name: p, kind: load }]\nalerts: { issues: true }\n',
   '/tmp/perfgate.yml',
+  {},
 ).config;
 const FAST_RETRY = { attempts: 4, maxWaitMs: 50, baseDelayMs: 5 };
 const SHA1 = '1'.repeat(40);

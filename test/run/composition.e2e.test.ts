@@ -126,7 +126,7 @@ describe('a run of several profiles', () => {
       path.join(dir, 'perfgate.yml'),
       `version: 1\nsut: { url: "${server.url}", ready: { path: /health } }\nprofiles:\n${['a', 'b', 'c'].map((n) => `  - { name: ${n}, kind: load, duration: 300ms, connections: 1 }\n`).join('')}`,
     );
-    const settings = await loadSettings(path.join(dir, 'perfgate.yml'));
+    const settings = await loadSettings(path.join(dir, 'perfgate.yml'), {});
     const interrupt = new AbortController();
     const before = getEventListeners(interrupt.signal, 'abort').length;
     const measured = await measureProfiles(
