@@ -9,7 +9,12 @@
  * as written (JMeter's `${__P(…)}` belongs to its plan). Every value taken from the environment
  * is reported back, so that it can be masked wherever perfgate writes (secrets/collect.ts).
  */
-import { isRunnerCredential } from './schema.js';
+import { isRunnerCredential } from './credentials.js';
+
+/** What the JSON Schema says of every interpolated field (editors show it on hover). */
+export const INTERPOLATED =
+  '${NAME} is replaced by the environment variable NAME when the config is loaded (unset or empty: a config error; ' +
+  '${NAME:-default} for a default; $${ for a literal ${). A value from the environment is a secret: masked (***) in everything perfgate writes.';
 
 /** A value perfgate took from its environment: where it went, from which variable. */
 export interface Interpolation {

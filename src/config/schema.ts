@@ -4,8 +4,9 @@
  * `npm run build`) all come from it.
  */
 import { z } from 'zod';
+import { isRunnerCredential } from './credentials.js';
 import { duration, durationOrZero } from './fields.js';
-import type { Interpolation } from './interpolate.js';
+import { INTERPOLATED, type Interpolation } from './interpolate.js';
 import { exportSchema, jmeterProfileSchema } from './sections/ecosystem.js';
 import { loadProfileSchema } from './sections/load.js';
 import { monitorSchema } from './sections/monitor.js';
@@ -13,19 +14,15 @@ import { alertsSchema, reportSchema } from './sections/publish.js';
 import { abSchema, baselineSchema, gatesSchema } from './sections/regression.js';
 import { robustnessProfileSchema, stressProfileSchema } from './sections/stress.js';
 
-/** The runner's and perfgate's own credentials: never handed to the SUT, whatever the config says. */
-export function isRunnerCredential(name: string): boolean {
-  return (
-    /^(ACTIONS_|INPUT_)/i.test(name) || /^(GITHUB_TOKEN|GH_TOKEN|ACTIONS_ID_TOKEN_REQUEST_(TOKEN|URL))$/i.test(name)
-  );
-}
-
 export const sutSchema = z.strictObject({
   /** Shell command that starts the server (run with `sh -c`). Omit it to test a running server. */
   command: z.string().min(1, 'expected a command such as "node server.js"').optional(),
   /** Working directory of the command, relative to perfgate.yml. */
   cwd: z.string().default('.'),
-  env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).default({}),
+  env: z
+    .record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String))
+    .default({})
+    .describe(`The SUT's environment variables. In each value, ${INTERPOLATED}`),
   /**
    * Names of perfgate's own environment variables the SUT may inherit, besides the basic ones
    * (PATH, HOME, locale…). The SUT is untrusted code: it never gets the runner's credentials.
@@ -50,7 +47,8 @@ export const sutSchema = z.strictObject({
     // check on an invalid URL too, so that one is left to the URL check.
     .refine((u) => !URL.canParse(u) || new URL(u).port !== '0', {
       error: (i) => `${JSON.stringify(i.input)} has port 0; expected the port the SUT listens on, e.g. 3000`,
-    }),
+    })
+    .describe(`Base URL of the server, e.g. http://127.0.0.1:3000. ${INTERPOLATED}`),
   ready: z
     .strictObject({
       path: z.string().startsWith('/', 'expected a path starting with "/"').default('/'),

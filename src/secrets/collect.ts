@@ -11,8 +11,8 @@
  * plus what sut.inheritEnv names), then sut.env and what the collectors add. The SUT is
  * untrusted code: a pull request can make it print its environment.
  */
+import { isRunnerCredential } from '../config/credentials.js';
 import type { Settings, SutConfig } from '../config/schema.js';
-import { isRunnerCredential } from '../config/schema.js';
 
 const SECRET_NAME = /TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|PRIVATE|API_?KEY|ACCESS_?KEY|CREDENTIAL|AUTH/i;
 

@@ -4,6 +4,7 @@
  * cannot be, and every value taken counted as a secret.
  */
 import { describe, expect, it } from 'vitest';
+import { configJsonSchema } from '../../src/config/json-schema.js';
 import { parseSettings } from '../../src/config/read.js';
 import type { Settings } from '../../src/config/schema.js';
 import { ConfigError, ExitCode } from '../../src/errors.js';
@@ -229,5 +230,26 @@ describe('interpolated values as secrets', () => {
     const runner = maskableSecrets(secrets);
     expect(runner).not.toContain('ab');
     expect(runner).toEqual(expect.arrayContaining(['line one', 'line "two"', 'line one\nline "two"']));
+  });
+});
+
+describe('the JSON Schema', () => {
+  type Node = { properties?: Record<string, Node>; items?: Node; anyOf?: Node[]; oneOf?: Node[]; description?: string };
+  const schema = configJsonSchema() as Node;
+  const sut = schema.properties?.sut?.properties ?? {};
+  const profiles = [
+    ...(schema.properties?.profiles?.items?.oneOf ?? []),
+    ...(schema.properties?.profiles?.items?.anyOf ?? []),
+  ];
+  const requestFields = profiles.flatMap((p) => {
+    const fields = p.properties?.requests?.items?.properties;
+    return fields ? [fields.path, fields.headers, fields.body] : [];
+  });
+
+  it('describes ${NAME} on sut.env, sut.url and the path, headers and body of every kind of profile with requests', () => {
+    expect(requestFields).toHaveLength(6); // load and stress
+    for (const field of [sut.env, sut.url, ...requestFields])
+      expect(field?.description).toContain('${NAME} is replaced by the environment variable NAME');
+    expect(schema.properties?.version?.description).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { latency, percent, positiveNumber } from '../fields.js';
+import { INTERPOLATED } from '../interpolate.js';
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
@@ -15,9 +16,19 @@ export const requestSchema = z.strictObject({
       }),
     )
     .default('GET'),
-  path: z.string().startsWith('/', 'expected a path starting with "/", e.g. "/api/items"').default('/'),
-  headers: z.record(z.string(), z.string()).default({}),
-  body: z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional(),
+  path: z
+    .string()
+    .startsWith('/', 'expected a path starting with "/", e.g. "/api/items"')
+    .default('/')
+    .describe(`Path and query, e.g. /api/items?page=2. ${INTERPOLATED}`),
+  headers: z
+    .record(z.string(), z.string())
+    .default({})
+    .describe(`Request headers. In each value (not the names), ${INTERPOLATED}`),
+  body: z
+    .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())])
+    .optional()
+    .describe(`A string, or an object or array sent as JSON. In every string value (not the keys), ${INTERPOLATED}`),
   weight: positiveNumber('a relative weight such as 1 or 3').default(1),
 });
 export type RequestSpec = z.output<typeof requestSchema>;
