@@ -128,6 +128,23 @@ describe('${NAME} from the environment', () => {
     expect(api.seen).toEqual({ authorized: 0, refused: 0, anonymous: 0 });
   });
 
+  it('masks the value in the message of an error that ends the run', async () => {
+    // Refused before any traffic: an IP address that is not loopback is not even looked up.
+    const yaml = `version: 1\nsut: { url: "http://\${API_HOST}:9" }\n${profile('API_TOKEN')}`;
+    const run = await runConfig(dir, yaml, { env: { ...process.env, API_HOST: '10.255.255.1', API_TOKEN } });
+    expect(run.code).toBe(2);
+    expect(run.errors).toContain('sut.url: host *** is not loopback and not in targets.allow');
+    expect(
+      leaks(
+        [
+          ['stdout', run.stdout],
+          ['log', run.log],
+        ],
+        ['10.255.255.1'],
+      ),
+    ).toEqual([]);
+  });
+
   it("masks a value of any name in the SUT's log, as the SUT prints it and as a JSON body carries it", async () => {
     const port = await freePort();
     await writeFile(
