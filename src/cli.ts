@@ -16,6 +16,7 @@ import { runCommand } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
 import type { Command, CommandIo } from './commands/types.js';
 import { ExitCode, exitCodeOf, SutError } from './errors.js';
+import { watchInternalErrors } from './log/internal-error.js';
 import type { Logger } from './log/logger.js';
 import { VERSION } from './version.js';
 
@@ -117,7 +118,11 @@ function reportError(e: unknown, logger: Logger): number {
 }
 
 /** Interrupts abort the run (the pipeline tears the SUT down), then exit 130 (SIGINT) / 143 (SIGTERM). */
-function interruptController(): { signal: AbortSignal; code: () => number | undefined } {
+function interruptController(): {
+  signal: AbortSignal;
+  code: () => number | undefined;
+  abort: (reason: Error) => void;
+} {
   const controller = new AbortController();
   let code: number | undefined;
   const on = (sig: NodeJS.Signals, exit: number) =>
@@ -128,7 +133,7 @@ function interruptController(): { signal: AbortSignal; code: () => number | unde
     });
   on('SIGINT', 130);
   on('SIGTERM', 143);
-  return { signal: controller.signal, code: () => code };
+  return { signal: controller.signal, code: () => code, abort: (reason) => controller.abort(reason) };
 }
 
 const invokedDirectly = (() => {
@@ -143,8 +148,9 @@ const invokedDirectly = (() => {
 
 if (invokedDirectly) {
   const interrupts = interruptController();
+  const internal = watchInternalErrors(interrupts.abort, (line) => void process.stderr.write(line + '\n'));
   main(process.argv.slice(2), { signal: interrupts.signal }).then(
-    (code) => process.exit(interrupts.code() ?? code),
+    (code) => process.exit(internal.code() ?? interrupts.code() ?? code),
     (e: unknown) => {
       process.stderr.write(`perfgate: unexpected failure: ${(e as Error)?.stack ?? String(e)}\n`);
       process.exit(ExitCode.Environment);

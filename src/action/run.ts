@@ -7,6 +7,7 @@ import { readActionSettings } from './inputs.js';
 import { loadSettings } from '../config/read.js';
 import { exitCodeOf, SutError } from '../errors.js';
 import { gitContext, runnerContext } from '../run/context.js';
+import { watchInternalErrors } from '../log/internal-error.js';
 import { createLoadRunner } from '../load/index.js';
 import type { Logger } from '../log/logger.js';
 import { executeRun } from '../run/index.js';
@@ -43,6 +44,10 @@ export async function run(): Promise<void> {
   // The runner sends SIGINT on cancel, SIGTERM ~7.5 s later: abort so the SUT is torn down in time.
   process.once('SIGINT', () => interrupts.abort(new Error('received SIGINT')));
   process.once('SIGTERM', () => interrupts.abort(new Error('received SIGTERM')));
+  const internal = watchInternalErrors(
+    (reason) => interrupts.abort(reason),
+    (line) => core.error(line),
+  );
   try {
     const inputs = readActionSettings();
     const event = readRunEvent(process.env);
@@ -102,6 +107,7 @@ export async function run(): Promise<void> {
       },
     );
     await reportToRunner(result, outputs, published, inputs.outDir);
+    if (internal.code() !== undefined) core.setFailed('perfgate: stopped by an internal error (see above)');
   } catch (e) {
     const err = e as Error;
     if (e instanceof SutError && e.logTail) core.error(`last lines of the SUT's output:\n${e.logTail}`);

@@ -15,6 +15,7 @@ import { runLoadProfile } from '../profiles/load.js';
 import type { StartSutOptions, SutHandle } from '../sut/types.js';
 import { candidateHosts, isPortOpen, portOf } from '../sut/readiness.js';
 import { inheritedSutEnv } from '../secrets/collect.js';
+import { assertSocketLimits } from '../load/capacity.js';
 import { assertTargetAllowed } from '../sut/target.js';
 import { metricValues, type MetricValues } from './metrics.js';
 import type { TrialPair } from './paired.js';
@@ -96,6 +97,7 @@ export async function runAbTrials(input: AbInput, deps: AbDeps): Promise<AbTrial
   const { pairs, trialDuration, warmup } = input.base.config.ab;
   for (const s of [input.base, input.head])
     await assertTargetAllowed(s.config.sut.url, input.base.config.targets.allow);
+  assertSocketLimits(profiles);
 
   const limit = new AbortController();
   const timer = setTimeout(

@@ -72,6 +72,19 @@ export const positiveInt = (what: string) =>
     .int(`expected a whole number (${what})`)
     .positive(`expected ${what} greater than 0`);
 
+/**
+ * The highest arrival rate perfgate accepts. Its open-model client is one thread that sends at most
+ * some tens of thousands of requests per second (bench/README.md); `rate: 1e12` once spun in the
+ * scheduler, deaf to signals (issue 15, case 10). Split a higher rate across runners (--shard).
+ */
+const MAX_RATE = 1_000_000;
+
+export const arrivalRate = () =>
+  positiveNumber('an arrival rate in requests per second').max(
+    MAX_RATE,
+    `expected at most ${MAX_RATE} requests per second: one perfgate sends at most some tens of thousands (split more across runners with --shard)`,
+  );
+
 export const positiveNumber = (what: string) =>
   z
     .number({ error: (i) => `${show(i.input)} is not a number; expected ${what}` })

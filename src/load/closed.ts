@@ -31,13 +31,15 @@ export async function runClosedModel(options: LoadOptions, connections: number):
       timeout: Math.max(1, Math.ceil(options.timeoutMs / 1000)),
       // stop() takes effect on autocannon's next sample tick: tick often so that a stop is prompt.
       sampleInt: 100,
-      setupClient: (client: unknown) =>
+      setupClient: (client: unknown) => {
+        countBodiesOnly(client as AutocannonClient);
         watchForSilentResets(client as AutocannonClient, (pending) => {
           if (stopped) return;
           const at = performance.now();
           for (let i = 0; i < pending; i++)
             recorder.failure(at, 'reset', 'the server closed the connection without answering');
-        }),
+        });
+      },
       requests: cycle.map((r) => ({
         method: r.method as 'GET',
         path: r.path,
@@ -91,7 +93,17 @@ export async function runClosedModel(options: LoadOptions, connections: number):
 interface AutocannonClient extends NodeJS.EventEmitter {
   conn?: NodeJS.EventEmitter;
   _connect: () => void;
-  pipelinedRequests: { size(): number; clear(): void };
+  pipelinedRequests: { size(): number; clear(): void; addBody(data: Buffer): void };
+}
+
+/**
+ * autocannon appends every response body to a string (for `expectBody`/`verifyBody`, which perfgate
+ * does not use): a body past V8's string limit (~512 MiB) threw `RangeError: Invalid string length`
+ * out of a socket handler and crashed the run, and any large body cost a copy per chunk (issue 15,
+ * case 6). Bytes are counted from the parser's byte events as before; bodies are not kept.
+ */
+function countBodiesOnly(client: AutocannonClient): void {
+  client.pipelinedRequests.addBody = () => {};
 }
 
 /**

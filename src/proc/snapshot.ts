@@ -16,6 +16,12 @@ export interface ResourceSnapshot {
   listenDrops: number;
 }
 
+/** A process's "Max open files" soft limit (`ulimit -n`); Infinity when unknown or unlimited. */
+export function openFileLimit(pid: number | 'self'): number {
+  const limit = /Max open files\s+(\d+)/.exec(readProcFile(`/proc/${pid}/limits`))?.[1];
+  return limit ? Number(limit) : Infinity;
+}
+
 export function snapshotResources(pids: readonly number[]): ResourceSnapshot {
   let fds = 0;
   let fdLimit = Infinity;
@@ -26,8 +32,7 @@ export function snapshotResources(pids: readonly number[]): ResourceSnapshot {
     } catch {
       // Process gone or not ours to read.
     }
-    const limit = /Max open files\s+(\d+)/.exec(readProcFile(`/proc/${pid}/limits`))?.[1];
-    if (limit) fdLimit = Math.min(fdLimit, Number(limit));
+    fdLimit = Math.min(fdLimit, openFileLimit(pid));
     const rss = /VmRSS:\s+(\d+) kB/.exec(readProcFile(`/proc/${pid}/status`))?.[1];
     if (rss) rssBytes += Number(rss) * 1024;
   }

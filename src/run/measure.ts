@@ -7,6 +7,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { ProfileConfig, Settings } from '../config/schema.js';
 import { ConfigError, SutError } from '../errors.js';
+import { assertSocketLimits } from '../load/capacity.js';
 import { emptyMeasurement } from '../load/empty.js';
 import type { LoadRunner } from '../load/types.js';
 import type { Logger } from '../log/logger.js';
@@ -62,6 +63,7 @@ export async function measureProfiles(input: MeasureInput, deps: MeasureDeps): P
   const { config } = input.settings;
   const log = deps.logger;
   await assertTargetAllowed(config.sut.url, config.targets.allow);
+  assertSocketLimits(input.profiles);
   await mkdir(input.outDir, { recursive: true });
   const out: Measured = { profiles: [], sut: {}, problems: [], notices: [], hygiene: new Map() };
   const collect = collectAround(deps.collectors, log, out.notices);

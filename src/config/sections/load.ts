@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration, durationOrZero, positiveInt, positiveNumber } from '../fields.js';
+import { arrivalRate, duration, durationOrZero, positiveInt } from '../fields.js';
 import { defaultRequests, requestSchema, sloSchema } from './request.js';
 
 /** Hard limit (README: Safety): a load test finishes in at most 10 minutes. */
@@ -17,7 +17,7 @@ export const loadProfileSchema = z
     duration: duration().default(30_000),
     warmup: durationOrZero().default(0),
     connections: positiveInt('a number of concurrent connections').optional(),
-    rate: positiveNumber('an arrival rate in requests per second').optional(),
+    rate: arrivalRate().optional(),
     /** Open model only: the most requests in flight at once before arrivals count as dropped. */
     maxInFlight: positiveInt('a number of requests in flight').optional(),
     /** A request that has not been answered within this time counts as a timeout error. */

@@ -1,12 +1,11 @@
 import { z } from 'zod';
-import { duration, durationOrZero, percent, positiveInt, positiveNumber } from '../fields.js';
+import { arrivalRate, duration, durationOrZero, percent, positiveInt } from '../fields.js';
 import { defaultRequests, requestSchema, sloSchema } from './request.js';
 
 /** Hard limit (README: Safety): a stress test finishes in at most 15 minutes. */
 const STRESS_BUDGET_MS = 15 * 60_000;
 
-const ramp = (what: string, int: boolean) => {
-  const n = int ? positiveInt(what) : positiveNumber(what);
+const ramp = (n: z.ZodNumber) => {
   return z.strictObject({ start: n, step: n, max: n }).refine((r) => r.max >= r.start, {
     message: 'expected max ≥ start',
     path: ['max'],
@@ -18,8 +17,8 @@ export const stressProfileSchema = z
   .strictObject({
     name: z.string().min(1, 'expected a non-empty profile name'),
     kind: z.literal('stress'),
-    rate: ramp('an arrival rate in requests per second', false).optional(),
-    connections: ramp('a number of concurrent connections', true).optional(),
+    rate: ramp(arrivalRate()).optional(),
+    connections: ramp(positiveInt('a number of concurrent connections')).optional(),
     stepDuration: duration().default(10_000),
     /**
      * Unmeasured load at the first step's level before it: a cold SUT (JIT, caches, pools) would
