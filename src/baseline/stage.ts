@@ -24,6 +24,10 @@ export interface BaselineStageOptions {
   logger: Logger;
 }
 
+/** When a run saves its result (README: Baselines; `perfgate run --help`). */
+const SAVED_WHEN =
+  'in GitHub Actions a push or schedule on the default branch saves one; outside Actions every run saves to its own branch';
+
 /** Fewest stored results before step changes are looked for. */
 const MIN_TREND_HISTORY = 8;
 
@@ -39,16 +43,20 @@ export async function compareWithBaseline(
 ): Promise<string[]> {
   const { store } = options;
   const branch = options.baseRef ?? result.git.branch ?? 'main';
-  let history: BaselineEntry[];
+  let stored: BaselineEntry[];
   try {
-    history = (await store.history(branch)).filter((e) => e.sha !== result.git.sha);
+    stored = await store.history(branch);
   } catch (e) {
     if (!(e instanceof DataError)) throw e;
     return [`baseline: ${e.message}`];
   }
+  // A commit is never compared with itself (a re-run of the base commit would see no change by construction).
+  const history = stored.filter((e) => e.sha !== result.git.sha);
   if (history.length === 0) {
     result.notices.push(
-      `no baseline for branch ${branch} in ${store.description} yet: nothing to compare with (a push or schedule on the default branch saves one)`,
+      stored.length > 0
+        ? `the only baseline of branch ${branch} in ${store.description} is of this same commit (${result.git.sha?.slice(0, 7)}): a commit is not compared with itself, so there is nothing to compare with`
+        : `no baseline for branch ${branch} in ${store.description} yet: nothing to compare with (${SAVED_WHEN})`,
     );
   } else {
     const { alpha, minEffect } = settings.config.ab;
@@ -102,9 +110,12 @@ export async function saveToBaseline(
     options.logger.error(`baseline not saved: ${(e as Error).message}`);
     return [`baseline: not saved to ${store.description}: ${(e as Error).message}`];
   }
-  options.logger.info(
-    `saved the baseline of ${result.git.branch} at ${result.git.sha.slice(0, 7)} to ${store.description}`,
-  );
+  const saved = `saved the baseline of ${result.git.branch} at ${result.git.sha.slice(0, 7)} to ${store.description}`;
+  options.logger.info(saved);
+  // Outside Actions the person at the keyboard is trusted, and a branch's history is its own (a
+  // feature branch never moves another branch's bar); said in the result, so it is never silent.
+  if (permission.event === 'local')
+    result.notices.push(`${saved} (outside GitHub Actions every run saves to its own branch's history)`);
   return [];
 }
 

@@ -33,7 +33,8 @@ Options:
       --no-html         do not write report.html
       --baseline DIR|auto  compare with the stored baseline (a folder, or auto: the
                         config's baseline store); saves the result on push/schedule
-                        of the default branch
+                        of the default branch in GitHub Actions, and to the current
+                        branch's own history on every run outside Actions
       --shard i/n       run 1/n of every profile's load (rate or users), for spreading
                         load over n runners; combine with perfgate merge
       --start-at TIME   ISO time at which to start the load (after the SUT is ready), so

@@ -99,7 +99,17 @@ describe('perfgate run --baseline', () => {
     expect(first.code).toBe(0);
     let result = await readResult(out);
     expect(result.notices.join('\n')).toMatch(/no baseline for branch main in directory .*store-run yet/);
+    // Outside Actions every run saves to its own branch, and says so in the result (never silently).
+    expect(result.notices.join('\n')).toMatch(
+      /saved the baseline of main at 1111111 .*\(outside GitHub Actions every run saves to its own branch's history\)/,
+    );
     expect((await createDirStore(store).history('main')).map((e) => e.sha[0])).toEqual(['1']);
+
+    // Re-running the same commit: the stored baseline is its own, said as such (not "no baseline yet").
+    await cli(['run', '--config', config, '--out', out, '--baseline', store], env);
+    const rerun = (await readResult(out)).notices.join('\n');
+    expect(rerun).toMatch(/the only baseline of branch main in directory .*store-run is of this same commit \(1111111\)/);
+    expect(rerun).not.toMatch(/no baseline for branch main/);
 
     // A history that was 3× faster: the next run is a clear, significant regression past 10 %.
     const fast = createDirStore(store);
