@@ -56,6 +56,8 @@ export const sloCheckSchema = z.object({
   actual: z.number(),
   unit: z.enum(['ms', 'ratio', 'rps']),
   pass: z.boolean(),
+  /** The limit is perfgate's default (the error-rate ceiling of a profile whose SLO sets none). */
+  implicit: z.boolean().optional(),
 });
 export type SloCheck = z.infer<typeof sloCheckSchema>;
 

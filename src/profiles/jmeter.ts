@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { JmeterProfile } from '../config/sections/ecosystem.js';
 import { ConfigError, LoadError } from '../errors.js';
-import { describeCheck, evaluateSlo } from '../verdict/slo.js';
+import { DEFAULT_ERROR_CEILING, describeCheck, evaluateSlo } from '../verdict/slo.js';
 import { jtlProfile, parseJtl } from '../jmeter/jtl.js';
 import { locateJMeter } from '../jmeter/locate.js';
 import type { ProfileResult } from '../model/result.js';
@@ -82,7 +82,7 @@ export async function runJmeterProfile(ctx: ProfileContext, profile: JmeterProfi
     );
   }
   const result = jtlProfile(profile.name, parseJtl(text, jtl));
-  const slo = evaluateSlo(profile.slo, result);
+  const slo = evaluateSlo(profile.slo, result, { defaultErrorCeiling: DEFAULT_ERROR_CEILING });
   const summary =
     /summary =\s+(\d+) in\s+([\d.:]+)s?\s+=\s+([\d.]+)\/s Avg:\s+(\d+) Min:\s+(\d+) Max:\s+(\d+) Err:\s+(\d+)/.exec(
       output

@@ -1,5 +1,5 @@
 import type { LoadProfile } from '../config/sections/load.js';
-import { describeCheck, evaluateSlo } from '../verdict/slo.js';
+import { DEFAULT_ERROR_CEILING, describeCheck, evaluateSlo } from '../verdict/slo.js';
 import type { ProfileResult } from '../model/result.js';
 import { loadModelOf } from '../load/model.js';
 import type { ProfileContext } from './types.js';
@@ -25,7 +25,7 @@ export async function runLoadProfile(ctx: ProfileContext, profile: LoadProfile):
         `${profile.name} ${s.inWarmup ? 'warmup ' : ''}t=${s.t}s ${Math.round(s.rps)} req/s p99 ${s.p99.toFixed(2)} ms errors ${s.errors}`,
       ),
   });
-  const slo = evaluateSlo(profile.slo, m);
+  const slo = evaluateSlo(profile.slo, m, { defaultErrorCeiling: DEFAULT_ERROR_CEILING });
   const reasons = slo.checks.filter((c) => !c.pass).map((c) => `SLO: ${describeCheck(c)}`);
   let status: ProfileResult['status'] = slo.pass ? 'pass' : 'fail';
   if (m.requests.total === 0 && m.errors.total === 0) {

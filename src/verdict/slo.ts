@@ -16,16 +16,39 @@ export function errorRate(m: Pick<Measured, 'requests' | 'errors'>): number {
   return attempts === 0 ? 0 : m.errors.total / attempts;
 }
 
-export function evaluateSlo(slo: Slo, m: Measured): { pass: boolean; checks: SloCheck[] } {
+/**
+ * The error-rate ceiling of a load profile whose SLO sets none. Without it a profile where every
+ * request failed showed ✅ (issue 15, also seen); 5 % is the stress ramp's default error limit too.
+ * Set `slo.errorRate` to choose another (up to "100%", which turns it off).
+ */
+export const DEFAULT_ERROR_CEILING = 0.05;
+
+/**
+ * Checks each limit of `slo`. With `defaultErrorCeiling`, a profile without an errorRate limit is
+ * checked against it, marked `implicit` so that the report says where the limit came from.
+ */
+export function evaluateSlo(
+  slo: Slo,
+  m: Measured,
+  { defaultErrorCeiling }: { defaultErrorCeiling?: number } = {},
+): { pass: boolean; checks: SloCheck[] } {
   const checks: SloCheck[] = [];
   for (const key of LATENCY_KEYS) {
     const limit = slo[key];
     if (limit !== undefined)
       checks.push({ metric: key, limit, actual: m.latency[key], unit: 'ms', pass: m.latency[key] <= limit });
   }
-  if (slo.errorRate !== undefined) {
+  const errorLimit = slo.errorRate ?? defaultErrorCeiling;
+  if (errorLimit !== undefined) {
     const actual = errorRate(m);
-    checks.push({ metric: 'errorRate', limit: slo.errorRate, actual, unit: 'ratio', pass: actual <= slo.errorRate });
+    checks.push({
+      metric: 'errorRate',
+      limit: errorLimit,
+      actual,
+      unit: 'ratio',
+      pass: actual <= errorLimit,
+      ...(slo.errorRate === undefined ? { implicit: true } : {}),
+    });
   }
   if (slo.throughput !== undefined) {
     checks.push({
@@ -47,5 +70,6 @@ export function describeCheck(c: SloCheck): string {
         ? `${(v * 100).toFixed(2)}%`
         : `${v.toFixed(1)} req/s`;
   const op = c.unit === 'rps' ? '≥' : '≤';
-  return `${c.metric} ${fmt(c.actual)} (limit ${op} ${fmt(c.limit)})`;
+  const source = c.implicit ? ", perfgate's default: set slo.errorRate to choose another" : '';
+  return `${c.metric} ${fmt(c.actual)} (limit ${op} ${fmt(c.limit)}${source})`;
 }

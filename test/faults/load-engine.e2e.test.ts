@@ -148,3 +148,17 @@ describe('settings past what the machine can do (case 10)', () => {
     expect(performance.now() - sentAt).toBeLessThan(8_000);
   }, 40_000);
 });
+
+describe('a profile where every request fails and no SLO is set (also seen)', () => {
+  it('fails on perfgate’s default error ceiling instead of showing ✅', async () => {
+    const run = await runConfig(
+      dir,
+      config('{ name: broken, kind: load, duration: 1s, connections: 2, requests: [{ path: /boom }] }'),
+    );
+    expect(run.code).toBe(1);
+    expect(run.result?.profiles[0]?.status).toBe('fail');
+    expect(run.result?.profiles[0]?.reasons.join('\n')).toMatch(
+      /SLO: errorRate 100\.00% \(limit ≤ 5\.00%, perfgate's default: set slo\.errorRate to choose another\)/,
+    );
+  });
+});

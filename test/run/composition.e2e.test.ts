@@ -83,7 +83,7 @@ describe('the environment handed down by the front door', () => {
     try {
       const run = await runConfig(
         dir,
-        `version: 1\nsut: { url: "${server.url}", ready: { path: /health } }\nmonitor: { enabled: false }\nexport: { otlp: { url: "${url}", headersEnv: PERFGATE_TEST_OTLP_HEADERS } }\nprofiles:\n  - { name: a, kind: load, duration: 1s, connections: 2 }\n`,
+        `version: 1\nsut: { url: "${server.url}", ready: { path: /health } }\nmonitor: { enabled: false }\nexport: { otlp: { url: "${url}", headersEnv: PERFGATE_TEST_OTLP_HEADERS } }\nprofiles:\n  - { name: a, kind: load, duration: 1s, connections: 2, requests: [{ path: /fast }] }\n`,
         {
           args: ['--no-html'],
           env: { ...process.env, PERFGATE_TEST_OTLP_HEADERS: 'x-perfgate-test=from-the-injected-env' },
@@ -124,7 +124,7 @@ describe('a run of several profiles', () => {
     server = await startFixture('behaviours.mjs');
     await writeFile(
       path.join(dir, 'perfgate.yml'),
-      `version: 1\nsut: { url: "${server.url}", ready: { path: /health } }\nprofiles:\n${['a', 'b', 'c'].map((n) => `  - { name: ${n}, kind: load, duration: 300ms, connections: 1 }\n`).join('')}`,
+      `version: 1\nsut: { url: "${server.url}", ready: { path: /health } }\nprofiles:\n${['a', 'b', 'c'].map((n) => `  - { name: ${n}, kind: load, duration: 300ms, connections: 1, requests: [{ path: /fast }] }\n`).join('')}`,
     );
     const settings = await loadSettings(path.join(dir, 'perfgate.yml'), {});
     const interrupt = new AbortController();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorRate, evaluateSlo } from '../../src/verdict/slo.js';
+import { DEFAULT_ERROR_CEILING, describeCheck, errorRate, evaluateSlo } from '../../src/verdict/slo.js';
 import { exitCodeForStatus, worstStatus } from '../../src/verdict/status.js';
 import { emptyErrorClasses } from '../../src/model/result.js';
 
@@ -34,6 +34,27 @@ describe('evaluateSlo', () => {
 
   it('has no checks and passes with an empty SLO', () => {
     expect(evaluateSlo({}, measured)).toEqual({ pass: true, checks: [] });
+  });
+
+  it('applies the default error ceiling only where the SLO sets no error rate, and says where it came from', () => {
+    const allFailed = {
+      ...measured,
+      requests: { total: 1000, ok: 0, dropped: 0 },
+      errors: { ...measured.errors, total: 1000 },
+    };
+    const r = evaluateSlo({}, allFailed, { defaultErrorCeiling: DEFAULT_ERROR_CEILING });
+    expect(r.pass).toBe(false);
+    expect(r.checks).toEqual([
+      { metric: 'errorRate', limit: 0.05, actual: 1, unit: 'ratio', pass: false, implicit: true },
+    ]);
+    expect(describeCheck(r.checks[0]!)).toBe(
+      "errorRate 100.00% (limit ≤ 5.00%, perfgate's default: set slo.errorRate to choose another)",
+    );
+    // The user's own limit wins, whatever it is ("100%" turns the gate off).
+    expect(evaluateSlo({ errorRate: 1 }, allFailed, { defaultErrorCeiling: 0.05 }).pass).toBe(true);
+    expect(
+      evaluateSlo({ errorRate: 0.02 }, measured, { defaultErrorCeiling: 0.001 }).checks[0]?.implicit,
+    ).toBeUndefined();
   });
 
   it('counts failed attempts in the error rate', () => {
