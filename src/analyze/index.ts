@@ -19,6 +19,8 @@ export interface AnalysisInput {
   profiles: readonly ProfileResult[];
   configs: readonly ProfileConfig[];
   hygiene: ReadonlyMap<string, readonly HygieneFinding[]>;
+  /** The SUT is on this machine's loopback (default): machine-wide network counters are not its traffic. */
+  loopbackTarget?: boolean | undefined;
   /** Why no resources were sampled (monitor.enabled: false, an A/B), when none were: said in a notice. */
   unmonitored?: string | undefined;
 }
@@ -51,7 +53,7 @@ export function analyzeRun(input: AnalysisInput, options: { budgetMs?: number; n
         );
         break outer;
       }
-      const found = rule(p);
+      const found = rule(p, { loopbackTarget: input.loopbackTarget ?? true });
       if (found) out.bottlenecks.push(found);
       ran++;
     }

@@ -13,6 +13,7 @@ import type { ProfileResult } from '../model/result.js';
 import path from 'node:path';
 import { collectSecrets } from '../secrets/collect.js';
 import { maskError, maskFile, maskingLogger } from '../secrets/mask.js';
+import { isLoopbackUrl } from '../sut/target.js';
 import { newRunResult } from './frame.js';
 import { recordRun, type RunContext, type RunOutcome } from './index.js';
 
@@ -63,7 +64,12 @@ export async function executeAb(request: AbRequest, deps: AbDeps & { now?: () =>
       `seed ${request.seed}; order ${trials.order.map((s) => s[0]).join('')} (b = base, h = head); ${Math.round(trials.loadMs / 1000)}s of load`,
     ],
   };
-  const analysis = analyzeRun({ profiles: result.profiles, configs: base.config.profiles, hygiene: new Map() });
+  const analysis = analyzeRun({
+    profiles: result.profiles,
+    configs: base.config.profiles,
+    hygiene: new Map(),
+    loopbackTarget: isLoopbackUrl(head.config.sut.url),
+  });
   result.bottlenecks.push(...analysis.bottlenecks);
   result.suggestions.push(...analysis.suggestions);
   result.notices.push(...analysis.notices);

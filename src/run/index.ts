@@ -21,6 +21,7 @@ import { maskDeep, maskError, maskingLogger, maskSecrets } from '../secrets/mask
 import type { StartSutOptions, SutHandle } from '../sut/types.js';
 import { newRunResult } from './frame.js';
 import { measureProfiles } from './measure.js';
+import { isLoopbackUrl } from '../sut/target.js';
 import { rollUpVerdict } from './verdict.js';
 
 export interface RunContext {
@@ -120,6 +121,7 @@ async function runStages<P extends { notices: string[] }>(
     profiles: result.profiles,
     configs: config.profiles,
     hygiene: measured.hygiene,
+    loopbackTarget: isLoopbackUrl(config.sut.url),
     unmonitored: config.monitor.enabled ? undefined : 'monitor.enabled is false',
   });
   result.bottlenecks.push(...analysis.bottlenecks);

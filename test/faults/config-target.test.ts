@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
-import { assertTargetAllowed, isLoopbackAddress } from '../../src/sut/target.js';
+import { assertTargetAllowed, isLoopbackAddress, isLoopbackUrl } from '../../src/sut/target.js';
 
 describe('IPv4-mapped IPv6 addresses (case 15)', () => {
   it.each([
@@ -31,5 +31,19 @@ describe('IPv4-mapped IPv6 addresses (case 15)', () => {
     const refused = assertTargetAllowed('http://[::ffff:10.0.0.1]:3000/', []);
     await expect(refused).rejects.toBeInstanceOf(ConfigError);
     await expect(refused).rejects.toThrow('sut.url: host ::ffff:a00:1 is not loopback');
+  });
+});
+
+describe('a loopback URL, for what the analysis may read as the SUT’s network (also seen)', () => {
+  it.each([
+    ['http://127.0.0.1:8080/', true],
+    ['http://[::1]:3000', true],
+    ['http://[::ffff:127.0.0.1]:3000', true],
+    ['http://localhost:3000', true],
+    ['http://api.localhost', true],
+    ['http://[2001:db8::1]/', false],
+    ['https://example.test/', false],
+  ])('%s → %s', (url, loopback) => {
+    expect(isLoopbackUrl(url)).toBe(loopback);
   });
 });

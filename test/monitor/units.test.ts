@@ -82,7 +82,6 @@ describe('bottleneck rules on measured numbers', () => {
       ['event-loop'],
     ],
     ['disk at 80 MiB/s', withSummary({ readBytesPerSec: 80 * 1024 * 1024 }), ['io']],
-    ['2% TCP retransmits', withSummary({ tcpRetransPercent: 2 }), ['network']],
     [
       'client at 95% of a core',
       withSummary(
@@ -101,6 +100,19 @@ describe('bottleneck rules on measured numbers', () => {
     ['a quiet run', withSummary({ cpuPercentMedian: 5, eventLoopDelayP50Ms: 0.1, eventLoopDelayMaxMs: 3 }), []],
   ])('%s → %o', (_name, p, kinds) => {
     expect(classifyBottlenecks([p]).map((b) => b.kind)).toEqual(kinds);
+  });
+
+  it('cites machine-wide TCP retransmits only for a target off this machine (on loopback they are other traffic)', () => {
+    const p = withSummary({ tcpRetransPercent: 4 });
+    expect(classifyBottlenecks([p], { loopbackTarget: true })).toEqual([]);
+    const remote = classifyBottlenecks([p], { loopbackTarget: false });
+    expect(remote.map((b) => [b.kind, b.evidence])).toEqual([
+      ['network', ['4.0% of TCP segments retransmitted (machine-wide)']],
+    ]);
+    // A full listen queue is the SUT's own, on loopback too.
+    expect(classifyBottlenecks([withSummary({ tcpRetransPercent: 4, listenOverflows: 7 })]).map((b) => b.kind)).toEqual(
+      ['network'],
+    );
   });
 
   it('needs steady growth for a leak: a sawtooth (GC) is not one', () => {
