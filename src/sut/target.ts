@@ -21,13 +21,13 @@ export function isLoopbackAddress(address: string): boolean {
   return family !== 0 && LOOPBACK.check(a, family === 4 ? 'ipv4' : 'ipv6');
 }
 
-/** Throws ConfigError unless every address of `url`'s host is loopback, or the host is allowed. */
 /** The URL names this machine's loopback by address or as localhost (no lookup: a name resolving to loopback reads false). */
 export function isLoopbackUrl(url: string): boolean {
   const host = new URL(url).hostname.replace(/^\[|\]$/g, '').toLowerCase();
   return host === 'localhost' || host.endsWith('.localhost') || isLoopbackAddress(host);
 }
 
+/** Throws ConfigError unless every address of `url`'s host is loopback, or the host is allowed. */
 export async function assertTargetAllowed(url: string, allow: readonly string[], field = 'sut.url'): Promise<void> {
   const host = new URL(url).hostname.replace(/^\[|\]$/g, '').toLowerCase();
   if (allow.some((h) => h.toLowerCase() === host)) return;
