@@ -1,7 +1,8 @@
 /**
  * Boots the system under test: `sh -c command` in its own process group with its env and cwd,
  * output captured to a log file, readiness probed until the timeout; and tears the whole tree
- * down afterwards (SIGTERM to the group, grace period, SIGKILL). Or, without a command, checks
+ * down afterwards (SIGTERM to the group, grace period, SIGKILL). A watchdog process
+ * (watchdog.ts) does the same if perfgate is killed before it can. Or, without a command, checks
  * that the server that is already running answers.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -13,17 +14,24 @@ import { maskSecrets } from '../secrets/mask.js';
 import { signalTree, TreeMemory, treePids } from '../proc/tree.js';
 import { candidateHosts, isPortOpen, portOf, ReadinessTimeout, waitUntilReady } from './readiness.js';
 import type { StartSutOptions, SutExit, SutHandle } from './types.js';
+import { startWatchdog, type Watchdog } from './watchdog.js';
 
 export type { SutHandle, StartSutOptions } from './types.js';
 
-/** PIDs of SUTs still running, killed synchronously if perfgate exits without stopping them. */
-const running = new Set<number>();
+/**
+ * SUTs still running (PID → its watchdog), killed synchronously if perfgate exits without
+ * stopping them; their watchdogs are released then, the group being gone.
+ */
+const running = new Map<number, Watchdog>();
 let exitHookInstalled = false;
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.once('exit', () => {
-    for (const pid of running) signalTree(pid, 'SIGKILL');
+    for (const [pid, watchdog] of running) {
+      signalTree(pid, 'SIGKILL');
+      watchdog.release();
+    }
   });
 }
 
@@ -33,8 +41,8 @@ export async function startSut(options: StartSutOptions): Promise<SutHandle> {
   if (!config.command) return attachToRunningServer(options, url);
   await assertPortFree(url, config.url);
   const started = Date.now();
-  const { child, pid, logFile, secrets } = await spawnSut(options, config.command);
-  const life = superviseTree(child, pid, started, config.stopTimeout);
+  const { child, pid, logFile, secrets, watchdog } = await spawnSut(options, config.command);
+  const life = superviseTree(child, { pid, started, watchdog, options });
   const handle: SutHandle = {
     url: config.url.replace(/\/$/, ''),
     pid,
@@ -70,23 +78,37 @@ async function spawnSut(options: StartSutOptions, command: string) {
   const cwd = path.resolve(options.dir, config.cwd);
   const env = { ...options.inheritedEnv, ...config.env, ...(options.extraEnv ?? {}) };
   const secrets = options.secrets ?? [];
+  // Started first, so that no moment passes with a SUT and no watchdog: it is armed as soon as
+  // the group's ID is known, within the same tick as the spawn.
+  const watchdog = startWatchdog();
   const child = spawn('sh', ['-c', command], { cwd, env, detached: true, stdio: ['ignore', logFd, logFd] });
   closeSync(logFd);
   const pid = child.pid;
   if (pid === undefined) {
+    watchdog.release();
     const error = await new Promise<Error>((resolve) => child.once('error', resolve));
     throw new SutError(`could not start the SUT command ${JSON.stringify(command)} in ${cwd}: ${error.message}`);
   }
-  running.add(pid);
+  watchdog.watch(pid, config.stopTimeout);
+  running.set(pid, watchdog);
   installExitHook();
-  return { child, pid, logFile, secrets };
+  return { child, pid, logFile, secrets, watchdog };
+}
+
+interface Supervised {
+  pid: number;
+  started: number;
+  watchdog: Watchdog;
+  options: StartSutOptions;
 }
 
 /**
  * Watches the SUT's tree while it runs (an exit on its own is a crash) and stops it: SIGTERM to
- * the group, the grace period, SIGKILL to what is left, until the tree is really gone.
+ * the group, the grace period, SIGKILL to what is left, until the tree is really gone; then
+ * releases the watchdog.
  */
-function superviseTree(child: ChildProcess, pid: number, started: number, stopTimeout: number) {
+function superviseTree(child: ChildProcess, { pid, started, watchdog, options }: Supervised) {
+  const stopTimeout = options.config.stopTimeout;
   let exit: SutExit | undefined;
   let stopping = false;
   const tree = new TreeMemory(pid);
@@ -121,6 +143,8 @@ function superviseTree(child: ChildProcess, pid: number, started: number, stopTi
     }
     if (child.exitCode === null && child.signalCode === null) await Promise.race([onExit, sleep(2000)]);
     running.delete(pid);
+    watchdog.release();
+    await watchdog.exited();
   });
   return { exit: () => exit, exited, stop };
 }

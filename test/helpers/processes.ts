@@ -37,3 +37,17 @@ export function isAlive(pid: number): boolean {
     return false;
   }
 }
+
+/** Live child processes of `parent` whose command line contains `name`. */
+export async function childrenNamed(parent: number, name: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const d of await readdir('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    const stat = await readFile(`/proc/${d}/stat`, 'utf8').catch(() => '');
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (!stat || rest[0] === 'Z' || Number(rest[1]) !== parent) continue;
+    const cmd = await readFile(`/proc/${d}/cmdline`, 'utf8').catch(() => '');
+    if (cmd.includes(name)) pids.push(Number(d));
+  }
+  return pids;
+}
