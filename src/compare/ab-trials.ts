@@ -13,6 +13,7 @@ import type { Logger } from '../log/logger.js';
 import type { ProfileResult } from '../model/result.js';
 import { runLoadProfile } from '../profiles/load.js';
 import type { StartSutOptions, SutHandle } from '../sut/types.js';
+import { describeLeftover } from '../sut/leftover.js';
 import { candidateHosts, isPortOpen, portOf } from '../sut/readiness.js';
 import { inheritedSutEnv } from '../secrets/collect.js';
 import { assertSocketLimits } from '../load/capacity.js';
@@ -168,6 +169,8 @@ async function runTrial(
     inheritedEnv: inheritedSutEnv(settings.config.sut, deps.env),
     secrets: deps.secrets ?? [],
     signal,
+    // The next trial would find the port taken: say by whom.
+    onLeftover: (leftover) => deps.logger.warn(describeLeftover(leftover)),
   });
   const results: ProfileResult[] = [];
   try {

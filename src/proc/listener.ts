@@ -72,3 +72,10 @@ export function findListener(port: number, self = process.pid): Listener {
   }
   return { pids, listening: true, self: held };
 }
+
+/** The command line of a process as `ps` shows it (arguments joined by spaces), or undefined when it is gone or not ours. */
+export function commandLineOf(pid: number): string | undefined {
+  const raw = read(`/proc/${pid}/cmdline`);
+  const text = raw.split('\0').filter(Boolean).join(' ');
+  return text || undefined;
+}

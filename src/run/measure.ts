@@ -18,6 +18,7 @@ import type { ResourceSampler } from '../monitor/sampler.js';
 import { runProfile } from '../profiles/index.js';
 import { inheritedSutEnv } from '../secrets/collect.js';
 import { maskFile } from '../secrets/mask.js';
+import { describeLeftover } from '../sut/leftover.js';
 import { assertTargetAllowed } from '../sut/target.js';
 import type { StartSutOptions, SutHandle } from '../sut/types.js';
 import { collectAround } from './collect.js';
@@ -102,6 +103,11 @@ async function measureWithSut(
       inheritedEnv: inheritedSutEnv(config.sut, deps.env),
       secrets: deps.secrets,
       ...(deps.signal ? { signal: deps.signal } : {}),
+      onLeftover: (leftover) => {
+        const text = describeLeftover(leftover);
+        log.warn(text);
+        out.notices.push(text);
+      },
     });
   } catch (e) {
     if (!(e instanceof SutError)) throw e;

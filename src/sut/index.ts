@@ -2,8 +2,9 @@
  * Boots the system under test: `sh -c command` in its own process group with its env and cwd,
  * output captured to a log file, readiness probed until the timeout; and tears the whole tree
  * down afterwards (SIGTERM to the group, grace period, SIGKILL). A watchdog process
- * (watchdog.ts) does the same if perfgate is killed before it can. Or, without a command, checks
- * that the server that is already running answers.
+ * (watchdog.ts) does the same if perfgate is killed before it can; after the stop, a listener
+ * left on the SUT's port is reported (leftover.ts). Or, without a command, checks that the
+ * server that is already running answers.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readSync, fstatSync } from 'node:fs';
@@ -12,6 +13,7 @@ import path from 'node:path';
 import { SutError } from '../errors.js';
 import { maskSecrets } from '../secrets/mask.js';
 import { signalTree, TreeMemory, treePids } from '../proc/tree.js';
+import { findLeftoverListener } from './leftover.js';
 import { candidateHosts, isPortOpen, portOf, ReadinessTimeout, waitUntilReady } from './readiness.js';
 import type { StartSutOptions, SutExit, SutHandle } from './types.js';
 import { startWatchdog, type Watchdog } from './watchdog.js';
@@ -105,7 +107,7 @@ interface Supervised {
 /**
  * Watches the SUT's tree while it runs (an exit on its own is a crash) and stops it: SIGTERM to
  * the group, the grace period, SIGKILL to what is left, until the tree is really gone; then
- * releases the watchdog.
+ * releases the watchdog and looks for a listener left on the port.
  */
 function superviseTree(child: ChildProcess, { pid, started, watchdog, options }: Supervised) {
   const stopTimeout = options.config.stopTimeout;
@@ -145,6 +147,10 @@ function superviseTree(child: ChildProcess, { pid, started, watchdog, options }:
     running.delete(pid);
     watchdog.release();
     await watchdog.exited();
+    if (options.onLeftover) {
+      const leftover = await findLeftoverListener(options.config.url, options.secrets ?? []);
+      if (leftover) options.onLeftover(leftover);
+    }
   });
   return { exit: () => exit, exited, stop };
 }

@@ -1,4 +1,5 @@
 import type { SutConfig } from '../config/schema.js';
+import type { LeftoverListener } from './leftover.js';
 
 export interface SutExit {
   code: number | null;
@@ -20,6 +21,11 @@ export interface StartSutOptions {
   /** Values masked in the SUT's log tail wherever perfgate shows it. */
   secrets?: readonly string[];
   signal?: AbortSignal;
+  /**
+   * Called once the SUT was stopped if its port still listens on loopback: a process that left
+   * the SUT's group (a daemon) holds it, and perfgate leaves it running.
+   */
+  onLeftover?: (leftover: LeftoverListener) => void;
 }
 
 /** A started (and ready) system under test, or one that was already running (no command). */

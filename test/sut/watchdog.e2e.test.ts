@@ -1,6 +1,7 @@
 /**
  * What is left when perfgate cannot tear the SUT down itself: killed with SIGKILL, the watchdog
- * stops the SUT's group and frees the port.
+ * stops the SUT's group and frees the port; a SUT that daemonizes leaves a server perfgate did
+ * not start, which the run reports (and the test, not perfgate, ends by PID).
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -10,9 +11,10 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sutSchema } from '../../src/config/schema.js';
 import { startSut } from '../../src/sut/index.js';
+import type { LeftoverListener } from '../../src/sut/leftover.js';
 import { isPortOpen } from '../../src/sut/readiness.js';
 import { startWatchdog } from '../../src/sut/watchdog.js';
-import { startCli, writeConfig } from '../helpers/cli.js';
+import { runConfig, startCli, writeConfig } from '../helpers/cli.js';
 import { childrenNamed, freePort, isAlive, pidsWithMarker } from '../helpers/processes.js';
 import { FIXTURES } from '../helpers/servers.js';
 
@@ -101,7 +103,8 @@ profiles:
     expect(await until(() => !isAlive(watchdog), 1000)).toBe(true);
   }, 30_000);
 
-  it('is released on a normal stop: it exits', async () => {
+  it('is released on a normal stop: it exits, and finds no listener left', async () => {
+    const left: LeftoverListener[] = [];
     const handle = await startSut({
       config: sutSchema.parse({
         command: `node ${FIXTURES}/behaviours.mjs`,
@@ -113,11 +116,13 @@ profiles:
       dir,
       logDir: dir,
       inheritedEnv: process.env,
+      onLeftover: (l) => left.push(l),
     });
     const [watchdog] = await childrenNamed(process.pid, 'perfgate-watchdog');
     expect(watchdog).toBeDefined();
     await handle.stop();
     expect(isAlive(watchdog as number)).toBe(false);
+    expect(left).toEqual([]);
     expect(await isPortOpen('127.0.0.1', port)).toBe(false);
   });
 
@@ -131,4 +136,42 @@ profiles:
     expect(isAlive(watchdog.pid as number)).toBe(false);
     expect(isAlive(group.pid as number)).toBe(true);
   });
+});
+
+describe('a SUT that daemonizes', () => {
+  it.each([
+    ['keeps a foreground process', `node ${FIXTURES}/daemonize.mjs && exec sleep 30`],
+    ['exits once its daemon listens', `node ${FIXTURES}/daemonize.mjs`],
+  ])(
+    'and %s: the run names the port and the process perfgate left running',
+    async (_, command) => {
+      const run = await runConfig(
+        dir,
+        `version: 1
+sut:
+  command: ${command}
+  env: { PORT: "${port}", MARKER: "${marker}", DAEMON_LIFETIME_MS: "30000" }
+  url: http://127.0.0.1:${port}
+  ready: { path: /, timeout: 10s }
+  stopTimeout: 1s
+profiles:
+  - { name: quick, kind: load, duration: 1s, connections: 1 }
+`,
+      );
+      const daemons = await pidsWithMarker(marker);
+      ours.push(...daemons);
+      expect(daemons, run.log).toHaveLength(1);
+      const daemon = daemons[0] as number;
+      expect(readFileSync(`/proc/${daemon}/cmdline`, 'utf8')).toContain('daemonize.mjs\0serve');
+      const notice = run.result?.notices.find((n) => n.startsWith(`port ${port} is still listening`));
+      expect(notice, run.log).toBeDefined();
+      expect(notice).toContain(`PID ${daemon} (`);
+      expect(notice).toContain('daemonize.mjs serve');
+      expect(notice).toContain('did not start it as a child');
+      expect(run.log).toContain(`warning: port ${port} is still listening`);
+      // perfgate left it running: it still answers.
+      expect(await isPortOpen('127.0.0.1', port)).toBe(true);
+    },
+    30_000,
+  );
 });
