@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -169,6 +169,7 @@ profiles:
       expect(notice).toContain('daemonize.mjs serve');
       expect(notice).toContain('did not start it as a child');
       expect(run.log).toContain(`warning: port ${port} is still listening`);
+      expect(await readFile(path.join(run.out, 'report.md'), 'utf8')).toContain(`port ${port} is still listening`);
       // perfgate left it running: it still answers.
       expect(await isPortOpen('127.0.0.1', port)).toBe(true);
     },
