@@ -7,13 +7,14 @@
  * server that is already running answers.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readSync, fstatSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { SutError } from '../errors.js';
 import { maskSecrets } from '../secrets/mask.js';
 import { signalTree, TreeMemory, treePids } from '../proc/tree.js';
 import { findLeftoverListener } from './leftover.js';
+import { readTail } from './log-tail.js';
 import { candidateHosts, isPortOpen, portOf, ReadinessTimeout, waitUntilReady } from './readiness.js';
 import type { StartSutOptions, SutExit, SutHandle } from './types.js';
 import { startWatchdog, type Watchdog } from './watchdog.js';
@@ -235,23 +236,6 @@ class SutExitedEarly extends Error {
 
 function exitText(exit: { code: number | null; signal: string | null }): string {
   return exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
-}
-
-/** The last `lines` lines of a file, reading at most its last 64 KiB. */
-function readTail(file: string, lines: number): string {
-  let fd: number | undefined;
-  try {
-    fd = openSync(file, 'r');
-    const size = fstatSync(fd).size;
-    const length = Math.min(size, 64 * 1024);
-    const buf = Buffer.alloc(length);
-    readSync(fd, buf, 0, length, size - length);
-    return buf.toString('utf8').replace(/\n$/, '').split('\n').slice(-lines).join('\n');
-  } catch {
-    return '';
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
 }
 
 function once(fn: () => Promise<void>): () => Promise<void> {
