@@ -8,11 +8,11 @@
  * what is left and exits. On a normal teardown perfgate stops the SUT itself, writes `release`
  * and the watchdog exits without signalling anything.
  *
- * Why not the alternatives: PR_SET_PDEATHSIG is not reachable from Node without a native addon,
- * fires when the parent *thread* ends, and `sh -c` would have to set it for every descendant; a
- * PID file cleaned at the next start does nothing on a CI runner whose next step is not
- * perfgate; a supervisor between perfgate and the SUT would take over the SUT's exit status and
- * output, which perfgate reads directly today.
+ * Why not the alternatives: PR_SET_PDEATHSIG is not reachable from Node without a native addon
+ * and covers only the direct child (`sh`), not the server it starts; a PID file cleaned at the
+ * next start does nothing on a CI runner whose next step is not perfgate; a supervisor between
+ * perfgate and the SUT would take over the SUT's exit status and output, which perfgate reads
+ * directly today.
  *
  * It signals only the group perfgate created (by PGID, never by name or port): a group's ID
  * cannot be reused while any member lives, so the signal reaches either the SUT or nobody. A
@@ -32,6 +32,7 @@ const WATCHDOG_SOURCE = `
 process.title = 'perfgate-watchdog';
 let input = '';
 let ending = false;
+// A group of zombies (not yet reaped by init) still answers: then it waits out the grace.
 const alive = (g) => { try { process.kill(-g, 0); return true; } catch { return false; } };
 function end() {
   if (ending) return;
