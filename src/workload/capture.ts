@@ -74,23 +74,35 @@ function jsonCapture(name: string, path: string, field: string): CompiledCapture
   };
 }
 
-function regexCapture(name: string, source: string, group: number | undefined, field: string): CompiledCapture {
-  let re: RegExp;
+/**
+ * A capture's regular expression, checked: the number of its groups, or why it cannot be used.
+ * The config schema asks the same question, so that the answer is given when the config is read.
+ */
+export function inspectRegex(source: string): { groups: number } | { problem: string } {
   try {
-    re = new RegExp(source);
+    // An alternative that matches the empty string leaves every group undefined: count them.
+    return { groups: (new RegExp(`${source}|`).exec('') as RegExpExecArray).length - 1 };
   } catch (e) {
-    throw new ConfigError(
-      `${field}.regex: ${JSON.stringify(source)} is not a valid regular expression (${(e as Error).message}); expected e.g. "id=(\\\\d+)"`,
-    );
+    return {
+      problem: `${JSON.stringify(source)} is not a valid regular expression (${(e as Error).message.replace(`${source}|`, source)}); expected e.g. "id=(\\\\d+)"`,
+    };
   }
-  // The number of capturing groups: an alternative that matches the empty string leaves them all undefined.
-  const groups = (new RegExp(`${source}|`).exec('') as RegExpExecArray).length - 1;
-  const g = group ?? (groups > 0 ? 1 : 0);
-  if (!Number.isInteger(g) || g < 0 || g > groups) {
-    throw new ConfigError(
-      `${field}.group: ${JSON.stringify(group)} is not a group of /${source}/; expected a whole number from 0 (the whole match) to ${groups}`,
-    );
-  }
+}
+
+/** Why `group` cannot be taken from an expression with `groups` groups, or undefined. */
+export function groupProblem(source: string, group: number, groups: number): string | undefined {
+  return Number.isInteger(group) && group >= 0 && group <= groups
+    ? undefined
+    : `${JSON.stringify(group)} is not a group of /${source}/; expected a whole number from 0 (the whole match) to ${groups}`;
+}
+
+function regexCapture(name: string, source: string, group: number | undefined, field: string): CompiledCapture {
+  const inspected = inspectRegex(source);
+  if ('problem' in inspected) throw new ConfigError(`${field}.regex: ${inspected.problem}`);
+  const g = group ?? (inspected.groups > 0 ? 1 : 0);
+  const problem = groupProblem(source, g, inspected.groups);
+  if (problem) throw new ConfigError(`${field}.group: ${problem}`);
+  const re = new RegExp(source);
   return {
     name,
     source: `regex /${source}/ group ${g}`,
