@@ -26,6 +26,8 @@ export interface TemplateScope {
 export interface Substitution {
   name: string;
   row: boolean;
+  /** A built-in: its values are digits, hex and "-", which no encoder changes, so none is applied. */
+  plain: boolean;
   value: (scope: TemplateScope) => string;
 }
 
@@ -67,8 +69,8 @@ export function resolveName(expr: string, field: string, known: KnownNames): Sub
       `${field}: {{${expr}}} is both a variable and a data column; rename one of them so that it is clear which value is sent`,
     );
   }
-  if (isVariable) return { name: expr, row: false, value: variableValue(expr, field) };
-  if (isColumn) return { name: expr, row: true, value: columnValue(expr, field) };
+  if (isVariable) return { name: expr, row: false, plain: false, value: variableValue(expr, field) };
+  if (isColumn) return { name: expr, row: true, plain: false, value: columnValue(expr, field) };
   if (isBuiltIn) return builtIn(head, args, field);
   throw new ConfigError(
     `${field}: {{${expr}}} is not a variable, a data column or a built-in${describeKnown(expr, known)}`,
@@ -102,13 +104,13 @@ function builtIn(name: string, args: string[], field: string): Substitution {
   }
   switch (name) {
     case 'uuid':
-      return { name, row: false, value: () => randomUUID() };
+      return { name, row: false, plain: true, value: () => randomUUID() };
     case 'seq':
-      return { name, row: false, value: (scope) => String(scope.seq) };
+      return { name, row: false, plain: true, value: (scope) => String(scope.seq) };
     case 'timestamp':
-      return { name, row: false, value: () => String(Date.now()) };
+      return { name, row: false, plain: true, value: () => String(Date.now()) };
     default:
-      return { name, row: false, value: randomInt(args, field) };
+      return { name, row: false, plain: true, value: randomInt(args, field) };
   }
 }
 

@@ -103,6 +103,15 @@ describe('compileTemplate: names', () => {
     expect(t.render({ ...scope, vars: { token: 'x/y z' } })).toBe('/a b/x%2Fy%20z');
   });
 
+  it('does not pass built-in values, which need no encoding, to the encoder', () => {
+    const refuseAll = (): string => {
+      throw new TemplateValueError('refused');
+    };
+    const t = compileTemplate('{{uuid}}/{{seq}}/{{randomInt 1 9}}/{{timestamp}}', 'f', known, refuseAll);
+    expect(t.render(scope)).toMatch(/^[0-9a-f-]{36}\/41\/[1-9]\/\d{13}$/);
+    expect(() => compileTemplate('{{tag}}', 'f', known, refuseAll).render(scope)).toThrow(TemplateValueError);
+  });
+
   it('sends a substituted "{{" as written: values are not parsed again', () => {
     const t = compileTemplate('{{token}}', 'f', known);
     expect(t.render({ ...scope, vars: { token: '{{uuid}}' } })).toBe('{{uuid}}');
@@ -291,6 +300,12 @@ describe('encoders', () => {
   it('encodeJsonString gives the content of a JSON string without quotes', () => {
     expect(encodeJsonString('a"b\\c\n')).toBe('a\\"b\\\\c\\n');
   });
+  it.each(['plain text', 'émoji 😀', '\ud800 lone', 'tab\t', '\u2028', "'single'", '</script>'])(
+    'encodeJsonString(%j) is what JSON.stringify puts between the quotes',
+    (value) => {
+      expect(encodeJsonString(value)).toBe(JSON.stringify(value).slice(1, -1));
+    },
+  );
   it('encodeHeaderValue returns a clean value unchanged', () => {
     const v = 'Bearer abc.def';
     expect(encodeHeaderValue(v)).toBe(v);
