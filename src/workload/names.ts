@@ -118,7 +118,7 @@ function randomInt(args: string[], field: string): () => string {
   const usage = `expected {{randomInt A B}} with whole numbers A ≤ B, e.g. {{randomInt 1 1000}}`;
   const [a, b] = args.map((x) => (/^-?\d+$/.test(x) ? Number(x) : NaN));
   if (args.length !== 2 || a === undefined || b === undefined || !Number.isSafeInteger(a) || !Number.isSafeInteger(b)) {
-    throw new ConfigError(`${field}: {{randomInt ${args.join(' ')}}} is not valid; ${usage}`);
+    throw new ConfigError(`${field}: {{${['randomInt', ...args].join(' ')}}} is not valid; ${usage}`);
   }
   const span = b - a + 1;
   if (b < a || !Number.isSafeInteger(span)) {
@@ -130,7 +130,10 @@ function randomInt(args: string[], field: string): () => string {
 }
 
 function describeKnown(expr: string, known: KnownNames): string {
-  const list = (names: ReadonlySet<string>) => (names.size ? [...names].sort().slice(0, 20).join(', ') : 'none');
+  const list = (names: ReadonlySet<string>) =>
+    names.size === 0
+      ? 'none'
+      : [...names].sort().slice(0, 20).join(', ') + (names.size > 20 ? ` and ${names.size - 20} more` : '');
   const hint = closest(expr, [...known.variables, ...known.columns, ...BUILT_IN_NAMES]);
   return (
     `${hint ? `; did you mean {{${hint}}}?` : ''}` +

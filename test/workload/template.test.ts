@@ -147,6 +147,10 @@ describe('compileTemplate: config errors', () => {
       'requests[0].path: {{randomInt 1.5 3}} is not valid; expected {{randomInt A B}} with whole numbers A ≤ B, e.g. {{randomInt 1 1000}}',
     ],
     ['{{uuid 4}}', 'requests[0].path: {{uuid 4}}: uuid takes no arguments; write {{uuid}}'],
+    [
+      '{{randomInt}}',
+      'requests[0].path: {{randomInt}} is not valid; expected {{randomInt A B}} with whole numbers A ≤ B, e.g. {{randomInt 1 1000}}',
+    ],
   ])('refuses %j, naming the field and the name', (text, message) => {
     expect(configError(() => compileTemplate(text, 'requests[0].path', known))).toBe(message);
   });
@@ -155,6 +159,16 @@ describe('compileTemplate: config errors', () => {
     const none: KnownNames = { variables: new Set(), columns: new Set() };
     expect(configError(() => compileTemplate('{{zzzzzzzz}}', 'f', none))).toBe(
       'f: {{zzzzzzzz}} is not a variable, a data column or a built-in (variables: none; data columns: none; built-ins: uuid, seq, randomInt A B, timestamp)',
+    );
+  });
+
+  it('lists at most 20 known names of each kind', () => {
+    const many: KnownNames = {
+      variables: new Set(Array.from({ length: 25 }, (_, i) => `v${i + 10}`)),
+      columns: new Set(),
+    };
+    expect(configError(() => compileTemplate('{{zzzzzzzz}}', 'f', many))).toContain(
+      'v28, v29 and 5 more; data columns',
     );
   });
 
