@@ -43,7 +43,9 @@ export const latency = () => duration('"250ms" or "1.5s"');
 /**
  * A percentage that is a ratio, such as "1%"; a bare number is a fraction (0.01). Output: fraction.
  * Bounded to 100 %: a bare 5 meant as "5 %" reads 500 % and turns a limit off (issue 15, case 9).
- * `zero: false` where 0 % means nothing (a recovery at no load).
+ * A bare 1 or more is refused too: `errorRate: 1` reads 100 % (no limit at all) where "1%" was
+ * almost always meant; "100%" says it on purpose. `zero: false` where 0 % means nothing (a
+ * recovery at no load).
  */
 export const percent = ({ zero = true }: { zero?: boolean } = {}) =>
   z.union([z.string(), z.number()]).transform((v, ctx) => {
@@ -53,6 +55,15 @@ export const percent = ({ zero = true }: { zero?: boolean } = {}) =>
       ctx.addIssue({
         code: 'custom',
         message: `${show(v)} is not a percentage; expected a percentage ${range}, e.g. "1%" or "0.5%"`,
+      });
+      return z.NEVER;
+    }
+    if (typeof v === 'number' && v >= 1) {
+      const whole = Number((v * 100).toPrecision(6));
+      const meant = v <= 100 ? `write "${v}%" for ${v} percent${v === 1 ? ', or "100%" if 100% is meant' : ''}; ` : '';
+      ctx.addIssue({
+        code: 'custom',
+        message: `${v} is ${whole}% (a bare number is a fraction below 1: 0.05 = 5%); ${meant}expected a percentage ${range}`,
       });
       return z.NEVER;
     }

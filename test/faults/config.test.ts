@@ -83,6 +83,19 @@ describe('percentages that are ratios are bounded (case 9)', () => {
     expect(e.message).toContain(`expected a percentage ${range}`);
   });
 
+  it('refuses an error rate of 1 written as a bare number (100 %), and says how to write 1 % or 100 %', () => {
+    const e = errorOf(load('    slo: { errorRate: 1 }\n'));
+    expect(e.exitCode).toBe(ExitCode.Usage);
+    expect(e.message).toContain(
+      'profiles[0].slo.errorRate: 1 is 100% (a bare number is a fraction below 1: 0.05 = 5%); write "1%" for 1 percent, or "100%" if 100% is meant',
+    );
+    expect(errorOf(load('    slo: { errorRate: 5 }\n')).message).toContain(
+      'profiles[0].slo.errorRate: 5 is 500% (a bare number is a fraction below 1: 0.05 = 5%); write "5%" for 5 percent; expected a percentage from 0% up to 100%',
+    );
+    // Past 100 there is nothing to suggest writing with a % sign.
+    expect(errorOf(load('    slo: { errorRate: 250 }\n')).message).not.toContain('write');
+  });
+
   it('accepts the ends of each range where they mean something', () => {
     const s = parseSettings(
       stress('    errorLimit: 0%\n    slo: { errorRate: 100% }\n    recovery: { load: 100% }\n') +
