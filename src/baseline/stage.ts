@@ -127,7 +127,8 @@ function trendSeries(runs: { sha: string; result: RunResult }[]): NonNullable<Ru
     for (const metric of ['p50', 'throughput'] as const) {
       const points = runs.flatMap((r) => {
         const p = r.result.profiles.find((x) => x.name === profile && x.status !== 'error' && x.requests.total > 0);
-        return p ? [{ sha: r.sha, value: metricValues(p)[metric] }] : [];
+        const value = p ? metricValues(p, [metric])[metric] : undefined;
+        return value === undefined ? [] : [{ sha: r.sha, value }];
       });
       if (points.length < 2) continue;
       const steps =
@@ -147,7 +148,8 @@ export function trendNotices(runs: { sha: string; result: RunResult }[]): string
     for (const metric of ['p50', 'p99', 'throughput'] as const satisfies readonly (typeof COMPARED_METRICS)[number][]) {
       const points = runs.flatMap((r) => {
         const p = r.result.profiles.find((x) => x.name === profile && x.status !== 'error' && x.requests.total > 0);
-        return p ? [{ sha: r.sha, value: metricValues(p)[metric] }] : [];
+        const value = p ? metricValues(p, [metric])[metric] : undefined;
+        return value === undefined ? [] : [{ sha: r.sha, value }];
       });
       for (const s of detectSteps(points)) {
         notices.push(

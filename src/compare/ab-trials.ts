@@ -18,7 +18,7 @@ import { candidateHosts, isPortOpen, portOf } from '../sut/readiness.js';
 import { inheritedSutEnv } from '../secrets/collect.js';
 import { assertSocketLimits } from '../load/capacity.js';
 import { assertTargetAllowed } from '../sut/target.js';
-import { metricValues, type MetricValues } from './metrics.js';
+import { comparedMetrics, metricValues, type MetricValues } from './metrics.js';
 import type { TrialPair } from './paired.js';
 import { seededRandom, shuffle } from './prng.js';
 
@@ -96,6 +96,7 @@ export async function runAbTrials(input: AbInput, deps: AbDeps): Promise<AbTrial
   const profiles = abProfiles(input.base, input.only);
   const planned = plannedLoadMs(input.base, profiles.length);
   const { pairs, trialDuration, warmup } = input.base.config.ab;
+  const metrics = comparedMetrics(input.base.config.gates.regression);
   for (const s of [input.base, input.head])
     await assertTargetAllowed(s.config.sut.url, input.base.config.targets.allow);
   assertSocketLimits(profiles);
@@ -135,7 +136,7 @@ export async function runAbTrials(input: AbInput, deps: AbDeps): Promise<AbTrial
         );
         out.order.push(side);
         out.loadMs += profiles.length * (trialDuration + warmup);
-        measured[side] = Object.fromEntries(results.map((r) => [r.name, metricValues(r)]));
+        measured[side] = Object.fromEntries(results.map((r) => [r.name, metricValues(r, metrics)]));
         if (side === 'head') out.lastHead = results;
       }
       for (const p of profiles) {

@@ -1,5 +1,6 @@
 /** The comparison as a plain-text table (console); the cells are shared with the markdown report. */
 import type { Comparison, ComparedMetric } from '../model/compare.js';
+import { percentileLabel } from '../model/percentiles.js';
 import { isRatioMetric } from './metrics.js';
 
 const pct = (v: number) => `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)}%`;
@@ -10,14 +11,14 @@ export function cells(m: ComparedMetric): string[] {
     m.metric === 'throughput' ? v.toFixed(1) : ratio ? v.toFixed(3) : `${(v * 100).toFixed(2)}%`;
   return [
     m.profile,
-    m.metric,
+    percentileLabel(m.metric),
     value(m.baseline),
     value(m.current),
     ratio ? pct(m.ratio - 1) : pct(m.current - m.baseline),
     ratio ? `${pct(m.ci[0] - 1)} … ${pct(m.ci[1] - 1)}` : `${pct(m.ci[0])} … ${pct(m.ci[1])}`,
     m.pValue === null ? '—' : m.pValue < 0.001 ? m.pValue.toExponential(1) : m.pValue.toFixed(3),
     m.mde === null ? 'n/a' : `±${(m.mde * 100).toFixed(1)}%`,
-    m.threshold === undefined ? '—' : `${(m.threshold * 100).toFixed(1)}%`,
+    m.threshold === undefined ? '—' : `${(m.threshold * 100).toFixed(1)}%${m.level === 'warn' ? ' (warn)' : ''}`,
     m.verdict,
   ];
 }

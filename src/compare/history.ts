@@ -6,11 +6,12 @@
  * floor, so a noisy history cannot fail a PR for a change it could not tell from noise.
  */
 import type { Comparison, ComparedMetric } from '../model/compare.js';
-import { COMPARED_METRICS } from '../model/compare.js';
+import { percentileOf } from '../model/percentiles.js';
 import type { EnvironmentFingerprint, ProfileResult, RunResult } from '../model/result.js';
 import { normalQuantile, tCdf, tQuantile, normalCdf } from './distributions.js';
 import {
   changeOf,
+  comparedMetrics,
   isRatioMetric,
   materialChange,
   metricValues,
@@ -23,13 +24,16 @@ import {
 import { holmAdjust, median, sampleSd } from './signed-rank.js';
 
 /** Between-run noise assumed while the history is too short to measure it (FACTS.md: quiet-period CVs here, rounded up). */
-const PRIOR_NOISE: Record<MetricName, number> = {
-  p50: 0.03,
-  p90: 0.05,
-  p99: 0.1,
-  throughput: 0.03,
-  errorRate: 0.002,
-};
+const PRIOR_NOISE = { p50: 0.03, p90: 0.05, p99: 0.1, throughput: 0.03, errorRate: 0.002 } as const;
+/** Past p99 the tail rests on a handful of requests per run: twice p99's noise is assumed, not measured. */
+const PRIOR_NOISE_PAST_P99 = 0.2;
+
+/** The prior noise of a metric; a percentile takes that of the nearest listed one at or above it (the noisier side). */
+function priorNoise(name: MetricName): number {
+  if (name === 'throughput' || name === 'errorRate') return PRIOR_NOISE[name];
+  const q = percentileOf(name) ?? 100;
+  return q <= 50 ? PRIOR_NOISE.p50 : q <= 90 ? PRIOR_NOISE.p90 : q <= 99 ? PRIOR_NOISE.p99 : PRIOR_NOISE_PAST_P99;
+}
 /** Fewer stored results than this and the prior noise is used. */
 const MIN_HISTORY_FOR_NOISE = 5;
 
@@ -68,10 +72,25 @@ export function compareWithHistory(current: RunResult, history: StoredRun[], opt
       warnings.push(
         `${profile.name}: only ${past.length} stored result(s); the noise is assumed (${MIN_HISTORY_FOR_NOISE}+ are needed to measure it)`,
       );
-    const now = metricValues(profile);
-    for (const name of COMPARED_METRICS) {
-      const values = past.map((p) => metricValues(p)[name]);
-      const compared = compareMetricWithHistory(profile.name, name, now[name], values, options);
+    const metrics = comparedMetrics(options.gates);
+    const now = metricValues(profile, metrics);
+    const stored = past.map((p) => metricValues(p, metrics));
+    for (const name of metrics) {
+      const current = now[name];
+      // A stored result with neither the field nor a histogram has no value for a percentile: it
+      // is left out of that metric's history (never approximated), and the reader is told.
+      const values = stored.flatMap((v) => (v[name] === undefined ? [] : [v[name]]));
+      if (current === undefined || values.length === 0) {
+        warnings.push(
+          `${profile.name} ${name}: ${current === undefined ? 'this result has no' : 'no stored result has a'} latency histogram to read it from, so it is not compared`,
+        );
+        continue;
+      }
+      if (values.length < stored.length)
+        warnings.push(
+          `${profile.name} ${name}: ${stored.length - values.length} of ${stored.length} stored results have no latency histogram to read it from and are left out`,
+        );
+      const compared = compareMetricWithHistory(profile.name, name, current, values, options);
       if (!compared) continue;
       rows.push(compared.row);
       statistics.push(compared.statistics);
@@ -128,7 +147,12 @@ function compareMetricWithHistory(
     verdict: 'inconclusive',
     mde: null,
     // The gate raised to the noise floor: a change smaller than the prediction interval's half-width cannot count.
-    ...(gate !== undefined ? { threshold: Math.max(gate, isRatioMetric(name) ? Math.exp(q * se) - 1 : q * se) } : {}),
+    ...(gate !== undefined
+      ? {
+          threshold: Math.max(gate, isRatioMetric(name) ? Math.exp(q * se) - 1 : q * se),
+          ...(options.gates.level === 'warn' ? { level: 'warn' as const } : {}),
+        }
+      : {}),
   };
   return { row, statistics: { estimate, se, df } };
 }
@@ -150,7 +174,7 @@ function historyCentre(name: MetricName, values: number[]): number {
 /** The between-run spread of the history around its centre, and its degrees of freedom (Infinity: the prior is assumed). */
 function historyNoise(name: MetricName, deviations: number[]): { spread: number; df: number } {
   const measured = deviations.length >= MIN_HISTORY_FOR_NOISE;
-  const spread = measured ? Math.max(sampleSd(deviations), isRatioMetric(name) ? 0.005 : 0.0005) : PRIOR_NOISE[name];
+  const spread = measured ? Math.max(sampleSd(deviations), isRatioMetric(name) ? 0.005 : 0.0005) : priorNoise(name);
   return { spread, df: measured ? deviations.length - 1 : Infinity };
 }
 

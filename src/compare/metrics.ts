@@ -3,17 +3,23 @@
  * throughput as a ratio (log scale), the error rate as a difference (a ratio of two rates near
  * zero means nothing).
  */
-import type { ComparedMetric } from '../model/compare.js';
+import type { ComparedMetric, MetricName } from '../model/compare.js';
 import { COMPARED_METRICS } from '../model/compare.js';
+import type { RegressionGate } from '../config/sections/regression.js';
+import { byPercentile, percentileName } from '../model/percentiles.js';
 import { errorRate } from '../verdict/slo.js';
+import { percentileReader } from '../verdict/percentile.js';
 import type { ProfileResult } from '../model/result.js';
 
-export type MetricName = (typeof COMPARED_METRICS)[number];
-export type MetricValues = Record<MetricName, number>;
-export type RegressionGates = Partial<Record<MetricName, number>>;
+export type { MetricName };
+export type MetricValues = Partial<Record<MetricName, number>>;
+/** gates.regression as parsed: a threshold per metric (any percentile), and the gate's level. */
+export type RegressionGates = RegressionGate;
 
 /** +1 when a higher value is worse (latency, errors), −1 when a lower value is worse (throughput). */
-export const WORSE_DIRECTION: Record<MetricName, 1 | -1> = { p50: 1, p90: 1, p99: 1, throughput: -1, errorRate: 1 };
+export function worseDirection(metric: MetricName): 1 | -1 {
+  return metric === 'throughput' ? -1 : 1;
+}
 
 /** The error rate is compared as a difference; a change below 0.1 percentage point is noise. */
 const ERROR_RATE_MIN_EFFECT = 0.001;
@@ -22,14 +28,37 @@ export function isRatioMetric(metric: MetricName): boolean {
   return metric !== 'errorRate';
 }
 
-export function metricValues(p: Pick<ProfileResult, 'latency' | 'throughput' | 'requests' | 'errors'>): MetricValues {
-  return {
-    p50: p.latency.p50,
-    p90: p.latency.p90,
-    p99: p.latency.p99,
-    throughput: p.throughput.rps,
-    errorRate: errorRate(p),
-  };
+/**
+ * The metrics a comparison tests: always p50, p90, p99, throughput and errorRate, and every
+ * other percentile gates.regression sets a threshold for, in order of the percentile. Each one is
+ * a test in Holm's family, so a gated p95 costs the others a little power, as it should.
+ */
+export function comparedMetrics(gates: RegressionGates | undefined): MetricName[] {
+  const gated = Object.keys(gates ?? {})
+    .map((k) => percentileName(k))
+    .filter((n): n is NonNullable<typeof n> => n !== undefined && !(COMPARED_METRICS as readonly string[]).includes(n));
+  const percentiles = [...new Set([...COMPARED_METRICS.filter((m) => m.startsWith('p')), ...gated])].sort(
+    byPercentile,
+  ) as MetricName[];
+  return [...percentiles, 'throughput', 'errorRate'];
+}
+
+/**
+ * The compared metrics of one measured profile. A percentile is read from the result's field or
+ * its HDR histogram (exact in both comparison methods: A/B trials and stored baselines keep
+ * their histograms); one that neither has is left out, never approximated.
+ */
+export function metricValues(
+  p: Pick<ProfileResult, 'latency' | 'histogram' | 'throughput' | 'requests' | 'errors'>,
+  metrics: readonly MetricName[] = COMPARED_METRICS,
+): MetricValues {
+  const percentile = percentileReader(p);
+  const values: MetricValues = {};
+  for (const name of metrics) {
+    const v = name === 'throughput' ? p.throughput.rps : name === 'errorRate' ? errorRate(p) : percentile(name);
+    if (v !== null) values[name] = v;
+  }
+  return values;
 }
 
 /** Change of `current` against `base` on the metric's own scale (log ratio or difference); NaN when undefined. */
@@ -65,7 +94,7 @@ export function verdictOf(
   minimum: number,
   bound: number,
 ): ComparedMetric['verdict'] {
-  const worse = WORSE_DIRECTION[metric];
+  const worse = worseDirection(metric);
   if (significant && Math.abs(estimate) >= minimum) return worse * estimate > 0 ? 'regression' : 'improvement';
   const worstCase = worse > 0 ? ci[1] : -ci[0];
   return worstCase < bound ? 'no-change' : 'inconclusive';

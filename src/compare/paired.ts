@@ -3,9 +3,10 @@
  * the Hodges–Lehmann estimate with its interval, Holm's correction across every tested metric,
  * and the minimum detectable effect of this run's own noise.
  */
-import { COMPARED_METRICS, type ComparedMetric } from '../model/compare.js';
+import type { ComparedMetric } from '../model/compare.js';
 import {
   changeOf,
+  comparedMetrics,
   materialChange,
   isRatioMetric,
   ratioOf,
@@ -47,14 +48,22 @@ export function comparePaired(pairsByProfile: Record<string, TrialPair[]>, optio
   const rows: { metric: ComparedMetric; diffs: number[]; name: MetricName; estimate: number; ci: [number, number] }[] =
     [];
   const warnings: string[] = [];
-  for (const [profile, pairs] of Object.entries(pairsByProfile)) {
-    for (const name of COMPARED_METRICS) {
-      const diffs = pairs.map((p) => changeOf(name, p.base[name], p.head[name])).filter(Number.isFinite);
+  for (const [profile, allPairs] of Object.entries(pairsByProfile)) {
+    for (const name of comparedMetrics(options.gates)) {
+      const pairs = allPairs.flatMap((p) => {
+        const [base, head] = [p.base[name], p.head[name]];
+        return base === undefined || head === undefined ? [] : [{ base, head }];
+      });
+      if (pairs.length === 0) {
+        if (allPairs.length > 0) warnings.push(`${profile} ${name}: not measured in any trial pair, so not compared`);
+        continue;
+      }
+      const diffs = pairs.map((p) => changeOf(name, p.base, p.head)).filter(Number.isFinite);
       const constant = diffs.every((d) => d === 0);
       const test = signedRankTest(diffs);
       const hl = hodgesLehmann(diffs, options.alpha);
-      const baseline = median(sorted(pairs.map((p) => p.base[name])));
-      const current = median(sorted(pairs.map((p) => p.head[name])));
+      const baseline = median(sorted(pairs.map((p) => p.base)));
+      const current = median(sorted(pairs.map((p) => p.head)));
       const gate = options.gates[name];
       rows.push({
         name,
@@ -71,8 +80,10 @@ export function comparePaired(pairsByProfile: Record<string, TrialPair[]>, optio
           pValue: diffs.length === 0 || constant ? null : test.pValue,
           verdict: 'inconclusive',
           mde: null,
-          ...(gate !== undefined ? { threshold: gate } : {}),
-          trials: pairs.map((p) => ({ base: p.base[name], head: p.head[name] })),
+          ...(gate !== undefined
+            ? { threshold: gate, ...(options.gates.level === 'warn' ? { level: 'warn' } : {}) }
+            : {}),
+          trials: pairs,
         },
       });
       if (diffs.length > 0 && !hl.exact && !constant) {

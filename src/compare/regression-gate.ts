@@ -4,12 +4,13 @@
  * else is reported, not failed on.
  */
 import type { Comparison, ComparedMetric } from '../model/compare.js';
-import { WORSE_DIRECTION, isRatioMetric } from './metrics.js';
+import { percentileLabel } from '../model/percentiles.js';
+import { isRatioMetric, worseDirection } from './metrics.js';
 
 function pastThreshold(m: ComparedMetric): boolean {
   if (m.verdict !== 'regression' || m.threshold === undefined) return false;
   if (!isRatioMetric(m.metric)) return m.current - m.baseline > m.threshold;
-  const change = WORSE_DIRECTION[m.metric] > 0 ? m.ratio - 1 : 1 - m.ratio;
+  const change = worseDirection(m.metric) > 0 ? m.ratio - 1 : 1 - m.ratio;
   return change > m.threshold;
 }
 
@@ -19,13 +20,21 @@ function describeChange(m: ComparedMetric): string {
     return `error rate ${pp(m.baseline)} → ${pp(m.current)} (difference CI ${pp(m.ci[0])}…${pp(m.ci[1])})`;
   }
   const pct = (r: number) => `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(1)}%`;
-  return `${m.metric} ${pct(m.ratio)} (ratio ${m.ratio.toFixed(3)}, CI ${m.ci[0].toFixed(3)}–${m.ci[1].toFixed(3)})`;
+  return `${percentileLabel(m.metric)} ${pct(m.ratio)} (ratio ${m.ratio.toFixed(3)}, CI ${m.ci[0].toFixed(3)}–${m.ci[1].toFixed(3)})`;
 }
 
-/** Reasons for the run's failure: one per gated metric past its threshold. */
-export function regressionReasons(comparison: Comparison): string[] {
-  return comparison.metrics.filter(pastThreshold).map((m) => {
+/**
+ * The gated metrics past their threshold, in words: `failures` fail the run; `warnings` are those
+ * of a `level: warn` gate, reported and annotated without failing it.
+ */
+export function regressionFindings(comparison: Comparison): { failures: string[]; warnings: string[] } {
+  const past = comparison.metrics.filter(pastThreshold).map((m) => {
     const p = m.pValue === null ? '' : `, p=${m.pValue < 0.001 ? m.pValue.toExponential(1) : m.pValue.toFixed(3)}`;
-    return `regression: ${m.profile} ${describeChange(m)}${p} is past the ${((m.threshold ?? 0) * 100).toFixed(1)}% threshold`;
+    const text = `${m.profile} ${describeChange(m)}${p} is past the ${((m.threshold ?? 0) * 100).toFixed(1)}% threshold`;
+    return { text, warn: m.level === 'warn' };
   });
+  return {
+    failures: past.filter((f) => !f.warn).map((f) => `regression: ${f.text}`),
+    warnings: past.filter((f) => f.warn).map((f) => `regression (level: warn): ${f.text}`),
+  };
 }

@@ -1,11 +1,19 @@
 import { z } from 'zod';
+import { PERCENTILE_PATTERN, type PercentileName } from './percentiles.js';
 
+/** The metrics every comparison has; a percentile named in gates.regression joins them. */
 export const COMPARED_METRICS = ['p50', 'p90', 'p99', 'throughput', 'errorRate'] as const;
+
+export type MetricName = PercentileName | 'throughput' | 'errorRate';
 
 /** comparison.metrics[] — names are a contract. */
 export const comparedMetricSchema = z.object({
   profile: z.string(),
-  metric: z.enum(COMPARED_METRICS),
+  /** p50, p90, p99, throughput, errorRate, or a gated percentile (p95, p999 = p99.9, any pNN / pNN.N). */
+  metric: z
+    .string()
+    .regex(new RegExp(`${PERCENTILE_PATTERN}|^throughput$|^errorRate$`))
+    .refine((_v): _v is MetricName => true),
   baseline: z.number(),
   current: z.number(),
   ratio: z.number(),
@@ -14,6 +22,8 @@ export const comparedMetricSchema = z.object({
   verdict: z.enum(['regression', 'improvement', 'no-change', 'inconclusive']),
   mde: z.number().nullable(),
   threshold: z.number().optional(),
+  /** `warn`: gates.regression says `level: warn`, so a regression past the threshold is a warning, not a failure. */
+  level: z.literal('warn').optional(),
   /** Same-runner A/B only: the metric in every base/head trial pair, in the order they ran. */
   trials: z.array(z.object({ base: z.number(), head: z.number() })).optional(),
 });

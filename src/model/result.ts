@@ -32,6 +32,8 @@ export const latencySchema = z.object({
   stdev: z.number(),
   p50: z.number(),
   p90: z.number(),
+  /** Absent from results of perfgate before it was added (their histogram still has it). */
+  p95: z.number().optional(),
   p99: z.number(),
   p999: z.number(),
   max: z.number(),
@@ -51,13 +53,17 @@ export const timelinePointSchema = z.object({
 export type TimelinePoint = z.infer<typeof timelinePointSchema>;
 
 export const sloCheckSchema = z.object({
+  /** p50, p95, p999 (= p99.9), any pNN / pNN.N, max, mean, errorRate or throughput. */
   metric: z.string(),
   limit: z.number(),
-  actual: z.number(),
+  /** null: not measured (a percentile of a result with neither that field nor a histogram); the check does not pass. */
+  actual: z.number().nullable(),
   unit: z.enum(['ms', 'ratio', 'rps']),
   pass: z.boolean(),
   /** The limit is perfgate's default (the error-rate ceiling of a profile whose SLO sets none). */
   implicit: z.boolean().optional(),
+  /** `warn`: the SLO says `level: warn`, so a miss is a warning and never fails the profile. */
+  level: z.literal('warn').optional(),
 });
 export type SloCheck = z.infer<typeof sloCheckSchema>;
 
@@ -117,7 +123,10 @@ export const profileResultSchema = z.object({
   histogram: z.string().optional(),
   timeline: z.array(timelinePointSchema),
   degradation: degradationSchema.optional(),
+  /** `pass`: no check of a `level: fail` SLO missed. */
   slo: z.object({ pass: z.boolean(), checks: z.array(sloCheckSchema) }),
+  /** Misses of `level: warn` SLOs: reported and annotated, never a failure. */
+  warnings: z.array(z.string()).optional(),
   generator: generatorSchema.optional(),
   stress: stressResultSchema.optional(),
   robustness: robustnessResultSchema.optional(),
@@ -188,5 +197,7 @@ export const runResultSchema = z.object({
     .optional(),
   /** Notes for the reader that are not failures (threshold changes needing review, warnings). */
   notices: z.array(z.string()).default([]),
+  /** Misses of gates and SLOs that say `level: warn`: shown with ⚠️ and annotated; they never fail the run. */
+  warnings: z.array(z.string()).default([]),
 });
 export type RunResult = z.infer<typeof runResultSchema>;

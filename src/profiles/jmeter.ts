@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { JmeterProfile } from '../config/sections/ecosystem.js';
 import { ConfigError, LoadError } from '../errors.js';
-import { DEFAULT_ERROR_CEILING, describeCheck, evaluateSlo } from '../verdict/slo.js';
+import { DEFAULT_ERROR_CEILING, evaluateSlo, judgeSlo } from '../verdict/slo.js';
 import { jtlProfile, parseJtl } from '../jmeter/jtl.js';
 import { locateJMeter } from '../jmeter/locate.js';
 import type { ProfileResult } from '../model/result.js';
@@ -90,7 +90,8 @@ export async function runJmeterProfile(ctx: ProfileContext, profile: JmeterProfi
         .filter((l) => l.includes('summary ='))
         .at(-1) ?? '',
     );
-  const reasons = slo.checks.filter((c) => !c.pass).map((c) => `SLO: ${describeCheck(c)}`);
+  const verdict = judgeSlo(slo.checks);
+  const reasons = verdict.reasons;
   if (code !== 0) reasons.push(`JMeter exited with code ${code}`);
   if (summary)
     reasons.push(
@@ -98,9 +99,10 @@ export async function runJmeterProfile(ctx: ProfileContext, profile: JmeterProfi
     );
   return {
     ...result,
-    status: code !== 0 && result.requests.total === 0 ? 'error' : slo.pass ? 'pass' : 'fail',
+    status: code !== 0 && result.requests.total === 0 ? 'error' : verdict.status,
     reasons,
     slo,
+    ...(verdict.warnings.length ? { warnings: verdict.warnings } : {}),
   };
 }
 

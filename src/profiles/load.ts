@@ -1,5 +1,5 @@
 import type { LoadProfile } from '../config/sections/load.js';
-import { DEFAULT_ERROR_CEILING, describeCheck, evaluateSlo } from '../verdict/slo.js';
+import { DEFAULT_ERROR_CEILING, evaluateSlo, judgeSlo } from '../verdict/slo.js';
 import type { ProfileResult } from '../model/result.js';
 import { loadModelOf } from '../load/model.js';
 import type { ProfileContext } from './types.js';
@@ -26,8 +26,9 @@ export async function runLoadProfile(ctx: ProfileContext, profile: LoadProfile):
       ),
   });
   const slo = evaluateSlo(profile.slo, m, { defaultErrorCeiling: DEFAULT_ERROR_CEILING });
-  const reasons = slo.checks.filter((c) => !c.pass).map((c) => `SLO: ${describeCheck(c)}`);
-  let status: ProfileResult['status'] = slo.pass ? 'pass' : 'fail';
+  const verdict = judgeSlo(slo.checks);
+  const reasons = verdict.reasons;
+  let status = verdict.status;
   if (m.requests.total === 0 && m.errors.total === 0) {
     status = 'error';
     reasons.push('no request completed in the measured window');
@@ -47,5 +48,6 @@ export async function runLoadProfile(ctx: ProfileContext, profile: LoadProfile):
     ...(model.kind === 'open' ? { rate: model.rate } : { connections: model.connections }),
     ...m,
     slo,
+    ...(verdict.warnings.length ? { warnings: verdict.warnings } : {}),
   };
 }

@@ -2,6 +2,7 @@ import type { StressProfile } from '../config/sections/stress.js';
 import { evaluateSlo } from '../verdict/slo.js';
 import type { LoadMeasurement } from '../load/types.js';
 import type { ProfileResult, TimelinePoint } from '../model/result.js';
+import type { StressResult } from '../model/stress.js';
 import { stepSlo } from '../stress/breaking.js';
 import { measureBreakingPoint } from '../stress/ramp.js';
 import { runRobustnessChecks } from '../stress/robustness.js';
@@ -13,9 +14,10 @@ import type { ProfileContext } from './types.js';
  * fields (requests, latency, throughput, errors, histogram) are those of the highest step that
  * met the SLO (the first step when none did); its timeline spans the whole ramp.
  *
- * Status: fail when no step met the SLO, when the capacity is under `slo.throughput`, or when the
- * SUT did not recover; inconclusive when perfgate's own client was saturated where the ramp
- * stopped (the capacity found would be perfgate's); pass otherwise.
+ * Status: fail when no step met the SLO, when the capacity is under `slo.throughput` (with
+ * `slo.level: warn`, these two are warnings), or when the SUT did not recover; inconclusive when
+ * perfgate's own client was saturated where the ramp stopped (the capacity found would be
+ * perfgate's); pass otherwise.
  */
 export async function runStressProfile(ctx: ProfileContext, profile: StressProfile): Promise<ProfileResult> {
   const startedAt = new Date().toISOString();
@@ -31,6 +33,7 @@ export async function runStressProfile(ctx: ProfileContext, profile: StressProfi
     startedAt,
   };
   const reasons: string[] = [];
+  const warnings: string[] = [];
   let status: ProfileResult['status'] = 'pass';
   const bp = stress.breakingPoint;
   const capacity = stress.maxSustainableRps;
@@ -40,14 +43,14 @@ export async function runStressProfile(ctx: ProfileContext, profile: StressProfi
   if (stress.steps.length === 0) {
     status = 'error';
     reasons.push(`no step ran: ${bp.detail}`);
-  } else if (capacity === null) {
-    status = 'fail';
-    reasons.push(`even the first step broke the limits: ${bp.detail}`);
-  } else if (profile.slo.throughput !== undefined && capacity < profile.slo.throughput) {
-    status = 'fail';
-    reasons.push(
-      `max sustainable load ${capacity.toFixed(1)} req/s is under the required ${profile.slo.throughput} req/s (${bp.reason}: ${bp.detail})`,
-    );
+  } else {
+    const missed = missedSlo(profile, stress);
+    // The limits find the breaking point whatever the SLO's level; `level: warn` only softens the verdict.
+    if (missed && profile.slo.level === 'warn') warnings.push(`SLO (level: warn): ${missed}`);
+    else if (missed) {
+      status = 'fail';
+      reasons.push(missed);
+    }
   }
   if (bp.reason === 'crash') {
     status = 'fail';
@@ -93,5 +96,16 @@ export async function runStressProfile(ctx: ProfileContext, profile: StressProfi
     slo: evaluateSlo(stepSlo(profile.slo), summary),
     stress,
     ...(robustness ? { robustness } : {}),
+    ...(warnings.length ? { warnings } : {}),
   };
+}
+
+/** Why the ramp missed the SLO: no step met its limits, or the capacity is under `slo.throughput`. */
+function missedSlo(profile: StressProfile, stress: StressResult): string | undefined {
+  const bp = stress.breakingPoint;
+  const capacity = stress.maxSustainableRps;
+  if (capacity === null) return `even the first step broke the limits: ${bp.detail}`;
+  if (profile.slo.throughput !== undefined && capacity < profile.slo.throughput)
+    return `max sustainable load ${capacity.toFixed(1)} req/s is under the required ${profile.slo.throughput} req/s (${bp.reason}: ${bp.detail})`;
+  return undefined;
 }

@@ -79,6 +79,7 @@ export async function executeAb(request: AbRequest, deps: AbDeps & { now?: () =>
 /** A trial's result as the report shows it: an SLO miss is not a failure here (the comparison is the gate). */
 export function lastHeadTrial(p: ProfileResult, trialMs: number): ProfileResult {
   const note = `last head trial of the A/B (${trialMs / 1000}s); SLOs are not gated in an A/B`;
-  const reasons = p.reasons.map((r) => (r.startsWith('SLO: ') ? `${r} (not gated)` : r));
-  return { ...p, status: p.status === 'fail' ? 'pass' : p.status, reasons: [note, ...reasons] };
+  const reasons = [...p.reasons, ...(p.warnings ?? [])].map((r) => (r.startsWith('SLO') ? `${r} (not gated)` : r));
+  const { warnings: _notGated, ...rest } = p;
+  return { ...rest, status: p.status === 'fail' ? 'pass' : p.status, reasons: [note, ...reasons] };
 }

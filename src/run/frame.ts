@@ -32,5 +32,6 @@ export function newRunResult(frame: ResultFrame): RunResult {
     bottlenecks: [],
     suggestions: [],
     notices: frame.notices ?? [],
+    warnings: [],
   };
 }

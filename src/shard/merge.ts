@@ -6,6 +6,7 @@
  */
 import * as hdr from 'hdr-histogram-js';
 import { DataError } from '../errors.js';
+import { judgeSlo, recheckSlo } from '../verdict/slo.js';
 import { worstStatus } from '../verdict/status.js';
 import {
   emptyErrorClasses,
@@ -40,6 +41,7 @@ function latencyOf(h: hdr.Histogram, parts: readonly ProfileResult[]): Latency {
     stdev: Math.sqrt(variance),
     p50: pct(50),
     p90: pct(90),
+    p95: pct(95),
     p99: pct(99),
     p999: pct(99.9),
     max: n ? h.maxValue / 1000 : 0,
@@ -127,26 +129,17 @@ export function mergeProfile(parts: readonly ProfileResult[]): ProfileResult {
   };
   delete merged.degradation;
   delete merged.resources;
-  const errorRate = merged.requests.total ? merged.errors.total / merged.requests.total : 0;
-  const checks = first.slo.checks.map((c) => {
-    const actual =
-      c.metric === 'errorRate'
-        ? errorRate
-        : c.metric === 'throughput'
-          ? merged.throughput.rps
-          : (merged.latency[c.metric as keyof Latency] ?? c.actual);
-    return { ...c, actual, pass: c.unit === 'rps' ? actual >= c.limit : actual <= c.limit };
-  });
-  merged.slo = { pass: checks.every((c) => c.pass), checks };
+  merged.slo = recheckSlo(first.slo.checks, merged);
+  const verdict = judgeSlo(merged.slo.checks);
   const generatorSaturated = parts.some((p) => p.generator?.saturated);
   merged.status = parts.some((p) => p.status === 'error')
     ? 'error'
-    : !merged.slo.pass
-      ? generatorSaturated
-        ? 'inconclusive'
-        : 'fail'
-      : 'pass';
-  merged.reasons = checks.filter((c) => !c.pass).map((c) => `SLO: ${c.metric} ${c.actual} over ${c.limit}`);
+    : generatorSaturated && verdict.status === 'fail'
+      ? 'inconclusive'
+      : verdict.status;
+  merged.reasons = verdict.reasons;
+  if (verdict.warnings.length) merged.warnings = verdict.warnings;
+  else delete merged.warnings;
   if (generatorSaturated) merged.reasons.push("a shard's load generator was saturated");
   return merged;
 }
@@ -166,6 +159,7 @@ export function mergeResults(results: readonly RunResult[]): RunResult {
     ...first,
     status: results.some((r) => r.status === 'error') ? 'error' : worstStatus(profiles.map((p) => p.status)),
     reasons: profiles.flatMap((p) => p.reasons.map((r) => `${p.name}: ${r}`)),
+    warnings: profiles.flatMap((p) => (p.warnings ?? []).map((w) => `${p.name}: ${w}`)),
     startedAt: started,
     finishedAt: finished,
     durationMs: Date.parse(finished) - Date.parse(started),

@@ -3,12 +3,11 @@
  * ({metric, limit, actual, unit, pass}); words are added only by describeCheck.
  */
 import type { Slo } from '../config/sections/request.js';
-import type { Latency, ProfileResult, SloCheck } from '../model/result.js';
+import { byPercentile, percentileLabel, percentileName, type PercentileName } from '../model/percentiles.js';
+import type { ProfileResult, SloCheck, Status } from '../model/result.js';
+import { percentileReader } from './percentile.js';
 
-type Measured = Pick<ProfileResult, 'latency' | 'requests' | 'errors' | 'throughput'>;
-
-const LATENCY_KEYS = ['p50', 'p90', 'p99', 'p999', 'max', 'mean'] as const satisfies readonly (keyof Latency &
-  keyof Slo)[];
+type Measured = Pick<ProfileResult, 'latency' | 'histogram' | 'requests' | 'errors' | 'throughput'>;
 
 /** Error rate over everything attempted in the measured window (responses + failed attempts). */
 export function errorRate(m: Pick<Measured, 'requests' | 'errors'>): number {
@@ -33,11 +32,16 @@ export function evaluateSlo(
   { defaultErrorCeiling }: { defaultErrorCeiling?: number } = {},
 ): { pass: boolean; checks: SloCheck[] } {
   const checks: SloCheck[] = [];
-  for (const key of LATENCY_KEYS) {
-    const limit = slo[key];
-    if (limit !== undefined)
-      checks.push({ metric: key, limit, actual: m.latency[key], unit: 'ms', pass: m.latency[key] <= limit });
+  const level = slo.level === 'warn' ? { level: 'warn' as const } : {};
+  const latencyCheck = (metric: string, limit: number, actual: number | null) =>
+    checks.push({ metric, limit, actual, unit: 'ms', pass: actual !== null && actual <= limit, ...level });
+  const percentile = percentileReader(m);
+  for (const name of percentileNamesOf(slo)) {
+    const limit = slo[name];
+    if (limit !== undefined) latencyCheck(name, limit, percentile(name));
   }
+  if (slo.max !== undefined) latencyCheck('max', slo.max, m.latency.max);
+  if (slo.mean !== undefined) latencyCheck('mean', slo.mean, m.latency.mean);
   const errorLimit = slo.errorRate ?? defaultErrorCeiling;
   if (errorLimit !== undefined) {
     const actual = errorRate(m);
@@ -47,7 +51,7 @@ export function evaluateSlo(
       actual,
       unit: 'ratio',
       pass: actual <= errorLimit,
-      ...(slo.errorRate === undefined ? { implicit: true } : {}),
+      ...(slo.errorRate === undefined ? { implicit: true } : level),
     });
   }
   if (slo.throughput !== undefined) {
@@ -57,9 +61,56 @@ export function evaluateSlo(
       actual: m.throughput.rps,
       unit: 'rps',
       pass: m.throughput.rps >= slo.throughput,
+      ...level,
     });
   }
-  return { pass: checks.every((c) => c.pass), checks };
+  return { pass: checks.every((c) => c.pass || c.level === 'warn'), checks };
+}
+
+/** The percentile limits of an SLO, lowest percentile first. */
+function percentileNamesOf(slo: Slo): PercentileName[] {
+  return Object.keys(slo)
+    .filter((k): k is PercentileName => percentileName(k) === k)
+    .sort(byPercentile);
+}
+
+/**
+ * The same checks against another measurement of the same profile (shards merged): each actual
+ * value read again, each limit and level kept.
+ */
+export function recheckSlo(checks: readonly SloCheck[], m: Measured): { pass: boolean; checks: SloCheck[] } {
+  const percentile = percentileReader(m);
+  const rechecked = checks.map((c): SloCheck => {
+    const actual = actualOf(c.metric, m, percentile);
+    const pass = actual !== null && (c.unit === 'rps' ? actual >= c.limit : actual <= c.limit);
+    return { ...c, actual, pass };
+  });
+  return { pass: rechecked.every((c) => c.pass || c.level === 'warn'), checks: rechecked };
+}
+
+function actualOf(metric: string, m: Measured, percentile: ReturnType<typeof percentileReader>): number | null {
+  if (metric === 'errorRate') return errorRate(m);
+  if (metric === 'throughput') return m.throughput.rps;
+  if (metric === 'max' || metric === 'mean') return m.latency[metric];
+  const name = percentileName(metric);
+  return name === undefined ? null : percentile(name);
+}
+
+/**
+ * What an SLO's checks make of a profile: `fail` on a missed limit, `inconclusive` on a limit
+ * that could not be measured (a percentile of a result without histogram: perfgate cannot tell,
+ * and says so rather than pass), `pass` otherwise. Misses of a `level: warn` SLO are warnings
+ * and leave the status alone. Reasons and warnings are in words, one per check.
+ */
+export function judgeSlo(checks: readonly SloCheck[]): { status: Status; reasons: string[]; warnings: string[] } {
+  const missed = checks.filter((c) => !c.pass);
+  const failing = missed.filter((c) => c.level !== 'warn');
+  const status: Status = failing.some((c) => c.actual !== null) ? 'fail' : failing.length > 0 ? 'inconclusive' : 'pass';
+  return {
+    status,
+    reasons: failing.map((c) => `SLO: ${describeCheck(c)}`),
+    warnings: missed.filter((c) => c.level === 'warn').map((c) => `SLO (level: warn): ${describeCheck(c)}`),
+  };
 }
 
 export function describeCheck(c: SloCheck): string {
@@ -71,5 +122,8 @@ export function describeCheck(c: SloCheck): string {
         : `${v.toFixed(1)} req/s`;
   const op = c.unit === 'rps' ? '≥' : '≤';
   const source = c.implicit ? ", perfgate's default: set slo.errorRate to choose another" : '';
-  return `${c.metric} ${fmt(c.actual)} (limit ${op} ${fmt(c.limit)}${source})`;
+  const metric = percentileLabel(c.metric);
+  if (c.actual === null)
+    return `${metric} not measured: the result has neither it nor a latency histogram (limit ${op} ${fmt(c.limit)})`;
+  return `${metric} ${fmt(c.actual)} (limit ${op} ${fmt(c.limit)}${source})`;
 }

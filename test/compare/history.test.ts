@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { regressionReasons } from '../../src/compare/regression-gate.js';
+import { regressionFindings } from '../../src/compare/regression-gate.js';
 import { compareWithHistory, type StoredRun } from '../../src/compare/history.js';
 import { normalFrom, seededRandom } from '../../src/compare/prng.js';
 import { detectSteps } from '../../src/compare/trend.js';
@@ -23,7 +23,7 @@ describe('comparison with a stored history', () => {
     const c = compareWithHistory(resultWith({ p50: 4.04, rps: 995 }), history(20, 0.008), OPTIONS);
     expect(metric(c, 'p50').verdict).toBe('no-change');
     expect(metric(c, 'p50').ratio).toBeCloseTo(1.01, 1);
-    expect(regressionReasons(c)).toEqual([]);
+    expect(regressionFindings(c).failures).toEqual([]);
   });
 
   it('flags a 20 % slower run as a regression past the gate, with a CI that excludes 1', () => {
@@ -32,8 +32,8 @@ describe('comparison with a stored history', () => {
     expect(p50.verdict).toBe('regression');
     expect(p50.ci[0]).toBeGreaterThan(1.1);
     expect(p50.pValue).toBeLessThan(0.001);
-    expect(regressionReasons(c)).toHaveLength(2);
-    expect(regressionReasons(c)[0]).toMatch(/^regression: api p50 \+\d+\.\d% \(ratio 1\.\d{3}, CI/);
+    expect(regressionFindings(c).failures).toHaveLength(2);
+    expect(regressionFindings(c).failures[0]).toMatch(/^regression: api p50 \+\d+\.\d% \(ratio 1\.\d{3}, CI/);
   });
 
   it('raises the threshold to the noise floor of a noisy history, so the same change does not fail', () => {
@@ -41,8 +41,8 @@ describe('comparison with a stored history', () => {
     const noisy = compareWithHistory(resultWith({ p50: 4.4, rps: 1000 }), history(20, 0.08), OPTIONS);
     expect(metric(quiet, 'p50').threshold).toBe(0.05);
     expect(metric(noisy, 'p50').threshold).toBeGreaterThan(0.15);
-    expect(regressionReasons(quiet)).toHaveLength(1);
-    expect(regressionReasons(noisy)).toEqual([]);
+    expect(regressionFindings(quiet).failures).toHaveLength(1);
+    expect(regressionFindings(noisy).failures).toEqual([]);
     expect(metric(noisy, 'p50').mde).toBeGreaterThan(metric(quiet, 'p50').mde!);
   });
 
@@ -53,13 +53,13 @@ describe('comparison with a stored history', () => {
     for (let r = 0; r < runs; r++) {
       const h = history(15, 0.03, 1000 + r);
       if (
-        regressionReasons(
+        regressionFindings(
           compareWithHistory(
             resultWith({ p50: 4 * Math.exp(0.03 * z()), rps: 1000 * Math.exp(0.03 * z()) }),
             h,
             OPTIONS,
           ),
-        ).length
+        ).failures.length
       )
         alarms++;
     }

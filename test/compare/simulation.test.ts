@@ -78,9 +78,9 @@ describe('paired A/B on simulated runner noise (fixed seeds)', () => {
   });
 
   it('fails the gate on a 10 % slowdown and names the metric, ratio and interval', async () => {
-    const { regressionReasons } = await import('../../src/compare/regression-gate.js');
+    const { regressionFindings } = await import('../../src/compare/regression-gate.js');
     const c = compare(simulatePairs(99, DEFAULTS.pairs, 0.1));
-    const reasons = regressionReasons({ method: 'ab', metrics: c.metrics, warnings: [] });
+    const reasons = regressionFindings({ method: 'ab', metrics: c.metrics, warnings: [] }).failures;
     expect(
       reasons.some((r) =>
         /^regression: api p50 \+\d+\.\d% \(ratio 1\.\d{3}, CI 1\.\d{3}–1\.\d{3}\).*past the 5\.0% threshold/.test(r),

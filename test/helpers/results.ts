@@ -103,5 +103,6 @@ export function resultWith(
     bottlenecks: [],
     suggestions: [],
     notices: [],
+    warnings: [],
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { lastHeadTrial } from '../../src/run/ab.js';
 import { rollUpVerdict } from '../../src/run/verdict.js';
+import { exitCodeForStatus } from '../../src/verdict/status.js';
 import type { ComparedMetric } from '../../src/model/compare.js';
 import { profile } from '../helpers/results.js';
 
@@ -48,9 +49,43 @@ describe('the verdict of a run', () => {
     expect(rollUpVerdict({ problems: [], failures, profiles: [profile('api-v2')] })).toEqual({
       status: 'fail',
       reasons: failures,
+      warnings: [],
     });
     const crashed = rollUpVerdict({ problems: ['the SUT exited'], failures, profiles: [profile('api-v2')] });
     expect(crashed.status).toBe('error');
+  });
+});
+
+describe('gates and SLOs at level: warn', () => {
+  const warnSlo = 'SLO (level: warn): p95 9.000 ms (limit ≤ 1.000 ms)';
+
+  it('passes with exit code 0 and lists each miss as a warning, by profile, never as a reason', () => {
+    const v = rollUpVerdict({
+      problems: [],
+      profiles: [profile('api', { warnings: [warnSlo] }), profile('search')],
+      comparison: { method: 'baseline', metrics: [{ ...regression, level: 'warn' }], warnings: [] },
+    });
+    expect(v.status).toBe('pass');
+    expect(exitCodeForStatus(v.status)).toBe(0);
+    expect(v.reasons).toEqual([]);
+    expect(v.warnings).toHaveLength(2);
+    expect(v.warnings[0]).toBe(`api: ${warnSlo}`);
+    expect(v.warnings[1]).toMatch(/^regression \(level: warn\): api p50 \+20\.0% .* is past the 5\.0% threshold$/);
+  });
+
+  it('still fails on a fail-level regression beside a warn-level miss', () => {
+    const v = rollUpVerdict({
+      problems: [],
+      profiles: [profile('api', { warnings: [warnSlo] })],
+      comparison: {
+        method: 'ab',
+        metrics: [regression, { ...regression, metric: 'p95', level: 'warn' }],
+        warnings: [],
+      },
+    });
+    expect(v.status).toBe('fail');
+    expect(v.reasons).toEqual([expect.stringMatching(/^regression: api p50/)]);
+    expect(v.warnings).toEqual([`api: ${warnSlo}`, expect.stringMatching(/^regression \(level: warn\): api p95/)]);
   });
 });
 
@@ -66,6 +101,13 @@ describe('the last head trial of an A/B', () => {
     expect(p.status).toBe('inconclusive');
     expect(p.reasons).toContain('load generator saturated: client thread 97% busy');
     expect(p.reasons[0]).toMatch(/last head trial of the A\/B \(0\.8s\)/);
+  });
+
+  it('does not gate a warn-level SLO miss either: it is a reason marked not gated, not a warning', () => {
+    const p = lastHeadTrial(profile('api', { warnings: ['SLO (level: warn): p95 9 ms (limit ≤ 5 ms)'] }), 800);
+    expect(p.status).toBe('pass');
+    expect(p.warnings).toBeUndefined();
+    expect(p.reasons).toContain('SLO (level: warn): p95 9 ms (limit ≤ 5 ms) (not gated)');
   });
 
   it('does not gate an SLO miss, and says so', () => {

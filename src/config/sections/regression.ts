@@ -1,18 +1,28 @@
 import { z } from 'zod';
 import { duration, durationOrZero, percent, positiveInt } from '../fields.js';
+import { gateLevel, withPercentileKeys } from '../percentile-keys.js';
+import { PERCENTILE_FORMS } from '../../model/percentiles.js';
 
 /** Fail the run only on a significant change past these thresholds. */
 export const gatesSchema = z
   .strictObject({
-    regression: z
-      .strictObject({
+    /**
+     * Thresholds per metric: p50, p90, p99 or any percentile (read from the histograms of both
+     * sides, so exact in both comparison methods), throughput, errorRate. A gated percentile that
+     * is not among the metrics always compared joins them, and Holm's family with it.
+     */
+    regression: withPercentileKeys(
+      {
         p50: percent().optional(),
         p90: percent().optional(),
         p99: percent().optional(),
         throughput: percent().optional(),
         errorRate: percent().optional(),
-      })
-      .optional(),
+        level: gateLevel(),
+      },
+      percent,
+      `Fail on a significant change past these thresholds ("10%") of any percentile, ${PERCENTILE_FORMS}, of throughput or of errorRate; level: warn to report a regression without failing.`,
+    ).optional(),
     /**
      * A pull request that renames, drops or changes the workload of a profile, or drops an SLO,
      * fails with "needs review: …" (`fail`), or only says so (`warn`). Read from the base branch.
@@ -20,6 +30,7 @@ export const gatesSchema = z
     review: z.enum(['fail', 'warn']).default('fail'),
   })
   .default({ review: 'fail' });
+export type RegressionGate = NonNullable<z.output<typeof gatesSchema>['regression']>;
 
 export const baselineSchema = z
   .strictObject({

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { latency, percent, positiveNumber } from '../fields.js';
 import { INTERPOLATED } from '../interpolate.js';
+import { gateLevel, withPercentileKeys } from '../percentile-keys.js';
+import { PERCENTILE_FORMS } from '../../model/percentiles.js';
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
@@ -33,18 +35,27 @@ export const requestSchema = z.strictObject({
 });
 export type RequestSpec = z.output<typeof requestSchema>;
 
-/** Service-level objective a profile must meet; every field is optional. */
-export const sloSchema = z.strictObject({
-  p50: latency().optional(),
-  p90: latency().optional(),
-  p99: latency().optional(),
-  p999: latency().optional(),
-  max: latency().optional(),
-  mean: latency().optional(),
-  errorRate: percent().optional(),
-  /** Minimum throughput in requests per second. */
-  throughput: positiveNumber('a minimum rate in requests per second').optional(),
-});
+/**
+ * Service-level objective a profile must meet; every field is optional. Latency limits for any
+ * percentile (p95, p99.9, …) are read from the profile's HDR histogram.
+ */
+export const sloSchema = withPercentileKeys(
+  {
+    p50: latency().optional(),
+    p90: latency().optional(),
+    p95: latency().optional(),
+    p99: latency().optional(),
+    p999: latency().optional(),
+    max: latency().optional(),
+    mean: latency().optional(),
+    errorRate: percent().optional(),
+    /** Minimum throughput in requests per second. */
+    throughput: positiveNumber('a minimum rate in requests per second').optional(),
+    level: gateLevel(),
+  },
+  latency,
+  `Limits the profile must meet: a latency such as "250ms" for any percentile, ${PERCENTILE_FORMS}, for max or for mean; errorRate ("1%"); throughput (req/s); level: warn to report a miss without failing.`,
+);
 export type Slo = z.output<typeof sloSchema>;
 
 export const defaultRequests = (): RequestSpec[] => [{ method: 'GET', path: '/', headers: {}, weight: 1 }];
