@@ -14,8 +14,8 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { seededRandom, shuffle } from '../compare/prng.js';
 import { ConfigError } from '../errors.js';
 
-export const MAX_DATA_FILE_BYTES = 100 * 1000 * 1000;
-export const MAX_DATA_ROWS = 1_000_000;
+const MAX_DATA_FILE_BYTES = 100 * 1000 * 1000;
+const MAX_DATA_ROWS = 1_000_000;
 
 export type DataRow = Readonly<Record<string, string>>;
 
