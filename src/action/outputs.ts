@@ -31,6 +31,8 @@ export async function reportToRunner(
       title: `perfgate: ${p.name} ${p.status === 'fail' ? 'failed its gate' : 'could not run'}`,
     });
   }
+  // Gates and SLOs at `level: warn`: a warning annotation each (GitHub shows ten per step), never a failure.
+  for (const w of result.warnings.slice(0, 10)) core.warning(w, { title: 'perfgate: warning (level: warn)' });
   if (result.sut.logTail && result.status === 'error')
     core.error(`last lines of the SUT's output:\n${result.sut.logTail}`);
   if (exitCodeForStatus(result.status) !== 0)

@@ -77,6 +77,7 @@ Exit codes: 0 pass, 1 a regression past a gate, 2 usage or config error, 3 a SUT
     io.stdout(
       `perfgate ab: ${result.status.toUpperCase()}${result.reasons.length ? ` — ${result.reasons.join('; ')}` : ''}`,
     );
+    for (const w of result.warnings) io.stdout(`warning: ${w}`);
     for (const n of result.notices) io.stdout(`notice: ${n}`);
     io.logger.info(`wrote ${path.relative(io.cwd, outputs.resultPath)}`);
     return exitCodeForStatus(result.status);

@@ -27,6 +27,8 @@ interface Case {
   time: number;
   failure?: string;
   error?: string;
+  /** A miss of a `level: warn` gate: the case passes, the miss is in its output. */
+  warning?: string;
 }
 
 export function buildJunitXml(result: RunResult): string {
@@ -41,17 +43,14 @@ export function buildJunitXml(result: RunResult): string {
       cases.push({
         name: `SLO ${c.metric} ${/\(limit .*\)$/.exec(describeCheck(c))?.[0] ?? ''}`.trim(),
         time: 0,
-        ...(c.pass ? {} : { failure: describeCheck(c) }),
+        ...(c.pass ? {} : c.level === 'warn' ? { warning: describeCheck(c) } : { failure: describeCheck(c) }),
       });
     for (const m of result.comparison?.metrics.filter((x) => x.profile === p.name && x.threshold !== undefined) ?? []) {
+      const miss = `${m.metric} ratio ${m.ratio.toFixed(3)} (CI ${m.ci[0].toFixed(3)}–${m.ci[1].toFixed(3)}) past the ${((m.threshold ?? 0) * 100).toFixed(1)}% threshold`;
       cases.push({
         name: `regression gate ${m.metric}`,
         time: 0,
-        ...(m.verdict === 'regression'
-          ? {
-              failure: `${m.metric} ratio ${m.ratio.toFixed(3)} (CI ${m.ci[0].toFixed(3)}–${m.ci[1].toFixed(3)}) past the ${((m.threshold ?? 0) * 100).toFixed(1)}% threshold`,
-            }
-          : {}),
+        ...(m.verdict === 'regression' ? (m.level === 'warn' ? { warning: miss } : { failure: miss }) : {}),
       });
     }
     if (p.stress?.recovery && !p.stress.recovery.recovered)
@@ -79,6 +78,12 @@ export function buildJunitXml(result: RunResult): string {
         lines.push(
           `${open}>`,
           `      <error message="${escapeXml(c.error.split('\n')[0] ?? '')}">${escapeXml(c.error)}</error>`,
+          '    </testcase>',
+        );
+      else if (c.warning)
+        lines.push(
+          `${open}>`,
+          `      <system-out>${escapeXml(`warning (level: warn): ${c.warning}`)}</system-out>`,
           '    </testcase>',
         );
       else lines.push(`${open}/>`);

@@ -134,6 +134,7 @@ export class LoadRecorder {
       stdev,
       p50: pct(50),
       p90: pct(90),
+      p95: pct(95),
       p99: pct(99),
       p999: pct(99.9),
       max: count ? this.histogram.maxValue / 1000 : 0,

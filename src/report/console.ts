@@ -1,10 +1,12 @@
 /** The plain-text table printed at the end of `perfgate run`. */
 import type { RunResult } from '../model/result.js';
+import { percentileReader } from '../verdict/percentile.js';
 
-const ms = (v: number) => (v < 1 ? `${(v * 1000).toFixed(0)}µs` : v < 100 ? `${v.toFixed(2)}ms` : `${v.toFixed(0)}ms`);
+const ms = (v: number | null) =>
+  v === null ? '–' : v < 1 ? `${(v * 1000).toFixed(0)}µs` : v < 100 ? `${v.toFixed(2)}ms` : `${v.toFixed(0)}ms`;
 
 export function formatConsoleSummary(result: RunResult): string {
-  const header = ['profile', 'status', 'requests', 'req/s', 'p50', 'p90', 'p99', 'max', 'errors'];
+  const header = ['profile', 'status', 'requests', 'req/s', 'p50', 'p90', 'p95', 'p99', 'max', 'errors'];
   const rows = result.profiles.map((p) => [
     p.name,
     p.status,
@@ -12,6 +14,7 @@ export function formatConsoleSummary(result: RunResult): string {
     p.throughput.rps.toFixed(1),
     ms(p.latency.p50),
     ms(p.latency.p90),
+    ms(percentileReader(p)('p95')),
     ms(p.latency.p99),
     ms(p.latency.max),
     p.errors.total === 0
@@ -29,6 +32,7 @@ export function formatConsoleSummary(result: RunResult): string {
     '',
     `perfgate: ${result.status.toUpperCase()}${result.reasons.length ? ` — ${result.reasons.slice(0, 5).join('; ')}` : ''}`,
   );
+  for (const w of result.warnings) out.push(`warning: ${w}`);
   for (const n of result.notices) out.push(`notice: ${n}`);
   return out.join('\n');
 }

@@ -9,6 +9,11 @@ export function formatMs(v: number): string {
   return `${(v / 1000).toFixed(1)}s`;
 }
 
+/** A latency that a result may not have (a p95 of a result without histogram): "–". */
+export function formatOptionalMs(v: number | null): string {
+  return v === null ? '–' : formatMs(v);
+}
+
 export function formatRate(v: number): string {
   return v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(1);
 }
@@ -42,3 +47,8 @@ export function sparkline(values: readonly number[]): string {
 }
 
 export const STATUS_ICON = { pass: '✅', fail: '❌', inconclusive: '⚠️', error: '💥' } as const;
+
+/** An SLO check: ✅ met; ❌ missed; ⚠️ missed at `level: warn`, or not measured. */
+export function checkIcon(c: { pass: boolean; actual: number | null; level?: 'warn' | undefined }): string {
+  return c.pass ? '✅' : c.level === 'warn' || c.actual === null ? '⚠️' : '❌';
+}

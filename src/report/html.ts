@@ -7,7 +7,9 @@
  */
 import { describeCheck } from '../verdict/slo.js';
 import type { ProfileResult, RunResult } from '../model/result.js';
-import { formatMs, formatPercent, formatRate, STATUS_ICON } from './format.js';
+import { checkIcon, formatMs, formatOptionalMs, formatPercent, formatRate, STATUS_ICON } from './format.js';
+import { percentileReader } from '../verdict/percentile.js';
+import { percentileLabel } from '../model/percentiles.js';
 import { CHART_SCRIPT } from './html-charts.js';
 import { UPLOT_CSS, UPLOT_JS } from './vendor/uplot.js';
 
@@ -59,6 +61,8 @@ export function buildHtmlReport(result: RunResult): string {
     ),
   );
   if (result.reasons.length) body.push(`<div class="card">${list(result.reasons)}</div>`);
+  if (result.warnings.length)
+    body.push(`<div class="card inconclusive">${list(result.warnings.map((w) => `⚠️ ${w}`))}</div>`);
   if (result.profiles.length) body.push(`<div class="card">${profileTable(result.profiles)}</div>`);
   result.profiles.forEach((p, i) => body.push(profileSection(p, i)));
   if (result.comparison?.metrics.length) body.push(comparisonSection(result));
@@ -113,10 +117,10 @@ ${body.join('\n')}
 }
 
 function profileTable(profiles: readonly ProfileResult[]): string {
-  const head = ['profile', 'status', 'requests', 'req/s', 'p50', 'p90', 'p99', 'max', 'errors'];
+  const head = ['profile', 'status', 'requests', 'req/s', 'p50', 'p90', 'p95', 'p99', 'max', 'errors'];
   const rows = profiles.map(
     (p) =>
-      `<tr><td>${escapeHtml(p.name)}</td><td class="${p.status}">${p.status}</td><td>${p.requests.total}</td><td>${formatRate(p.throughput.rps)}</td><td>${formatMs(p.latency.p50)}</td><td>${formatMs(p.latency.p90)}</td><td>${formatMs(p.latency.p99)}</td><td>${formatMs(p.latency.max)}</td><td>${p.errors.total}${p.errors.total ? ` (${formatPercent(p.errors.total / Math.max(1, p.requests.total))})` : ''}</td></tr>`,
+      `<tr><td>${escapeHtml(p.name)}</td><td class="${p.status}">${p.status}</td><td>${p.requests.total}</td><td>${formatRate(p.throughput.rps)}</td><td>${formatMs(p.latency.p50)}</td><td>${formatMs(p.latency.p90)}</td><td>${formatOptionalMs(percentileReader(p)('p95'))}</td><td>${formatMs(p.latency.p99)}</td><td>${formatMs(p.latency.max)}</td><td>${p.errors.total}${p.errors.total ? ` (${formatPercent(p.errors.total / Math.max(1, p.requests.total))})` : ''}</td></tr>`,
   );
   return `<table><thead><tr>${head.map((x) => `<th>${x}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
@@ -127,7 +131,7 @@ function profileSection(p: ProfileResult, index: number): string {
   ];
   if (p.slo.checks.length)
     parts.push(
-      `<p>${p.slo.checks.map((c) => `<span class="${c.pass ? 'pass' : 'fail'}">${c.pass ? '✔' : '✘'} ${escapeHtml(describeCheck(c))}</span>`).join(' · ')}</p>`,
+      `<p>${p.slo.checks.map((c) => `<span class="${c.pass ? 'pass' : checkIcon(c) === '⚠️' ? 'inconclusive' : 'fail'}">${c.pass ? '✔' : checkIcon(c) === '⚠️' ? '⚠' : '✘'} ${escapeHtml(describeCheck(c))}</span>`).join(' · ')}</p>`,
     );
   parts.push(list(p.reasons));
   if (p.timeline.length > 1) parts.push(chart('latency', index), chart('throughput', index));
@@ -185,7 +189,7 @@ function comparisonSection(result: RunResult): string {
   if (!c) return '';
   const rows = c.metrics.map(
     (m) =>
-      `<tr><td>${escapeHtml(`${m.profile} ${m.metric}`)}</td><td>${m.baseline.toFixed(3)}</td><td>${m.current.toFixed(3)}</td><td>${m.ratio.toFixed(3)}</td><td>${m.ci[0].toFixed(3)}–${m.ci[1].toFixed(3)}</td><td>${m.mde === null ? '–' : formatPercent(m.mde, 1)}</td><td class="${m.verdict === 'regression' ? 'fail' : m.verdict === 'improvement' ? 'pass' : ''}">${m.verdict}</td></tr>`,
+      `<tr><td>${escapeHtml(`${m.profile} ${percentileLabel(m.metric)}${m.level === 'warn' ? ' (gate: warn)' : ''}`)}</td><td>${m.baseline.toFixed(3)}</td><td>${m.current.toFixed(3)}</td><td>${m.ratio.toFixed(3)}</td><td>${m.ci[0].toFixed(3)}–${m.ci[1].toFixed(3)}</td><td>${m.mde === null ? '–' : formatPercent(m.mde, 1)}</td><td class="${m.verdict === 'regression' ? 'fail' : m.verdict === 'improvement' ? 'pass' : ''}">${m.verdict}</td></tr>`,
   );
   // Per-pair values of the metrics a reader checks first (the table has them all), a few profiles at most.
   const trialCharts = c.metrics

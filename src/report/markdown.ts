@@ -7,7 +7,17 @@ import { markdownTable } from 'markdown-table';
 import { describeCheck } from '../verdict/slo.js';
 import type { ProfileResult, RunResult } from '../model/result.js';
 import { escapeMarkdown, inlineCode } from './escape.js';
-import { formatBytes, formatMs, formatPercent, formatRate, sparkline, STATUS_ICON } from './format.js';
+import {
+  checkIcon,
+  formatBytes,
+  formatMs,
+  formatOptionalMs,
+  formatPercent,
+  formatRate,
+  sparkline,
+  STATUS_ICON,
+} from './format.js';
+import { percentileReader } from '../verdict/percentile.js';
 import { bottleneckSection, resourceSection, suggestionSection, trendSection } from './markdown-analysis.js';
 import { comparisonSection } from './markdown-compare.js';
 import { stressCharts, timelineCharts } from './mermaid.js';
@@ -35,6 +45,11 @@ export function buildMarkdownReport(result: RunResult, options: MarkdownOptions 
     out.push('');
     for (const r of result.reasons.slice(0, 20)) out.push(`- ${escapeMarkdown(r)}`);
     if (result.reasons.length > 20) out.push(`- … and ${result.reasons.length - 20} more (see result.json)`);
+  }
+  if (result.warnings.length) {
+    out.push('');
+    for (const w of result.warnings.slice(0, 20)) out.push(`- ⚠️ ${escapeMarkdown(w)}`);
+    if (result.warnings.length > 20) out.push(`- … and ${result.warnings.length - 20} more warnings (see result.json)`);
   }
   if (result.profiles.length) {
     out.push('', profileTable(result.profiles));
@@ -72,6 +87,8 @@ function verdictLine(result: RunResult): string {
   const failed = result.profiles.filter((p) => p.status === 'fail').length;
   const parts = [`${n} profile${n === 1 ? '' : 's'}`];
   if (failed) parts.push(`${failed} failed`);
+  const warned = result.warnings.length;
+  if (warned) parts.push(`${warned} warning${warned === 1 ? '' : 's'} (level: warn, not failing)`);
   parts.push(`in ${(result.durationMs / 1000).toFixed(0)}s`);
   if (result.git.sha) parts.push(`at ${inlineCode(result.git.sha.slice(0, 7))}`);
   return parts.join(', ') + '.';
@@ -85,13 +102,15 @@ function profileTable(profiles: readonly ProfileResult[]): string {
     formatRate(p.throughput.rps),
     formatMs(p.latency.p50),
     formatMs(p.latency.p90),
+    formatOptionalMs(percentileReader(p)('p95')),
     formatMs(p.latency.p99),
     formatMs(p.latency.max),
     p.errors.total === 0 ? '0' : `${p.errors.total} (${formatPercent(p.errors.total / Math.max(1, p.requests.total))})`,
   ]);
-  return markdownTable([['profile', 'load', 'requests', 'req/s', 'p50', 'p90', 'p99', 'max', 'errors'], ...rows], {
-    align: ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
-  });
+  return markdownTable(
+    [['profile', 'load', 'requests', 'req/s', 'p50', 'p90', 'p95', 'p99', 'max', 'errors'], ...rows],
+    { align: ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'] },
+  );
 }
 
 function loadOf(p: ProfileResult): string {
@@ -109,7 +128,7 @@ function profileSection(p: ProfileResult, options: MarkdownOptions): string[] {
   const out: string[] = ['', `### ${escapeMarkdown(p.name)} (${p.kind})`, ''];
   if (p.slo.checks.length) {
     out.push(
-      `SLO: ${p.slo.checks.map((c) => `${c.pass ? '✅' : '❌'} ${escapeMarkdown(describeCheck(c))}`).join(' · ')}`,
+      `SLO${p.slo.checks.some((c) => c.level === 'warn') ? ' (level: warn)' : ''}: ${p.slo.checks.map((c) => `${checkIcon(c)} ${escapeMarkdown(describeCheck(c))}`).join(' · ')}`,
     );
   } else {
     out.push('No SLO configured for this profile.');

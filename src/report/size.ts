@@ -73,7 +73,7 @@ function minimalReport(result: RunResult, options: MarkdownOptions, hint: string
     ...(options.marker ? [options.marker] : []),
     `## ${STATUS_ICON[result.status]} perfgate: ${result.status}`,
     '',
-    `${result.profiles.length} profiles, ${failed} failed, ${result.reasons.length} reasons: too large for a comment ${escapeMarkdown(CUT_MARKER)}.`,
+    `${result.profiles.length} profiles, ${failed} failed, ${result.reasons.length} reasons, ${result.warnings.length} warnings: too large for a comment ${escapeMarkdown(CUT_MARKER)}.`,
     hint,
   ].join('\n');
 }
@@ -99,6 +99,7 @@ function summaryOf(result: RunResult, keepProfiles: number): RunResult {
   return {
     ...result,
     reasons: result.reasons.slice(0, 10),
+    warnings: result.warnings.slice(0, 10),
     notices: [
       ...result.notices.slice(0, 5),
       ...(omitted > 0 ? [`${omitted} more profiles are in the full report`] : []),
