@@ -77,7 +77,10 @@ function profileFindings(base: Settings, head: Settings): { needsReview: string[
       needsReview.push(`profile ${p.name} changed its workload (requests or model)`);
     const baseSlo: Record<string, unknown> = 'slo' in b ? b.slo : {};
     const headSlo: Record<string, unknown> = 'slo' in p ? p.slo : {};
-    const dropped = Object.keys(baseSlo).filter((k) => baseSlo[k] !== undefined && headSlo[k] === undefined);
+    // Not `level`: without `level: warn` an SLO is stricter, not dropped (a changed level is a threshold change).
+    const dropped = Object.keys(baseSlo).filter(
+      (k) => k !== 'level' && baseSlo[k] !== undefined && headSlo[k] === undefined,
+    );
     if (dropped.length) needsReview.push(`profile ${p.name} dropped its SLO ${dropped.join(', ')} (base ${b.name})`);
   });
   const matched = new Set(matches);

@@ -65,6 +65,27 @@ describe('gate integrity under review (case 4)', () => {
     ]);
   });
 
+  it('gates a head that makes its SLO level: warn with the base level, and says so, without failing', async () => {
+    const r = await review(config(profile('api', 'p95: 50ms')), config(profile('api', 'p95: 50ms, level: warn')));
+    expect(r.problems).toEqual([]);
+    expect(r.settings.config.profiles[0]).toMatchObject({ slo: { p95: 50 } });
+    expect(r.settings.config.profiles[0]).not.toHaveProperty('slo.level');
+    expect(r.notices).toEqual([
+      expect.stringMatching(/^threshold change needs review: .*profiles\[api\]\.slo\.level: \(unset\) → "warn"/),
+    ]);
+  });
+
+  it('does not call a head that drops level: warn (a stricter SLO) a dropped SLO', async () => {
+    const r = await review(config(profile('api', 'p95: 50ms, level: warn')), config(profile('api', 'p95: 50ms')));
+    expect(r.problems).toEqual([]);
+  });
+
+  it('sees p99.9 and p999 as the same limit', async () => {
+    const r = await review(config(profile('api', 'p999: 50ms')), config(profile('api', 'p99.9: 50ms')));
+    expect(r.problems).toEqual([]);
+    expect(r.notices).toEqual([]);
+  });
+
   it('reads the base with the same environment, so that ${NAME} in a request is reviewed like any value', async () => {
     const withToken = (p99: string) =>
       config(
