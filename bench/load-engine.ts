@@ -9,11 +9,13 @@
  * round runs the three generators one after the other in a shuffled order, 50 connections each,
  * so that drifts of this noisy machine hit all three alike. Prints per-round req/s, the median
  * ratio perfgate / autocannon and perfgate / wrk, and perfgate's CPU cost (its client thread's
- * CPU time per 1000 requests against autocannon's, both measured in this process).
+ * CPU time per 1000 requests against autocannon's, both measured in this process), with and
+ * without templates in the request (issue 13: a request without templates must cost what it did).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import autocannon from 'autocannon';
 import { requestSchema } from '../src/config/sections/request.js';
+import { compileWorkload } from '../src/load/compile.js';
 import { createLoadRunner } from '../src/load/index.js';
 import { startFixture } from '../test/helpers/servers.js';
 
@@ -26,7 +28,7 @@ const url = `${server.url}${path}`;
 const hasWrk = spawnSync('wrk', ['--version']).error === undefined;
 
 type Sample = { rps: number; cpuMsPer1k?: number };
-const results: Record<string, Sample[]> = { perfgate: [], autocannon: [], wrk: [] };
+const results: Record<string, Sample[]> = { perfgate: [], 'perfgate-templated': [], autocannon: [], wrk: [] };
 
 async function measureCpu<T extends { requests: number }>(fn: () => Promise<T>): Promise<Sample> {
   const cpu0 = process.cpuUsage();
@@ -45,6 +47,32 @@ const generators: Record<string, () => Promise<Sample>> = {
       const m = await runner.run({
         baseUrl: server.url,
         requests: [requestSchema.parse({ path })],
+        model: { kind: 'closed', connections },
+        durationMs: seconds * 1000,
+        warmupMs: 0,
+        timeoutMs: 10_000,
+      });
+      measured = m.throughput.rps;
+      return { requests: m.requests.total };
+    });
+    return { rps: measured, cpuMsPer1k: s.cpuMsPer1k };
+  },
+  // The same request with templates (a {{uuid}} header and a {{seq}} query): rendered per send.
+  'perfgate-templated': async () => {
+    const runner = createLoadRunner();
+    const requests = [
+      requestSchema.parse({
+        path: `${path}${path.includes('?') ? '&' : '?'}n={{seq}}`,
+        headers: { 'x-request-id': '{{uuid}}' },
+      }),
+    ];
+    const workload = compileWorkload({ requests, variables: {}, field: 'profiles[0]' });
+    let measured = 0;
+    const s = await measureCpu(async () => {
+      const m = await runner.run({
+        baseUrl: server.url,
+        requests,
+        workload,
         model: { kind: 'closed', connections },
         durationMs: seconds * 1000,
         warmupMs: 0,
@@ -103,4 +131,7 @@ if (hasWrk) console.log(`median perfgate / wrk throughput: ${median(ratios('perf
 const cpu = (g: string) => median((results[g] ?? []).map((s) => s.cpuMsPer1k ?? NaN));
 console.log(
   `client CPU per 1000 requests: perfgate ${cpu('perfgate').toFixed(1)} ms, autocannon ${cpu('autocannon').toFixed(1)} ms (ratio ${(cpu('perfgate') / cpu('autocannon')).toFixed(2)})`,
+);
+console.log(
+  `with templates ({{uuid}} header, {{seq}} query): ${cpu('perfgate-templated').toFixed(1)} ms per 1000 requests (ratio to none ${(cpu('perfgate-templated') / cpu('perfgate')).toFixed(2)})`,
 );

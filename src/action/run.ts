@@ -95,6 +95,10 @@ export async function run(): Promise<void> {
         startSut,
         env: process.env,
         signal: interrupts.signal,
+        // A token captured by a setup request: the runner masks it in the job's log too.
+        onSecret: (value) => {
+          for (const secret of maskableSecrets([value])) core.setSecret(secret);
+        },
         // A failure to publish becomes a notice in the result, never a changed verdict.
         publish: (r) =>
           publishToGitHub(r, {

@@ -46,7 +46,8 @@ export interface AbDeps {
   /** perfgate's environment: each SUT inherits an allow-list of it under its config's env. */
   env: NodeJS.ProcessEnv;
   /** Values masked in the SUTs' log tails. */
-  secrets?: readonly string[] | undefined;
+  /** Values masked in the trials' logs; values captured during the trials are added to it. */
+  secrets?: string[] | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -187,6 +188,7 @@ async function runTrial(
           signal,
           outDir: input.outDir,
           env: deps.env,
+          onSecret: (value) => deps.secrets?.push(value),
         },
         { ...profile, duration: trialDuration, warmup },
       );

@@ -45,7 +45,7 @@ const TOKEN = /\$\$\{|\$\{([^}]*)(\}?)/g;
 const REFERENCE = /^([A-Za-z_][A-Za-z0-9_]*)(?::-(.*))?$/s;
 
 /** The request lists of a profile whose requests are interpolated (every kind that has one). */
-const REQUEST_LISTS = ['requests'] as const;
+const REQUEST_LISTS = ['requests', 'setup'] as const;
 
 type Env = Readonly<Record<string, string | undefined>>;
 type Path = readonly PropertyKey[];

@@ -4,6 +4,7 @@
  * `npm run build`) all come from it.
  */
 import { z } from 'zod';
+import { variablesSchema } from './sections/workload.js';
 import { isRunnerCredential } from './credentials.js';
 import { duration, durationOrZero } from './fields.js';
 import { INTERPOLATED, type Interpolation } from './interpolate.js';
@@ -79,6 +80,7 @@ export const configSchema = z
     sut: sutSchema,
     /** Hosts that may be loaded besides loopback (127.0.0.0/8, ::1, localhost). */
     targets: z.strictObject({ allow: z.array(z.string().min(1)).default([]) }).default({ allow: [] }),
+    variables: variablesSchema.default({}),
     profiles: z.array(profileSchema).min(1, 'expected at least one profile'),
     monitor: monitorSchema,
     gates: gatesSchema,

@@ -8,7 +8,7 @@ export interface PreparedRequest {
 }
 
 /** An object or array body is sent as JSON with a JSON content type unless one is given. */
-export function prepareRequest(spec: RequestSpec): PreparedRequest {
+export function prepareRequest(spec: Pick<RequestSpec, 'method' | 'path' | 'headers' | 'body'>): PreparedRequest {
   const headers = { ...spec.headers };
   let body: string | undefined;
   if (typeof spec.body === 'string') body = spec.body;

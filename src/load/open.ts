@@ -13,9 +13,10 @@ import { Pool, type Dispatcher } from 'undici';
 import { LoadError } from '../errors.js';
 import { classifyTransportError } from './classify.js';
 import { watchGenerator } from './generator.js';
-import { prepareRequest, weightedCycle, type PreparedRequest } from './mix.js';
+import type { PreparedRequest } from './mix.js';
 import { LoadRecorder } from './recorder.js';
 import type { LoadMeasurement, LoadOptions } from './types.js';
+import { fixedWorkload, type CheckedResponse, type WorkloadRequest } from './workload.js';
 
 /** Lateness the timer itself causes; beyond it, latency counts from the intended time. */
 const TIMER_SLACK_MS = 2;
@@ -41,30 +42,57 @@ class Flight implements Dispatcher.DispatchHandler {
   private controller: Dispatcher.DispatchController | undefined;
   private status = 0;
   private bytes = 0;
+  private headers: Record<string, string | string[] | undefined> = {};
+  private kept: Buffer[] | undefined;
+  private keptBytes = 0;
 
   constructor(
     readonly intendedMs: number,
-    private readonly done: (flight: Flight, status: number, bytes: number, error?: NodeJS.ErrnoException) => void,
+    readonly request: WorkloadRequest,
+    private readonly done: (flight: Flight, response: CheckedResponse, error?: NodeJS.ErrnoException) => void,
   ) {}
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller;
     if (this.settled) controller.abort(new Error('given up'));
   }
-  onResponseStart(_c: Dispatcher.DispatchController, statusCode: number): void {
+  onResponseStart(
+    _c: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | string[] | undefined>,
+  ): void {
     this.status = statusCode;
+    if (this.request.check) this.headers = headers;
   }
   onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
     this.bytes += chunk.length;
+    // Kept only as far as the request's check reads (bounded); otherwise counted only.
+    const limit = this.request.check?.bodyLimit ?? 0;
+    if (this.keptBytes < limit) {
+      (this.kept ??= []).push(chunk.subarray(0, limit - this.keptBytes));
+      this.keptBytes += Math.min(chunk.length, limit - this.keptBytes);
+    }
   }
   onResponseEnd(): void {
-    this.done(this, this.status, this.bytes);
+    this.done(this, this.response());
   }
   onResponseError(_c: Dispatcher.DispatchController, error: Error): void {
-    this.done(this, this.status, this.bytes, error);
+    this.done(this, this.response(), error);
   }
   abort(): void {
     if (this.controller && !this.controller.aborted) this.controller.abort(new Error('given up'));
+  }
+  private response(): CheckedResponse {
+    const headers = this.headers;
+    return {
+      status: this.status,
+      headers: (name) => {
+        const v = headers[name];
+        return Array.isArray(v) ? v.join(', ') : v;
+      },
+      body: this.kept && Buffer.concat(this.kept),
+      bodyBytes: this.bytes,
+    };
   }
 }
 
@@ -138,35 +166,53 @@ class InFlight {
 }
 
 export async function runOpenModel(options: LoadOptions, rate: number, maxInFlight: number): Promise<LoadMeasurement> {
-  const cycle = weightedCycle(options.requests).map(prepareRequest);
+  const workload = options.workload ?? fixedWorkload(options.requests);
+  const { cycle } = workload;
   if (cycle.length === 0) throw new LoadError('the profile has no requests to send');
+  // The open model has no connections of its own: one user state for the run (data rows are drawn per request).
+  const user = workload.newUser();
   const base = new URL(options.baseUrl);
   const pathPrefix = base.pathname.replace(/\/$/, '');
   const pool = createPool(base, maxInFlight, options.timeoutMs);
   const startedAt = new Date().toISOString();
   const generator = watchGenerator();
   const t0 = performance.now();
-  const recorder = new LoadRecorder(t0, options.warmupMs, options.onSecond);
+  const recorder = new LoadRecorder(t0, options.warmupMs, options.onSecond, workload.endpoints);
   const inFlight = new InFlight(options.timeoutMs, (flight) =>
-    recorder.failure(flight.intendedMs, 'timeout', `no complete answer within ${options.timeoutMs} ms`),
+    recorder.failure(
+      flight.intendedMs,
+      'timeout',
+      `no complete answer within ${options.timeoutMs} ms`,
+      flight.request.endpoint,
+    ),
   );
 
-  const done = (flight: Flight, status: number, bytes: number, error?: NodeJS.ErrnoException) => {
+  const done = (flight: Flight, response: CheckedResponse, error?: NodeJS.ErrnoException) => {
     if (!inFlight.settle(flight)) return;
+    const { endpoint, check } = flight.request;
     // Open model: a request belongs to the window its arrival was scheduled in.
-    if (error) recorder.failure(flight.intendedMs, classifyTransportError(error), error.code ?? error.message);
+    if (error)
+      recorder.failure(flight.intendedMs, classifyTransportError(error), error.code ?? error.message, endpoint);
     else {
       const late = flight.sentMs - flight.intendedMs > TIMER_SLACK_MS;
-      recorder.response(
-        flight.intendedMs,
-        performance.now() - (late ? flight.intendedMs : flight.sentMs),
-        status,
-        bytes,
-      );
+      const latencyMs = performance.now() - (late ? flight.intendedMs : flight.sentMs);
+      const failed = check?.evaluate(response);
+      recorder.response(flight.intendedMs, latencyMs, response.status, response.bodyBytes, endpoint, failed);
     }
   };
-  const send = (request: PreparedRequest, intendedMs: number) => {
-    const flight = new Flight(intendedMs, done);
+  /** Sends arrival `i`; false when the workload has nothing more to send (its data ran out). */
+  const send = (i: number, intendedMs: number): boolean => {
+    const entry = cycle[i % cycle.length] as WorkloadRequest;
+    let request: PreparedRequest | undefined;
+    try {
+      request = entry.fixed ?? entry.render(user);
+    } catch (e) {
+      // A value that cannot be sent (a header value with a line break): an error of this request.
+      recorder.failure(intendedMs, 'other', (e as Error).message, entry.endpoint);
+      return true;
+    }
+    if (!request) return false;
+    const flight = new Flight(intendedMs, entry, done);
     inFlight.add(flight);
     pool.dispatch(
       {
@@ -177,6 +223,7 @@ export async function runOpenModel(options: LoadOptions, rate: number, maxInFlig
       },
       flight,
     );
+    return true;
   };
 
   const { endMs, dropped } = await schedule(
@@ -184,7 +231,7 @@ export async function runOpenModel(options: LoadOptions, rate: number, maxInFlig
     {
       signal: options.signal,
       inFlight: () => inFlight.size,
-      send: (i, intendedMs) => send(cycle[i % cycle.length] as PreparedRequest, intendedMs),
+      send,
       tick: (now) => recorder.tick(now),
     },
   );
@@ -207,8 +254,8 @@ interface Schedule {
 interface ScheduleHooks {
   signal?: AbortSignal | undefined;
   inFlight: () => number;
-  /** Sends arrival number `i`, due at `intendedMs`. */
-  send: (i: number, intendedMs: number) => void;
+  /** Sends arrival number `i`, due at `intendedMs`; false ends the schedule (nothing more to send). */
+  send: (i: number, intendedMs: number) => boolean;
   tick: (now: number) => void;
 }
 
@@ -241,7 +288,7 @@ function schedule(s: Schedule, hooks: ScheduleHooks): Promise<{ endMs: number; d
       const due = Math.min(arrivals, Math.floor((now - s.t0) / intervalMs) + 1);
       const sendable = Math.min(due, sent + MAX_SENDS_PER_TURN);
       while (sent < sendable && hooks.inFlight() < s.maxInFlight) {
-        hooks.send(sent, s.t0 + sent * intervalMs);
+        if (!hooks.send(sent, s.t0 + sent * intervalMs)) return finish(Math.max(now, s.t0 + s.warmupMs));
         sent++;
       }
       if (sent < due && hooks.inFlight() >= s.maxInFlight) {

@@ -5,7 +5,13 @@
  * Events before the end of warmup only feed the progress line; they never reach the statistics.
  */
 import * as hdr from 'hdr-histogram-js';
-import { emptyErrorClasses, type ErrorClass, type Latency, type TimelinePoint } from '../model/result.js';
+import {
+  emptyErrorClasses,
+  type EndpointResult,
+  type ErrorClass,
+  type Latency,
+  type TimelinePoint,
+} from '../model/result.js';
 import { classifyStatus } from './classify.js';
 import type { LoadMeasurement } from './types.js';
 import { detectDegradation } from './degradation.js';
@@ -35,43 +41,22 @@ export interface SecondReport {
   inWarmup: boolean;
 }
 
-export class LoadRecorder {
-  private readonly histogram = newHistogram();
-  private readonly seconds: Second[] = [];
-  private readonly byClass = emptyErrorClasses();
-  private readonly byStatus: Record<string, number> = {};
-  private readonly samples = new Set<string>();
-  private ok = 0;
-  private errors = 0;
-  private bytes = 0;
-  private sum = 0;
-  private sumSquares = 0;
-  private readonly warmSeconds: Second[] = [];
-  private lastReportedSecond = -1;
+/**
+ * The books of one set of requests over the measured window: a profile's, or one endpoint's.
+ * Counts add up: total = ok + errors, and errors = the sum over classes.
+ */
+class Tally {
+  readonly histogram = newHistogram();
+  readonly byClass = emptyErrorClasses();
+  readonly byStatus: Record<string, number> = {};
+  readonly samples = new Set<string>();
+  ok = 0;
+  errors = 0;
+  bytes = 0;
+  sum = 0;
+  sumSquares = 0;
 
-  /**
-   * @param startMs  performance.now() when load began
-   * @param warmupMs length of the warmup: events before startMs + warmupMs are not measured
-   */
-  constructor(
-    readonly startMs: number,
-    readonly warmupMs: number,
-    private readonly onSecond?: (s: SecondReport) => void,
-  ) {}
-
-  get windowStartMs(): number {
-    return this.startMs + this.warmupMs;
-  }
-
-  /** A response (any status) that took `latencyMs`; `atMs` decides the second it belongs to. */
-  response(atMs: number, latencyMs: number, status: number, bytes: number): void {
-    const errorClass = classifyStatus(status);
-    const second = this.secondAt(atMs);
-    const us = Math.max(1, Math.round(latencyMs * 1000));
-    second.histogram.recordValue(us);
-    second.count++;
-    if (errorClass) second.errors++;
-    if (atMs < this.windowStartMs) return;
+  response(us: number, latencyMs: number, status: number, bytes: number, errorClass: ErrorClass | undefined): void {
     this.histogram.recordValue(us);
     this.sum += latencyMs;
     this.sumSquares += latencyMs * latencyMs;
@@ -79,22 +64,120 @@ export class LoadRecorder {
     if (errorClass) {
       this.errors++;
       this.byClass[errorClass]++;
-      this.byStatus[String(status)] = (this.byStatus[String(status)] ?? 0) + 1;
-      this.sample(`HTTP ${status}`);
+      // By status: the HTTP errors only (a failed check's 200 is not an error status).
+      if (errorClass !== 'check') this.byStatus[String(status)] = (this.byStatus[String(status)] ?? 0) + 1;
     } else {
       this.ok++;
     }
   }
 
+  failure(errorClass: ErrorClass): void {
+    this.errors++;
+    this.byClass[errorClass]++;
+  }
+
+  sample(text: string): void {
+    if (this.samples.size < MAX_ERROR_SAMPLES) this.samples.add(text.slice(0, 200));
+  }
+
+  latency(): Latency {
+    const count = this.histogram.totalCount;
+    const mean = count ? this.sum / count : 0;
+    const stdev = count > 1 ? Math.sqrt(Math.max(0, (this.sumSquares - count * mean * mean) / (count - 1))) : 0;
+    const pct = (p: number) => (count ? this.histogram.getValueAtPercentile(p) / 1000 : 0);
+    return {
+      min: count ? this.histogram.minNonZeroValue / 1000 : 0,
+      mean,
+      stdev,
+      p50: pct(50),
+      p90: pct(90),
+      p95: pct(95),
+      p99: pct(99),
+      p999: pct(99.9),
+      max: count ? this.histogram.maxValue / 1000 : 0,
+    };
+  }
+
+  /** The counts, rates and latency over a window of `durationMs`. */
+  summary(durationMs: number): Omit<EndpointResult, 'name' | 'method' | 'path'> {
+    const total = this.ok + this.errors;
+    return {
+      requests: { total, ok: this.ok },
+      errors: {
+        total: this.errors,
+        byClass: { ...this.byClass },
+        byStatus: { ...this.byStatus },
+        samples: [...this.samples],
+      },
+      throughput: { rps: total / (durationMs / 1000), bytesPerSec: this.bytes / (durationMs / 1000) },
+      latency: this.latency(),
+      ...(this.histogram.totalCount ? { histogram: hdr.encodeIntoCompressedBase64(this.histogram) } : {}),
+    };
+  }
+}
+
+/** An endpoint's identity in the results: its request name, method and path as written (templates unrendered). */
+export type EndpointKey = Pick<EndpointResult, 'name' | 'method' | 'path'>;
+
+export class LoadRecorder {
+  private readonly all = new Tally();
+  private readonly endpoints: Tally[];
+  private readonly seconds: Second[] = [];
+  private readonly warmSeconds: Second[] = [];
+  private lastReportedSecond = -1;
+
+  /**
+   * @param startMs  performance.now() when load began
+   * @param warmupMs length of the warmup: events before startMs + warmupMs are not measured
+   * @param endpointKeys the endpoints, by the index that response() and failure() are given
+   */
+  constructor(
+    readonly startMs: number,
+    readonly warmupMs: number,
+    private readonly onSecond?: (s: SecondReport) => void,
+    private readonly endpointKeys: readonly EndpointKey[] = [],
+  ) {
+    this.endpoints = endpointKeys.map(() => new Tally());
+  }
+
+  get windowStartMs(): number {
+    return this.startMs + this.warmupMs;
+  }
+
+  /**
+   * A response (any status) that took `latencyMs`; `atMs` decides the second it belongs to. A
+   * `checkFailure` makes an answered request an error of class `check` (with that text as sample).
+   */
+  response(atMs: number, latencyMs: number, status: number, bytes: number, endpoint = 0, checkFailure?: string): void {
+    const errorClass = classifyStatus(status) ?? (checkFailure === undefined ? undefined : 'check');
+    const second = this.secondAt(atMs);
+    const us = Math.max(1, Math.round(latencyMs * 1000));
+    second.histogram.recordValue(us);
+    second.count++;
+    if (errorClass) second.errors++;
+    if (atMs < this.windowStartMs) return;
+    this.all.response(us, latencyMs, status, bytes, errorClass);
+    const tally = this.endpoints[endpoint];
+    tally?.response(us, latencyMs, status, bytes, errorClass);
+    if (errorClass) {
+      const text = errorClass === 'check' ? `check: ${checkFailure}` : `HTTP ${status}`;
+      this.all.sample(this.endpointKeys.length > 1 ? `${this.endpointKeys[endpoint]?.name}: ${text}` : text);
+      tally?.sample(text);
+    }
+  }
+
   /** A request that got no response (refused, reset, timed out…). */
-  failure(atMs: number, errorClass: ErrorClass, message: string): void {
+  failure(atMs: number, errorClass: ErrorClass, message: string, endpoint = 0): void {
     const second = this.secondAt(atMs);
     second.count++;
     second.errors++;
     if (atMs < this.windowStartMs) return;
-    this.errors++;
-    this.byClass[errorClass]++;
-    this.sample(`${errorClass}: ${message}`);
+    this.all.failure(errorClass);
+    const tally = this.endpoints[endpoint];
+    tally?.failure(errorClass);
+    const text = `${errorClass}: ${message}`;
+    this.all.sample(this.endpointKeys.length > 1 ? `${this.endpointKeys[endpoint]?.name}: ${text}` : text);
+    tally?.sample(text);
   }
 
   /** Reports every whole second that ended before `nowMs` (call about once a second). */
@@ -123,22 +206,7 @@ export class LoadRecorder {
     options: { secondHistograms?: boolean } = {},
   ): Omit<LoadMeasurement, 'generator' | 'startedAt'> {
     const durationMs = Math.max(1, endMs - this.windowStartMs);
-    const total = this.ok + this.errors;
-    const count = this.histogram.totalCount;
-    const mean = count ? this.sum / count : 0;
-    const stdev = count > 1 ? Math.sqrt(Math.max(0, (this.sumSquares - count * mean * mean) / (count - 1))) : 0;
-    const pct = (p: number) => (count ? this.histogram.getValueAtPercentile(p) / 1000 : 0);
-    const latency: Latency = {
-      min: count ? this.histogram.minNonZeroValue / 1000 : 0,
-      mean,
-      stdev,
-      p50: pct(50),
-      p90: pct(90),
-      p95: pct(95),
-      p99: pct(99),
-      p999: pct(99.9),
-      max: count ? this.histogram.maxValue / 1000 : 0,
-    };
+    const { requests, ...all } = this.all.summary(durationMs);
     const fullSeconds = Math.floor(durationMs / 1000 + 0.05);
     const timeline: TimelinePoint[] = [];
     for (let i = 0; i < Math.max(fullSeconds, this.seconds.length); i++) {
@@ -158,18 +226,18 @@ export class LoadRecorder {
     return {
       durationSec: durationMs / 1000,
       warmupSec: this.warmupMs / 1000,
-      requests: { total, ok: this.ok, dropped },
-      errors: {
-        total: this.errors,
-        byClass: { ...this.byClass },
-        byStatus: { ...this.byStatus },
-        samples: [...this.samples],
-      },
-      throughput: { rps: total / (durationMs / 1000), bytesPerSec: this.bytes / (durationMs / 1000) },
-      latency,
-      ...(count ? { histogram: hdr.encodeIntoCompressedBase64(this.histogram) } : {}),
+      requests: { ...requests, dropped },
+      ...all,
       timeline,
       ...(degradation ? { degradation } : {}),
+      ...(this.endpointKeys.length
+        ? {
+            endpoints: this.endpointKeys.map((key, i) => ({
+              ...key,
+              ...(this.endpoints[i] as Tally).summary(durationMs),
+            })),
+          }
+        : {}),
     };
   }
 
@@ -179,9 +247,5 @@ export class LoadRecorder {
     const i = Math.max(0, Math.floor((atMs - (warm ? this.startMs : this.windowStartMs)) / 1000));
     for (let k = list.length; k <= i; k++) list[k] = { histogram: newHistogram(2), count: 0, errors: 0 };
     return list[i] as Second;
-  }
-
-  private sample(text: string): void {
-    if (this.samples.size < MAX_ERROR_SAMPLES) this.samples.add(text.slice(0, 200));
   }
 }

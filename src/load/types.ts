@@ -1,5 +1,6 @@
 import type { RequestSpec } from '../config/sections/request.js';
 import type { ProfileResult } from '../model/result.js';
+import type { Workload } from './workload.js';
 
 export type LoadModel =
   /** Closed model: `connections` users, each sends its next request when the last one is answered. */
@@ -11,6 +12,8 @@ export interface LoadOptions {
   /** Base URL; request paths are appended. Must already have passed the target allow-list. */
   baseUrl: string;
   requests: RequestSpec[];
+  /** The requests compiled (templates, data, checks, endpoints); default: `requests` as fixed requests. */
+  workload?: Workload | undefined;
   model: LoadModel;
   durationMs: number;
   warmupMs: number;
@@ -37,6 +40,7 @@ export type LoadMeasurement = Pick<
   | 'histogram'
   | 'timeline'
   | 'degradation'
+  | 'endpoints'
   | 'generator'
 >;
 

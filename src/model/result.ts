@@ -14,7 +14,8 @@ export const RESULT_SCHEMA_VERSION = 1;
 export const statusSchema = z.enum(['pass', 'fail', 'inconclusive', 'error']);
 export type Status = z.infer<typeof statusSchema>;
 
-export const ERROR_CLASSES = ['4xx', '5xx', 'timeout', 'refused', 'reset', 'other'] as const;
+/** `check`: an answer that failed the request's response check (a 200 with an error body). */
+export const ERROR_CLASSES = ['4xx', '5xx', 'timeout', 'refused', 'reset', 'check', 'other'] as const;
 export type ErrorClass = (typeof ERROR_CLASSES)[number];
 export const emptyErrorClasses = (): Record<ErrorClass, number> => ({
   '4xx': 0,
@@ -22,8 +23,14 @@ export const emptyErrorClasses = (): Record<ErrorClass, number> => ({
   timeout: 0,
   refused: 0,
   reset: 0,
+  check: 0,
   other: 0,
 });
+
+/** Counts by error class; a class missing from an older result (before `check`) reads 0. */
+const errorClassCounts = z
+  .partialRecord(z.enum(ERROR_CLASSES), z.number())
+  .transform((r): Record<ErrorClass, number> => ({ ...emptyErrorClasses(), ...r }));
 
 /** Latency summary in milliseconds (floating point, recorded with µs precision). Contract. */
 export const latencySchema = z.object({
@@ -92,6 +99,30 @@ const generatorSchema = z.object({
   evidence: z.array(z.string()),
 });
 
+/**
+ * One endpoint of a profile: the requests of one name (default "METHOD path" as written). Its
+ * fields mean what the profile's do; the profile's counts are the sums over its endpoints.
+ */
+export const endpointResultSchema = z.object({
+  name: z.string(),
+  method: z.string(),
+  /** The path as written in the config, templates unrendered. */
+  path: z.string(),
+  requests: z.object({ total: z.number(), ok: z.number() }),
+  errors: z.object({
+    total: z.number(),
+    byClass: errorClassCounts,
+    byStatus: z.record(z.string(), z.number()),
+    /** The first few failures of this endpoint (a failed check: what was expected, what came back). */
+    samples: z.array(z.string()),
+  }),
+  throughput: z.object({ rps: z.number(), bytesPerSec: z.number() }),
+  latency: latencySchema,
+  /** HDR histogram of this endpoint's latencies in µs, as the profile's. */
+  histogram: z.string().optional(),
+});
+export type EndpointResult = z.infer<typeof endpointResultSchema>;
+
 export const profileResultSchema = z.object({
   name: z.string(),
   kind: z.enum(['load', 'stress', 'robustness', 'jmeter']),
@@ -113,7 +144,7 @@ export const profileResultSchema = z.object({
   }),
   errors: z.object({
     total: z.number(),
-    byClass: z.record(z.enum(ERROR_CLASSES), z.number()),
+    byClass: errorClassCounts,
     byStatus: z.record(z.string(), z.number()),
     samples: z.array(z.string()),
   }),
@@ -123,6 +154,8 @@ export const profileResultSchema = z.object({
   histogram: z.string().optional(),
   timeline: z.array(timelinePointSchema),
   degradation: degradationSchema.optional(),
+  /** Per endpoint (request name), load profiles. */
+  endpoints: z.array(endpointResultSchema).optional(),
   /** `pass`: no check of a `level: fail` SLO missed. */
   slo: z.object({ pass: z.boolean(), checks: z.array(sloCheckSchema) }),
   /** Misses of `level: warn` SLOs: reported and annotated, never a failure. */

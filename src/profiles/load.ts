@@ -3,6 +3,7 @@ import { DEFAULT_ERROR_CEILING, evaluateSlo, judgeSlo } from '../verdict/slo.js'
 import type { ProfileResult } from '../model/result.js';
 import { loadModelOf } from '../load/model.js';
 import type { ProfileContext } from './types.js';
+import { workloadOrSetupFailure } from './workload.js';
 
 /** A load profile: one measured run, then its SLO gate. */
 export async function runLoadProfile(ctx: ProfileContext, profile: LoadProfile): Promise<ProfileResult> {
@@ -11,9 +12,17 @@ export async function runLoadProfile(ctx: ProfileContext, profile: LoadProfile):
   ctx.logger.info(
     `profile ${profile.name}: ${what} for ${profile.duration / 1000}s${profile.warmup ? ` after ${profile.warmup / 1000}s warmup` : ''}`,
   );
+  const workload = await workloadOrSetupFailure(ctx, profile, model.kind === 'closed' ? model.connections : undefined);
+  if ('failed' in workload)
+    return {
+      ...workload.failed,
+      model: model.kind,
+      ...(model.kind === 'open' ? { rate: model.rate } : { connections: model.connections }),
+    };
   const m = await ctx.loadRunner.run({
     baseUrl: ctx.baseUrl,
     requests: profile.requests,
+    workload,
     model,
     durationMs: profile.duration,
     warmupMs: profile.warmup,

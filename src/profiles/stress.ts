@@ -8,6 +8,7 @@ import { measureBreakingPoint } from '../stress/ramp.js';
 import { runRobustnessChecks } from '../stress/robustness.js';
 import { emptyMeasurement } from '../load/empty.js';
 import type { ProfileContext } from './types.js';
+import { workloadOrSetupFailure } from './workload.js';
 
 /**
  * A stress profile: the ramp to the breaking point and the recovery check. The profile's summary
@@ -22,7 +23,9 @@ import type { ProfileContext } from './types.js';
 export async function runStressProfile(ctx: ProfileContext, profile: StressProfile): Promise<ProfileResult> {
   const startedAt = new Date().toISOString();
   const t0 = Date.now();
-  const ramp = await measureBreakingPoint(ctx, profile);
+  const workload = await workloadOrSetupFailure(ctx, profile, profile.connections?.max);
+  if ('failed' in workload) return workload.failed;
+  const ramp = await measureBreakingPoint(ctx, profile, Date.now, workload);
   const { stress } = ramp;
   const robustness =
     profile.robustness && !ctx.sut?.exit() && !ctx.signal.aborted

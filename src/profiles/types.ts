@@ -11,4 +11,6 @@ export interface ProfileContext extends StressContext {
   outDir: string;
   /** perfgate's environment, read once at the front door (JMeter's location, its child's environment). */
   env: NodeJS.ProcessEnv;
+  /** A value learnt during the run that must be masked wherever perfgate writes (a captured token). */
+  onSecret: (value: string) => void;
 }

@@ -57,6 +57,8 @@ export interface RunDeps<P extends { notices: string[] } = { notices: string[] }
   /** perfgate's environment, read at the front door: the SUT's inherited env, secrets named by the config, the event. */
   env: NodeJS.ProcessEnv;
   signal?: AbortSignal | undefined;
+  /** Told of each secret learnt during the run (a captured token): the action registers it with the runner. */
+  onSecret?: ((value: string) => void) | undefined;
   now?: () => Date;
   publish?: PublishStep<P> | undefined;
 }
@@ -81,7 +83,7 @@ export async function executeRun<P extends { notices: string[] }>(
 async function runStages<P extends { notices: string[] }>(
   request: RunRequest,
   deps: RunDeps<P>,
-  secrets: readonly string[],
+  secrets: string[],
 ): Promise<RunOutcome<P>> {
   const now = deps.now ?? (() => new Date());
   const started = now();
@@ -103,6 +105,7 @@ async function runStages<P extends { notices: string[] }>(
       sampler: () => collectors.process?.current(),
       env: deps.env,
       secrets,
+      onSecret: deps.onSecret,
       now,
       signal: deps.signal,
     },

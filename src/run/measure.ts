@@ -33,8 +33,10 @@ export interface MeasureDeps {
   sampler?: (() => ResourceSampler | undefined) | undefined;
   /** perfgate's environment: what profiles may read (JMeter's location); the SUT inherits only an allow-list of it. */
   env: NodeJS.ProcessEnv;
-  /** Values masked in sut.log and the SUT's log tail. */
-  secrets: readonly string[];
+  /** Values masked in sut.log and the SUT's log tail; values learnt during the run (captures) are added to it. */
+  secrets: string[];
+  /** Told of each value learnt during the run (the action registers it with the runner). */
+  onSecret?: ((value: string) => void) | undefined;
   now: () => Date;
   /** Aborted when perfgate is interrupted: profiles stop early and the SUT is torn down. */
   signal?: AbortSignal | undefined;
@@ -183,6 +185,10 @@ async function runOneProfile(
       outDir: input.outDir,
       env: deps.env,
       sampler: deps.sampler,
+      onSecret: (value: string) => {
+        deps.secrets.push(value);
+        deps.onSecret?.(value);
+      },
     };
     return await runProfile(ctx, profile);
   } catch (e) {

@@ -48,11 +48,18 @@ export function maskableSecrets(secrets: readonly (string | undefined)[]): strin
   return usable(secrets.flatMap((s) => (s?.includes('\n') ? [s, ...s.split(/\r?\n/)] : [s])));
 }
 
-/** A logger whose every line is masked. */
+/** A logger whose every line is masked, with the secrets known when the line is written. */
 export function maskingLogger(logger: Logger, secrets: readonly string[]): Logger {
-  const list = usable(secrets);
-  if (!list.length) return logger;
-  const m = (text: string) => maskSecrets(text, list);
+  // The list may grow during the run (a token captured by a setup request): re-read it when it does.
+  let seen = secrets.length;
+  let list = usable(secrets);
+  const m = (text: string) => {
+    if (secrets.length !== seen) {
+      seen = secrets.length;
+      list = usable(secrets);
+    }
+    return list.length ? maskSecrets(text, list) : text;
+  };
   return {
     info: (t) => logger.info(m(t)),
     warn: (t) => logger.warn(m(t)),

@@ -12,6 +12,7 @@ import type { StressResult } from '../model/stress.js';
 import { ResourceSampler } from '../monitor/sampler.js';
 import { snapshotResources, type ResourceSnapshot } from '../proc/snapshot.js';
 import type { StressContext } from './types.js';
+import type { Workload } from '../load/workload.js';
 import {
   breakReason,
   DEFAULT_ERROR_LIMIT,
@@ -45,6 +46,8 @@ type Broke = StressResult['breakingPoint'];
 interface Ramp {
   ctx: StressContext;
   profile: StressProfile;
+  /** What each step sends (templates, data, checks, endpoints); default: the profile's requests as they are. */
+  workload: Workload | undefined;
   now: () => number;
   deadline: number;
   errorLimit: number;
@@ -57,11 +60,13 @@ export async function measureBreakingPoint(
   ctx: StressContext,
   profile: StressProfile,
   now: () => number = Date.now,
+  workload?: Workload,
 ): Promise<RampOutcome> {
   const pids = () => ctx.sut?.pids() ?? [];
   const ramp: Ramp = {
     ctx,
     profile,
+    workload,
     now,
     deadline: now() + profile.budget - budgetSlackMs(profile.budget),
     errorLimit: profile.errorLimit ?? profile.slo.errorRate ?? DEFAULT_ERROR_LIMIT,
@@ -150,6 +155,7 @@ async function runSteps(ramp: Ramp, before: ResourceSnapshot, sampler: ResourceS
     const m = await ctx.loadRunner.run({
       baseUrl: ctx.baseUrl,
       requests: profile.requests,
+      workload: ramp.workload,
       model: modelAt(ramp, offered),
       durationMs: profile.stepDuration,
       warmupMs,
@@ -237,6 +243,7 @@ async function checkRecovery(
   const m = await ctx.loadRunner.run({
     baseUrl: ctx.baseUrl,
     requests: profile.requests,
+    workload: ramp.workload,
     model: modelAt(ramp, low),
     durationMs,
     warmupMs: 0,

@@ -108,7 +108,9 @@ describe('perfgate run --baseline', () => {
     // Re-running the same commit: the stored baseline is its own, said as such (not "no baseline yet").
     await cli(['run', '--config', config, '--out', out, '--baseline', store], env);
     const rerun = (await readResult(out)).notices.join('\n');
-    expect(rerun).toMatch(/the only baseline of branch main in directory .*store-run is of this same commit \(1111111\)/);
+    expect(rerun).toMatch(
+      /the only baseline of branch main in directory .*store-run is of this same commit \(1111111\)/,
+    );
     expect(rerun).not.toMatch(/no baseline for branch main/);
 
     // A history that was 3× faster: the next run is a clear, significant regression past 10 %.

@@ -45,6 +45,7 @@ async function run(saturated: boolean) {
       signal: new AbortController().signal,
       outDir: '/tmp',
       env: {},
+      onSecret: () => {},
     },
     profile,
   );

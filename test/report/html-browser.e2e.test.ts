@@ -43,7 +43,7 @@ const rich = result(
       timeline,
       errors: {
         total: 9,
-        byClass: { '4xx': 0, '5xx': 9, timeout: 0, refused: 0, reset: 0, other: 0 },
+        byClass: { '4xx': 0, '5xx': 9, timeout: 0, refused: 0, reset: 0, check: 0, other: 0 },
         byStatus: { '500': 9 },
         samples: [hostile],
       },

@@ -17,7 +17,7 @@ describe('untrusted text in the report', () => {
         reasons: [evil],
         errors: {
           total: 1,
-          byClass: { '4xx': 0, '5xx': 1, timeout: 0, refused: 0, reset: 0, other: 0 },
+          byClass: { '4xx': 0, '5xx': 1, timeout: 0, refused: 0, reset: 0, check: 0, other: 0 },
           byStatus: { '500': 1 },
           samples: ['HTTP 500 ``` @here </details>'],
         },

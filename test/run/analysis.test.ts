@@ -12,7 +12,7 @@ const saturated = profile('api', {
   },
   errors: {
     total: 200,
-    byClass: { '4xx': 0, '5xx': 0, timeout: 0, refused: 150, reset: 50, other: 0 },
+    byClass: { '4xx': 0, '5xx': 0, timeout: 0, refused: 150, reset: 50, check: 0, other: 0 },
     byStatus: {},
     samples: [],
   },

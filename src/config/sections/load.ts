@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { arrivalRate, duration, durationOrZero, positiveInt } from '../fields.js';
-import { defaultRequests, requestSchema, sloSchema } from './request.js';
+import { defaultRequests, requestSchema, sloSchema, workloadKeys } from './request.js';
 
 /** Hard limit (README: Safety): a load test finishes in at most 10 minutes. */
 const LOAD_BUDGET_MS = 10 * 60_000;
@@ -25,6 +25,7 @@ export const loadProfileSchema = z
     pipelining: positiveInt('requests pipelined per connection').default(1),
     requests: z.array(requestSchema).min(1, 'expected at least one request').default(defaultRequests),
     slo: sloSchema.default({}),
+    ...workloadKeys,
   })
   .superRefine((p, ctx) => {
     if (p.connections !== undefined && p.rate !== undefined) {

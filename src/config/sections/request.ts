@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { latency, percent, positiveNumber } from '../fields.js';
 import { INTERPOLATED } from '../interpolate.js';
+import { capturesSchema, checkSchema, dataSchema, variablesSchema } from './workload.js';
 import { gateLevel, withPercentileKeys } from '../percentile-keys.js';
 import { PERCENTILE_FORMS } from '../../model/percentiles.js';
 
@@ -32,8 +33,41 @@ export const requestSchema = z.strictObject({
     .optional()
     .describe(`A string, or an object or array sent as JSON. In every string value (not the keys), ${INTERPOLATED}`),
   weight: positiveNumber('a relative weight such as 1 or 3').default(1),
+  check: checkSchema
+    .optional()
+    .describe(
+      'What a correct answer looks like: status (a number, a list, or a class such as "2xx"), json ({ "$.path": value | exists }), bodyContains, header, maxBodySize. A failed check is an error of class check.',
+    ),
 });
 export type RequestSpec = z.output<typeof requestSchema>;
+
+/**
+ * A setup request: sent once before the profile's warmup (or once per virtual user), in order;
+ * its captures become variables of the later requests. Without a check, a status of 400 or more
+ * fails the setup.
+ */
+export const setupRequestSchema = requestSchema.omit({ weight: true }).extend({
+  capture: capturesSchema.optional(),
+});
+export type SetupRequest = z.output<typeof setupRequestSchema>;
+
+/** The keys of a profile that shape what it sends (load and stress profiles). */
+export const workloadKeys = {
+  variables: variablesSchema.optional(),
+  setup: z
+    .array(setupRequestSchema)
+    .optional()
+    .describe('Requests sent before the warmup (e.g. a login), in order, with captures into variables.'),
+  setupScope: z
+    .enum(['profile', 'connection'], {
+      error: (i) => `${JSON.stringify(i.input)} is not a setup scope; expected profile or connection`,
+    })
+    .default('profile')
+    .describe(
+      'profile: setup runs once for the profile. connection: once per virtual user (closed model: each connection logs in on its own).',
+    ),
+  data: dataSchema.optional(),
+};
 
 /**
  * Service-level objective a profile must meet; every field is optional. Latency limits for any

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { arrivalRate, duration, durationOrZero, percent, positiveInt } from '../fields.js';
-import { defaultRequests, requestSchema, sloSchema } from './request.js';
+import { defaultRequests, requestSchema, sloSchema, workloadKeys } from './request.js';
 
 /** Hard limit (README: Safety): a stress test finishes in at most 15 minutes. */
 const STRESS_BUDGET_MS = 15 * 60_000;
@@ -29,6 +29,7 @@ export const stressProfileSchema = z
     timeout: duration('"5s"').default(5_000),
     requests: z.array(requestSchema).min(1, 'expected at least one request').default(defaultRequests),
     slo: sloSchema.default({}),
+    ...workloadKeys,
     /** Stop when the error rate of a step passes this (default: the SLO's error rate, else 5%). */
     errorLimit: percent().optional(),
     recovery: z

@@ -213,4 +213,3 @@ export const dataSchema = z
       .describe('request: each request draws the next row. connection: each virtual user draws one row and keeps it.'),
   })
   .describe('A data file whose columns become {{column}} in the requests.');
-export type DataSpec = z.output<typeof dataSchema>;

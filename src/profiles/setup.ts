@@ -1,0 +1,119 @@
+/**
+ * A profile's `setup:` requests: sent once before its warmup (or once per virtual user, with
+ * `setupScope: connection`), in order, each with its check and captures; a capture becomes a
+ * variable of the later setup requests and of the load. A setup request that fails (a transport
+ * error, a failed check, a status of 400 or more without a check, a capture that finds nothing)
+ * fails the profile before any load, with a reason that says which request, what was expected
+ * and what came back. Captured values are secrets: they are reported to `onSecret` at once.
+ */
+import { request } from 'undici';
+import type { SetupRequest } from '../config/sections/request.js';
+import { compileCheck } from '../workload/check.js';
+import { compileCapture } from '../workload/capture.js';
+import { compileBody, compileTemplate, encodeHeaderValue, type KnownNames } from '../workload/template.js';
+import { prepareRequest } from '../load/mix.js';
+
+/** The most of a setup answer that is read: enough for a login's JSON, bounded for a hostile server. */
+const SETUP_BODY_LIMIT = 1024 * 1024;
+
+export interface SetupOptions {
+  baseUrl: string;
+  timeoutMs: number;
+  signal?: AbortSignal | undefined;
+  /** The profile's field for messages, e.g. `profiles[1]`. */
+  field: string;
+  /** Called with each captured value before it is used: it must be masked wherever perfgate writes. */
+  onSecret: (value: string) => void;
+}
+
+export class SetupError extends Error {}
+
+/** Runs the setup requests in order; answers the variables captured. Throws SetupError with the reason. */
+export async function runSetup(
+  setup: readonly SetupRequest[],
+  variables: Readonly<Record<string, string>>,
+  options: SetupOptions,
+): Promise<Record<string, string>> {
+  const captured: Record<string, string> = {};
+  const base = new URL(options.baseUrl);
+  const prefix = base.pathname.replace(/\/$/, '');
+  for (const [i, spec] of setup.entries()) {
+    const field = `${options.field}.setup[${i}]`;
+    const name = spec.name ?? `${spec.method} ${spec.path}`;
+    const vars = { ...variables, ...captured };
+    const known: KnownNames = { variables: new Set(Object.keys(vars)), columns: new Set() };
+    const scope = { vars, row: undefined, seq: i };
+    const prepared = prepareRequest(spec);
+    const path = compileTemplate(spec.path, `${field}.path`, known, encodeURIComponent).render(scope);
+    const headers = Object.fromEntries(
+      Object.entries(prepared.headers).map(([k, v]) => [
+        k,
+        compileTemplate(v, `${field}.headers.${k}`, known, encodeHeaderValue).render(scope),
+      ]),
+    );
+    const body = compileBody(spec.body, `${field}.body`, known).template?.render(scope) ?? prepared.body;
+    const answer = await send(base.origin, prefix + path, spec.method, headers, body, options).catch((e: Error) => {
+      throw new SetupError(`setup request ${name} (${field}) failed: ${e.message}`);
+    });
+    const check = spec.check && compileCheck(spec.check, `${field}.check`);
+    const failed = check
+      ? check.evaluate({ ...answer, body: answer.body })
+      : answer.status >= 400
+        ? `expected a status below 400, got ${answer.status}`
+        : undefined;
+    if (failed) throw new SetupError(`setup request ${name} (${field}) failed its check: ${failed}`);
+    const text = answer.body.toString('utf8');
+    for (const [variable, captureSpec] of Object.entries(spec.capture ?? {})) {
+      const value = compileCapture(variable, captureSpec, `${field}.capture.${variable}`).extract({
+        headers: answer.headers,
+        body: text,
+      });
+      if (value === undefined)
+        throw new SetupError(
+          `setup request ${name} (${field}): capture ${variable} (${describeCapture(captureSpec)}) found nothing in the answer (HTTP ${answer.status}, ${answer.bodyBytes} bytes)`,
+        );
+      options.onSecret(value);
+      captured[variable] = value;
+    }
+  }
+  return captured;
+}
+
+function describeCapture(spec: unknown): string {
+  return typeof spec === 'string' ? spec : JSON.stringify(spec);
+}
+
+async function send(
+  origin: string,
+  path: string,
+  method: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+  options: SetupOptions,
+): Promise<{ status: number; headers: (name: string) => string | undefined; body: Buffer; bodyBytes: number }> {
+  const res = await request(origin + path, {
+    method: method as 'GET',
+    headers,
+    body: body ?? null,
+    headersTimeout: options.timeoutMs,
+    bodyTimeout: options.timeoutMs,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of res.body) {
+    const b = chunk as Buffer;
+    if (bytes < SETUP_BODY_LIMIT) chunks.push(b.subarray(0, SETUP_BODY_LIMIT - bytes));
+    bytes += b.length;
+  }
+  const raw = res.headers;
+  return {
+    status: res.statusCode,
+    headers: (name) => {
+      const v = raw[name.toLowerCase()];
+      return Array.isArray(v) ? v.join(', ') : v;
+    },
+    body: Buffer.concat(chunks),
+    bodyBytes: bytes,
+  };
+}
