@@ -53,6 +53,8 @@ export interface AbDeps {
 
 export interface AbTrials {
   pairs: Record<string, TrialPair[]>;
+  /** Per profile of several endpoints, each endpoint's pairs (an endpoint in both sides' results). */
+  endpointPairs: Record<string, Record<string, TrialPair[]>>;
   /** Trial order as run, e.g. ["head","base","base","head",…]. */
   order: Side[];
   loadMs: number;
@@ -113,6 +115,7 @@ export async function runAbTrials(input: AbInput, deps: AbDeps): Promise<AbTrial
 
   const out: AbTrials = {
     pairs: Object.fromEntries(profiles.map((p) => [p.name, []])),
+    endpointPairs: {},
     order: [],
     loadMs: 0,
     lastHead: [],
@@ -124,6 +127,7 @@ export async function runAbTrials(input: AbInput, deps: AbDeps): Promise<AbTrial
     const order = trialOrder(pairs, input.seed);
     for (const [i, sides] of order.entries()) {
       const measured: Partial<Record<Side, Record<string, MetricValues>>> = {};
+      const endpointsMeasured: Partial<Record<Side, Record<string, Record<string, MetricValues>>>> = {};
       for (const side of sides) {
         if (limit.signal.aborted)
           throw new SutError(`A/B stopped: ${(limit.signal.reason as Error | undefined)?.message ?? 'aborted'}`);
@@ -138,12 +142,26 @@ export async function runAbTrials(input: AbInput, deps: AbDeps): Promise<AbTrial
         out.order.push(side);
         out.loadMs += profiles.length * (trialDuration + warmup);
         measured[side] = Object.fromEntries(results.map((r) => [r.name, metricValues(r, metrics)]));
+        endpointsMeasured[side] = Object.fromEntries(
+          results.map((r) => [
+            r.name,
+            Object.fromEntries(
+              (r.endpoints && r.endpoints.length > 1 ? r.endpoints : []).map((e) => [e.name, metricValues(e, metrics)]),
+            ),
+          ]),
+        );
         if (side === 'head') out.lastHead = results;
       }
       for (const p of profiles) {
         const base = measured.base?.[p.name];
         const head = measured.head?.[p.name];
         if (base && head) out.pairs[p.name]?.push({ base, head });
+        for (const [endpoint, b] of Object.entries(endpointsMeasured.base?.[p.name] ?? {})) {
+          const h = endpointsMeasured.head?.[p.name]?.[endpoint];
+          if (!h) continue;
+          const byEndpoint = (out.endpointPairs[p.name] ??= {});
+          (byEndpoint[endpoint] ??= []).push({ base: b, head: h });
+        }
       }
       deps.logger.info(`A/B pair ${i + 1}/${pairs} (${sides.join(' → ')}) done`);
     }

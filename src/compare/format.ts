@@ -1,5 +1,5 @@
 /** The comparison as a plain-text table (console); the cells are shared with the markdown report. */
-import type { Comparison, ComparedMetric } from '../model/compare.js';
+import { subjectOf, type Comparison, type ComparedMetric } from '../model/compare.js';
 import { percentileLabel } from '../model/percentiles.js';
 import { isRatioMetric } from './metrics.js';
 
@@ -10,7 +10,7 @@ export function cells(m: ComparedMetric): string[] {
   const value = (v: number) =>
     m.metric === 'throughput' ? v.toFixed(1) : ratio ? v.toFixed(3) : `${(v * 100).toFixed(2)}%`;
   return [
-    m.profile,
+    subjectOf(m),
     percentileLabel(m.metric),
     value(m.baseline),
     value(m.current),

@@ -61,6 +61,10 @@ export function compareWithHistory(current: RunResult, history: StoredRun[], opt
   const newest = history.at(-1);
   const rows: ComparedMetric[] = [];
   const statistics: RowStatistics[] = [];
+  const add = (compared: { row: ComparedMetric; statistics: RowStatistics }) => {
+    rows.push(compared.row);
+    statistics.push(compared.statistics);
+  };
   for (const profile of current.profiles) {
     if (profile.status === 'error' || profile.requests.total === 0) continue;
     const past = storedProfilesOf(history, profile.name);
@@ -72,28 +76,15 @@ export function compareWithHistory(current: RunResult, history: StoredRun[], opt
       warnings.push(
         `${profile.name}: only ${past.length} stored result(s); the noise is assumed (${MIN_HISTORY_FOR_NOISE}+ are needed to measure it)`,
       );
-    const metrics = comparedMetrics(options.gates);
-    const now = metricValues(profile, metrics);
-    const stored = past.map((p) => metricValues(p, metrics));
-    for (const name of metrics) {
-      const current = now[name];
-      // A stored result with neither the field nor a histogram has no value for a percentile: it
-      // is left out of that metric's history (never approximated), and the reader is told.
-      const values = stored.flatMap((v) => (v[name] === undefined ? [] : [v[name]]));
-      if (current === undefined || values.length === 0) {
-        warnings.push(
-          `${profile.name} ${name}: ${current === undefined ? 'this result has no' : 'no stored result has a'} latency histogram to read it from, so it is not compared`,
-        );
-        continue;
-      }
-      if (values.length < stored.length)
-        warnings.push(
-          `${profile.name} ${name}: ${stored.length - values.length} of ${stored.length} stored results have no latency histogram to read it from and are left out`,
-        );
-      const compared = compareMetricWithHistory(profile.name, name, current, values, options);
-      if (!compared) continue;
-      rows.push(compared.row);
-      statistics.push(compared.statistics);
+    compareSubject({ profile: profile.name }, profile, past, options, warnings).forEach(add);
+    // A profile of several endpoints is compared per endpoint too, in the same Holm family.
+    for (const endpoint of (profile.endpoints?.length ?? 0) > 1 ? (profile.endpoints ?? []) : []) {
+      if (endpoint.requests.total === 0) continue;
+      const stored = past.flatMap((p) => p.endpoints?.filter((e) => e.name === endpoint.name) ?? []);
+      if (stored.length === 0) continue;
+      compareSubject({ profile: profile.name, endpoint: endpoint.name }, endpoint, stored, options, warnings).forEach(
+        add,
+      );
     }
   }
   judgeFamily(rows, statistics, options);
@@ -108,6 +99,44 @@ export function compareWithHistory(current: RunResult, history: StoredRun[], opt
     metrics: rows,
     warnings,
   };
+}
+
+type Measured = Parameters<typeof metricValues>[0];
+
+/** Every compared metric of one subject (a profile, or one endpoint of it) against its stored results. */
+function compareSubject(
+  subject: { profile: string; endpoint?: string },
+  profile: Measured,
+  past: readonly Measured[],
+  options: HistoryOptions,
+  warnings: string[],
+): { row: ComparedMetric; statistics: RowStatistics }[] {
+  const label = subject.endpoint === undefined ? subject.profile : `${subject.profile} › ${subject.endpoint}`;
+  const metrics = comparedMetrics(options.gates);
+  const now = metricValues(profile, metrics);
+  const stored = past.map((p) => metricValues(p, metrics));
+  const out: { row: ComparedMetric; statistics: RowStatistics }[] = [];
+  for (const name of metrics) {
+    const current = now[name];
+    // A stored result with neither the field nor a histogram has no value for a percentile: it
+    // is left out of that metric's history (never approximated), and the reader is told.
+    const values = stored.flatMap((v) => (v[name] === undefined ? [] : [v[name]]));
+    if (current === undefined || values.length === 0) {
+      warnings.push(
+        `${label} ${name}: ${current === undefined ? 'this result has no' : 'no stored result has a'} latency histogram to read it from, so it is not compared`,
+      );
+      continue;
+    }
+    if (values.length < stored.length)
+      warnings.push(
+        `${label} ${name}: ${stored.length - values.length} of ${stored.length} stored results have no latency histogram to read it from and are left out`,
+      );
+    const compared = compareMetricWithHistory(subject.profile, name, current, values, options);
+    if (!compared) continue;
+    if (subject.endpoint !== undefined) compared.row.endpoint = subject.endpoint;
+    out.push(compared);
+  }
+  return out;
 }
 
 /** The stored results of one profile that measured something, oldest first. */

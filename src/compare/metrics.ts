@@ -9,7 +9,7 @@ import type { RegressionGate } from '../config/sections/regression.js';
 import { byPercentile, percentileName } from '../model/percentiles.js';
 import { errorRate } from '../verdict/slo.js';
 import { percentileReader } from '../verdict/percentile.js';
-import type { ProfileResult } from '../model/result.js';
+import type { EndpointResult, ProfileResult } from '../model/result.js';
 
 export type { MetricName };
 export type MetricValues = Partial<Record<MetricName, number>>;
@@ -49,7 +49,7 @@ export function comparedMetrics(gates: RegressionGates | undefined): MetricName[
  * their histograms); one that neither has is left out, never approximated.
  */
 export function metricValues(
-  p: Pick<ProfileResult, 'latency' | 'histogram' | 'throughput' | 'requests' | 'errors'>,
+  p: Pick<ProfileResult | EndpointResult, 'latency' | 'histogram' | 'throughput' | 'requests' | 'errors'>,
   metrics: readonly MetricName[] = COMPARED_METRICS,
 ): MetricValues {
   const percentile = percentileReader(p);

@@ -44,18 +44,38 @@ export interface PairedComparison {
 
 const sorted = (xs: number[]): number[] => [...xs].sort((a, b) => a - b);
 
-export function comparePaired(pairsByProfile: Record<string, TrialPair[]>, options: PairedOptions): PairedComparison {
+/** Each profile, then each of its endpoints, with their trial pairs. */
+function subjectsOf(
+  pairsByProfile: Record<string, TrialPair[]>,
+  pairsByEndpoint: Record<string, Record<string, TrialPair[]>>,
+): { profile: string; endpoint: string | undefined; allPairs: TrialPair[] }[] {
+  return Object.entries(pairsByProfile).flatMap(([profile, pairs]) => [
+    { profile, endpoint: undefined, allPairs: pairs },
+    ...Object.entries(pairsByEndpoint[profile] ?? {}).map(([endpoint, p]) => ({ profile, endpoint, allPairs: p })),
+  ]);
+}
+
+/**
+ * `pairsByEndpoint`: per profile of several endpoints, each endpoint's pairs; its rows carry
+ * `endpoint` and are tested in the same Holm family as the profiles' own.
+ */
+export function comparePaired(
+  pairsByProfile: Record<string, TrialPair[]>,
+  options: PairedOptions,
+  pairsByEndpoint: Record<string, Record<string, TrialPair[]>> = {},
+): PairedComparison {
   const rows: { metric: ComparedMetric; diffs: number[]; name: MetricName; estimate: number; ci: [number, number] }[] =
     [];
   const warnings: string[] = [];
-  for (const [profile, allPairs] of Object.entries(pairsByProfile)) {
+  for (const { profile, endpoint, allPairs } of subjectsOf(pairsByProfile, pairsByEndpoint)) {
+    const label = endpoint === undefined ? profile : `${profile} › ${endpoint}`;
     for (const name of comparedMetrics(options.gates)) {
       const pairs = allPairs.flatMap((p) => {
         const [base, head] = [p.base[name], p.head[name]];
         return base === undefined || head === undefined ? [] : [{ base, head }];
       });
       if (pairs.length === 0) {
-        if (allPairs.length > 0) warnings.push(`${profile} ${name}: not measured in any trial pair, so not compared`);
+        if (allPairs.length > 0) warnings.push(`${label} ${name}: not measured in any trial pair, so not compared`);
         continue;
       }
       const diffs = pairs.map((p) => changeOf(name, p.base, p.head)).filter(Number.isFinite);
@@ -72,6 +92,7 @@ export function comparePaired(pairsByProfile: Record<string, TrialPair[]>, optio
         ci: hl.ci,
         metric: {
           profile,
+          ...(endpoint === undefined ? {} : { endpoint }),
           metric: name,
           baseline,
           current,
@@ -88,7 +109,7 @@ export function comparePaired(pairsByProfile: Record<string, TrialPair[]>, optio
       });
       if (diffs.length > 0 && !hl.exact && !constant) {
         warnings.push(
-          `${profile} ${name}: ${diffs.length} usable pairs cannot give a ${Math.round((1 - options.alpha) * 100)}% interval; it spans every observed change`,
+          `${label} ${name}: ${diffs.length} usable pairs cannot give a ${Math.round((1 - options.alpha) * 100)}% interval; it spans every observed change`,
         );
       }
     }

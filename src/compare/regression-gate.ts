@@ -3,7 +3,7 @@
  * AND whose estimated change is past its configured threshold (gates.regression). Everything
  * else is reported, not failed on.
  */
-import type { Comparison, ComparedMetric } from '../model/compare.js';
+import { subjectOf, type Comparison, type ComparedMetric } from '../model/compare.js';
 import { percentileLabel } from '../model/percentiles.js';
 import { isRatioMetric, worseDirection } from './metrics.js';
 
@@ -30,7 +30,7 @@ function describeChange(m: ComparedMetric): string {
 export function regressionFindings(comparison: Comparison): { failures: string[]; warnings: string[] } {
   const past = comparison.metrics.filter(pastThreshold).map((m) => {
     const p = m.pValue === null ? '' : `, p=${m.pValue < 0.001 ? m.pValue.toExponential(1) : m.pValue.toFixed(3)}`;
-    const text = `${m.profile} ${describeChange(m)}${p} is past the ${((m.threshold ?? 0) * 100).toFixed(1)}% threshold`;
+    const text = `${subjectOf(m)} ${describeChange(m)}${p} is past the ${((m.threshold ?? 0) * 100).toFixed(1)}% threshold`;
     return { text, warn: m.level === 'warn' };
   });
   return {

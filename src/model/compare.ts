@@ -9,6 +9,8 @@ export type MetricName = PercentileName | 'throughput' | 'errorRate';
 /** comparison.metrics[] — names are a contract. */
 export const comparedMetricSchema = z.object({
   profile: z.string(),
+  /** The endpoint (request name) of a profile with several, when the row is that endpoint's; absent for the profile's own row. */
+  endpoint: z.string().optional(),
   /** p50, p90, p99, throughput, errorRate, or a gated percentile (p95, p999 = p99.9, any pNN / pNN.N). */
   metric: z
     .string()
@@ -38,3 +40,8 @@ export const comparisonSchema = z.object({
   warnings: z.array(z.string()).default([]),
 });
 export type Comparison = z.infer<typeof comparisonSchema>;
+
+/** A row's subject in words: the profile, or "profile › endpoint". */
+export function subjectOf(m: Pick<ComparedMetric, 'profile' | 'endpoint'>): string {
+  return m.endpoint === undefined ? m.profile : `${m.profile} › ${m.endpoint}`;
+}

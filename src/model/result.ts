@@ -69,6 +69,8 @@ export const sloCheckSchema = z.object({
   pass: z.boolean(),
   /** The limit is perfgate's default (the error-rate ceiling of a profile whose SLO sets none). */
   implicit: z.boolean().optional(),
+  /** The endpoint whose own `slo` (on its request) this check is; absent for the profile's. */
+  endpoint: z.string().optional(),
   /** `warn`: the SLO says `level: warn`, so a miss is a warning and never fails the profile. */
   level: z.literal('warn').optional(),
 });

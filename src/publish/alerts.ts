@@ -4,6 +4,7 @@
  * comments on it instead of opening another, and closed with a note when the metric recovers.
  * And an optional Slack-compatible JSON webhook with the verdict.
  */
+import { subjectOf } from '../model/compare.js';
 import type { RunResult } from '../model/result.js';
 import { fetchOutbound } from '../net/fetch.js';
 import { escapeMarkdown } from '../report/escape.js';
@@ -30,8 +31,8 @@ function regressionsOf(result: RunResult): Regression[] {
   for (const m of result.comparison?.metrics ?? []) {
     if (m.verdict !== 'regression') continue;
     out.push({
-      key: `${m.profile}/${m.metric}`,
-      title: `${m.profile} ${m.metric} regressed ${((m.ratio - 1) * 100).toFixed(1)}%`,
+      key: `${m.profile}/${m.endpoint === undefined ? '' : `${m.endpoint}/`}${m.metric}`,
+      title: `${subjectOf(m)} ${m.metric} regressed ${((m.ratio - 1) * 100).toFixed(1)}%`,
       detail: `${m.metric}: ${m.baseline.toFixed(3)} → ${m.current.toFixed(3)} (ratio ${m.ratio.toFixed(3)}, CI ${m.ci[0].toFixed(3)}–${m.ci[1].toFixed(3)})`,
     });
   }

@@ -12,6 +12,9 @@ import { createGitHubClient, isReadOnlyTokenError, type RetryPolicy } from './cl
 import { commentMarker, upsertStickyComment, type UpsertOutcome } from './comment.js';
 import { readRunEvent, type RunEvent } from './event.js';
 
+/** Endpoint rows per profile in the PR comment, busiest first. */
+const COMMENT_ENDPOINTS = 5;
+
 export interface PublishOptions {
   token: string | undefined;
   env: NodeJS.ProcessEnv;
@@ -55,6 +58,8 @@ export async function publishToGitHub(result: RunResult, options: PublishOptions
   if (pullNumber && options.report.comment) {
     const planned = planComment(result, {
       marker: commentMarker(options.report.id),
+      // The comment shows each profile's busiest endpoints; report.md and report.html show all.
+      maxEndpoints: COMMENT_ENDPOINTS,
       ...(event.runUrl ? { artifactsUrl: event.runUrl } : {}),
     });
     out.commentBody = planned.body;

@@ -1,28 +1,40 @@
 /** The plain-text table printed at the end of `perfgate run`. */
-import type { RunResult } from '../model/result.js';
+import type { EndpointResult, RunResult } from '../model/result.js';
 import { percentileReader } from '../verdict/percentile.js';
 
 const ms = (v: number | null) =>
   v === null ? '–' : v < 1 ? `${(v * 1000).toFixed(0)}µs` : v < 100 ? `${v.toFixed(2)}ms` : `${v.toFixed(0)}ms`;
 
-export function formatConsoleSummary(result: RunResult): string {
-  const header = ['profile', 'status', 'requests', 'req/s', 'p50', 'p90', 'p95', 'p99', 'max', 'errors'];
-  const rows = result.profiles.map((p) => [
-    p.name,
-    p.status,
-    String(p.requests.total),
-    p.throughput.rps.toFixed(1),
-    ms(p.latency.p50),
-    ms(p.latency.p90),
-    ms(percentileReader(p)('p95')),
-    ms(p.latency.p99),
-    ms(p.latency.max),
-    p.errors.total === 0
+type Measured = Pick<EndpointResult, 'requests' | 'throughput' | 'latency' | 'histogram' | 'errors'>;
+
+function row(name: string, status: string, m: Measured): string[] {
+  return [
+    name,
+    status,
+    String(m.requests.total),
+    m.throughput.rps.toFixed(1),
+    ms(m.latency.p50),
+    ms(m.latency.p90),
+    ms(percentileReader(m)('p95')),
+    ms(m.latency.p99),
+    ms(m.latency.max),
+    m.errors.total === 0
       ? '0'
-      : `${p.errors.total} (${Object.entries(p.errors.byClass)
+      : `${m.errors.total} (${Object.entries(m.errors.byClass)
           .filter(([, n]) => n > 0)
           .map(([k, n]) => `${k} ${n}`)
           .join(', ')})`,
+  ];
+}
+
+export function formatConsoleSummary(result: RunResult): string {
+  const header = ['profile', 'status', 'requests', 'req/s', 'p50', 'p90', 'p95', 'p99', 'max', 'errors'];
+  // Each profile, then (indented) its endpoints when it has several, busiest first.
+  const rows = result.profiles.flatMap((p) => [
+    row(p.name, p.status, p),
+    ...[...((p.endpoints?.length ?? 0) > 1 ? (p.endpoints ?? []) : [])]
+      .sort((a, b) => b.requests.total - a.requests.total)
+      .map((e) => row(`  › ${e.name}`, '', e)),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>

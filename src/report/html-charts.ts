@@ -71,7 +71,7 @@ export const CHART_SCRIPT = String.raw`
     } else if (kind === 'ab-trials') {
       var am = result.comparison.metrics[Number(el.getAttribute('data-metric'))], tp = am.trials;
       var pct = function (v) { return (v >= 1 ? '+' : '') + ((v - 1) * 100).toFixed(1) + '%'; };
-      draw(el, { title: am.profile + ' ' + am.metric + ' in each A/B pair: head vs base ' + pct(am.ratio) + ' [' + pct(am.ci[0]) + ', ' + pct(am.ci[1]) + '], ' + am.verdict,
+      draw(el, { title: am.profile + (am.endpoint ? ' › ' + am.endpoint : '') + ' ' + am.metric + ' in each A/B pair: head vs base ' + pct(am.ratio) + ' [' + pct(am.ci[0]) + ', ' + pct(am.ci[1]) + '], ' + am.verdict,
         scales: { x: { time: false, range: function () { return [0.5, tp.length + 0.5]; } } },
         axes: [{ label: 'pair (in the order run)' }, { label: am.metric === 'throughput' ? 'req/s' : am.metric === 'errorRate' ? 'error rate' : 'ms' }],
         series: [{ label: 'pair' }, { label: 'base', stroke: C.grey, width: 0, points: { show: true, size: 7, fill: C.grey } },

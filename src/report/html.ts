@@ -5,6 +5,7 @@
  * here and set with textContent in the browser; the result is embedded as JSON with `<` escaped
  * so that it cannot close its script element.
  */
+import { subjectOf } from '../model/compare.js';
 import { describeCheck } from '../verdict/slo.js';
 import type { ProfileResult, RunResult } from '../model/result.js';
 import { checkIcon, formatMs, formatOptionalMs, formatPercent, formatRate, STATUS_ICON } from './format.js';
@@ -125,6 +126,28 @@ function profileTable(profiles: readonly ProfileResult[]): string {
   return `<table><thead><tr>${head.map((x) => `<th>${x}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
+/** Every endpoint of a profile of several, busiest first (the PR comment shows only the busiest). */
+function endpointTable(p: ProfileResult): string {
+  const endpoints = [...(p.endpoints ?? [])].sort((a, b) => b.requests.total - a.requests.total);
+  if (endpoints.length < 2) return '';
+  const rows = endpoints.map((e) => {
+    const p95 = percentileReader(e)('p95');
+    const cells = [
+      `${e.method} ${e.path}`,
+      e.requests.total.toLocaleString('en-US'),
+      formatRate(e.throughput.rps),
+      formatMs(e.latency.p50),
+      p95 === null ? '–' : formatMs(p95),
+      formatMs(e.latency.p99),
+      e.errors.total === 0
+        ? '0'
+        : `${e.errors.total} (${formatPercent(e.errors.total / Math.max(1, e.requests.total))})`,
+    ];
+    return `<tr><td class="${e.errors.total ? 'fail' : 'pass'}">${escapeHtml(e.name)}</td>${cells.map((c, i) => `<td${i === 0 ? ' class="text"' : ''}>${escapeHtml(c)}</td>`).join('')}<td class="text">${escapeHtml(e.errors.samples[0] ?? '')}</td></tr>`;
+  });
+  return `<table><thead><tr><th>endpoint</th><th>request</th><th>requests</th><th>req/s</th><th>p50</th><th>p95</th><th>p99</th><th>errors</th><th>first failure</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
 function profileSection(p: ProfileResult, index: number): string {
   const parts: string[] = [
     `<h2 id="profile-${index}">${escapeHtml(p.name)} <span class="muted">${p.kind}</span></h2><div class="card">`,
@@ -134,6 +157,7 @@ function profileSection(p: ProfileResult, index: number): string {
       `<p>${p.slo.checks.map((c) => `<span class="${c.pass ? 'pass' : checkIcon(c) === '⚠️' ? 'inconclusive' : 'fail'}">${c.pass ? '✔' : checkIcon(c) === '⚠️' ? '⚠' : '✘'} ${escapeHtml(describeCheck(c))}</span>`).join(' · ')}</p>`,
     );
   parts.push(list(p.reasons));
+  parts.push(endpointTable(p));
   if (p.timeline.length > 1) parts.push(chart('latency', index), chart('throughput', index));
   if (p.stress) {
     const s = p.stress;
@@ -189,7 +213,7 @@ function comparisonSection(result: RunResult): string {
   if (!c) return '';
   const rows = c.metrics.map(
     (m) =>
-      `<tr><td>${escapeHtml(`${m.profile} ${percentileLabel(m.metric)}${m.level === 'warn' ? ' (gate: warn)' : ''}`)}</td><td>${m.baseline.toFixed(3)}</td><td>${m.current.toFixed(3)}</td><td>${m.ratio.toFixed(3)}</td><td>${m.ci[0].toFixed(3)}–${m.ci[1].toFixed(3)}</td><td>${m.mde === null ? '–' : formatPercent(m.mde, 1)}</td><td class="${m.verdict === 'regression' ? 'fail' : m.verdict === 'improvement' ? 'pass' : ''}">${m.verdict}</td></tr>`,
+      `<tr><td>${escapeHtml(`${subjectOf(m)} ${percentileLabel(m.metric)}${m.level === 'warn' ? ' (gate: warn)' : ''}`)}</td><td>${m.baseline.toFixed(3)}</td><td>${m.current.toFixed(3)}</td><td>${m.ratio.toFixed(3)}</td><td>${m.ci[0].toFixed(3)}–${m.ci[1].toFixed(3)}</td><td>${m.mde === null ? '–' : formatPercent(m.mde, 1)}</td><td class="${m.verdict === 'regression' ? 'fail' : m.verdict === 'improvement' ? 'pass' : ''}">${m.verdict}</td></tr>`,
   );
   // Per-pair values of the metrics a reader checks first (the table has them all), a few profiles at most.
   const trialCharts = c.metrics

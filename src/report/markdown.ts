@@ -20,6 +20,7 @@ import {
 import { percentileReader } from '../verdict/percentile.js';
 import { bottleneckSection, resourceSection, suggestionSection, trendSection } from './markdown-analysis.js';
 import { comparisonSection } from './markdown-compare.js';
+import { endpointSection } from './markdown-endpoints.js';
 import { stressCharts, timelineCharts } from './mermaid.js';
 import { robustnessSection, stressSection } from './markdown-stress.js';
 
@@ -32,6 +33,8 @@ export interface MarkdownOptions {
   compact?: boolean;
   /** Only the verdict, reasons, profile table and notices (the smallest report). */
   summaryOnly?: boolean;
+  /** Endpoint rows shown per profile, busiest first (the PR comment shows a few; default all). */
+  maxEndpoints?: number;
 }
 
 export function buildMarkdownReport(result: RunResult, options: MarkdownOptions = {}): string {
@@ -134,6 +137,7 @@ function profileSection(p: ProfileResult, options: MarkdownOptions): string[] {
     out.push('No SLO configured for this profile.');
   }
   for (const r of p.reasons.filter((r) => !r.startsWith('SLO:'))) out.push(`- ${escapeMarkdown(r)}`);
+  out.push(...endpointSection(p, options.maxEndpoints));
   if (p.errors.total > 0) {
     const classes = Object.entries(p.errors.byClass)
       .filter(([, n]) => n > 0)

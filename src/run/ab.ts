@@ -44,7 +44,8 @@ export async function executeAb(request: AbRequest, deps: AbDeps & { now?: () =>
       Promise.all(['base', 'head'].map((side) => maskFile(path.join(request.outDir, 'ab', side, 'sut.log'), secrets))),
     );
   const { alpha, minEffect } = base.config.ab;
-  const paired = comparePaired(trials.pairs, { alpha, minEffect, gates: base.config.gates.regression ?? {} });
+  const gates = base.config.gates.regression ?? {};
+  const paired = comparePaired(trials.pairs, { alpha, minEffect, gates }, trials.endpointPairs);
   const changes = thresholdChanges(base, head);
   const result = newRunResult({
     startedAt: started,

@@ -4,13 +4,16 @@
  */
 import type { Slo } from '../config/sections/request.js';
 import { byPercentile, percentileLabel, percentileName, type PercentileName } from '../model/percentiles.js';
-import type { ProfileResult, SloCheck, Status } from '../model/result.js';
+import type { EndpointResult, ProfileResult, SloCheck, Status } from '../model/result.js';
 import { percentileReader } from './percentile.js';
 
-type Measured = Pick<ProfileResult, 'latency' | 'histogram' | 'requests' | 'errors' | 'throughput'>;
+type Measured = Pick<ProfileResult | EndpointResult, 'latency' | 'histogram' | 'requests' | 'errors' | 'throughput'>;
 
 /** Error rate over everything attempted in the measured window (responses + failed attempts). */
-export function errorRate(m: Pick<Measured, 'requests' | 'errors'>): number {
+export function errorRate(m: {
+  requests: { ok: number; total?: number; dropped?: number };
+  errors: { total: number };
+}): number {
   const attempts = m.requests.ok + m.errors.total;
   return attempts === 0 ? 0 : m.errors.total / attempts;
 }
@@ -122,8 +125,28 @@ export function describeCheck(c: SloCheck): string {
         : `${v.toFixed(1)} req/s`;
   const op = c.unit === 'rps' ? '≥' : '≤';
   const source = c.implicit ? ", perfgate's default: set slo.errorRate to choose another" : '';
-  const metric = percentileLabel(c.metric);
+  const metric = c.endpoint === undefined ? percentileLabel(c.metric) : `${c.endpoint}: ${percentileLabel(c.metric)}`;
   if (c.actual === null)
     return `${metric} not measured: the result has neither it nor a latency histogram (limit ${op} ${fmt(c.limit)})`;
   return `${metric} ${fmt(c.actual)} (limit ${op} ${fmt(c.limit)}${source})`;
+}
+
+/**
+ * The checks of each request's own `slo` against its endpoint's numbers (requests of one name are
+ * one endpoint: the first request of the name with an slo gives it). Marked with the endpoint.
+ */
+export function endpointSloChecks(
+  requests: readonly { name?: string | undefined; method: string; path: string; slo?: Slo | undefined }[],
+  endpoints: readonly EndpointResult[] | undefined,
+): SloCheck[] {
+  const checks: SloCheck[] = [];
+  const done = new Set<string>();
+  for (const r of requests) {
+    const name = r.name ?? `${r.method} ${r.path}`;
+    const endpoint = endpoints?.find((e) => e.name === name);
+    if (!r.slo || !endpoint || done.has(name)) continue;
+    done.add(name);
+    for (const c of evaluateSlo(r.slo, endpoint).checks) checks.push({ ...c, endpoint: name });
+  }
+  return checks;
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_ERROR_CEILING,
   describeCheck,
+  endpointSloChecks,
   errorRate,
   evaluateSlo,
   judgeSlo,
@@ -183,5 +184,27 @@ describe('statuses and exit codes', () => {
     ['error', 3],
   ] as const)('maps %s to exit code %d', (status, code) => {
     expect(exitCodeForStatus(status)).toBe(code);
+  });
+});
+
+describe('endpointSloChecks', () => {
+  const endpoint = (name: string, p95: number) => ({
+    name,
+    method: 'GET',
+    path: `/${name}`,
+    requests: { total: 100, ok: 100 },
+    errors: { total: 0, byClass: emptyErrorClasses(), byStatus: {}, samples: [] },
+    throughput: { rps: 10, bytesPerSec: 0 },
+    latency: { ...measured.latency, p95 },
+  });
+  it("checks each request's own slo on its endpoint's numbers, once per name, marked with the endpoint", () => {
+    const requests = [
+      { name: 'create', method: 'POST', path: '/a', slo: { p95: 80 } },
+      { name: 'create', method: 'POST', path: '/b', slo: { p95: 1 } },
+      { method: 'GET', path: '/list' },
+    ];
+    const checks = endpointSloChecks(requests, [endpoint('create', 120), endpoint('GET /list', 5)]);
+    expect(checks).toEqual([{ metric: 'p95', limit: 80, actual: 120, unit: 'ms', pass: false, endpoint: 'create' }]);
+    expect(describeCheck(checks[0]!)).toBe('create: p95 120.0 ms (limit ≤ 80.0 ms)');
   });
 });

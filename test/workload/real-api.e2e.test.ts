@@ -43,7 +43,7 @@ variables: { tag: perf }
 profiles:
   - name: member
     kind: load
-    connections: 4
+    connections: 2
     duration: 2s
     slo: { errorRate: 1% }
 ${extra}
@@ -103,6 +103,11 @@ describe('a logged-in workload on a real API', () => {
       expect(e.histogram, e.name).toBeTruthy();
     }
     expect(endpoints.reduce((s, e) => s + e.requests.total, 0)).toBe(profile?.requests.total);
+    // The report breaks the profile down by endpoint; so does the console table.
+    const report = await readFile(path.join(run.out, 'report.md'), 'utf8');
+    expect(report).toMatch(/\| endpoint +\| requests \|.*\| first failure \|/);
+    for (const name of ['me', 'create', 'list']) expect(report).toMatch(new RegExp(`\\| ✅ ${name} +\\|`));
+    expect(run.stdout).toMatch(/ › create /);
 
     // Neither the password nor the captured token is anywhere perfgate wrote or printed.
     const written = [...(await allFiles(run.out)), ['stdout', run.stdout], ['log', run.log]] as [string, string][];
@@ -114,7 +119,7 @@ describe('a logged-in workload on a real API', () => {
     const login = LOGIN.replace('    setup:', '    setupScope: connection\n    setup:');
     const run = await runConfig(dir, await config(MEMBER_REQUESTS('Token {{token}}'), login), { env: env() });
     expect(run.code, run.log).toBe(0);
-    expect(run.log).toContain('profile member: setup done for 4 virtual users');
+    expect(run.log).toContain('profile member: setup done for 2 virtual users');
     expect(run.result?.profiles[0]?.errors.total).toBe(0);
     expect(run.result?.profiles[0]?.requests.ok).toBeGreaterThan(30);
   }, 60_000);
@@ -150,6 +155,7 @@ describe('a logged-in workload on a real API', () => {
     expect(flaky?.errors.samples[0]).toMatch(/^check: .*\$\.errors/);
     expect(articles?.errors.total).toBe(0);
     expect(profile?.errors.samples.some((s) => s.startsWith('flaky: check:'))).toBe(true);
+    expect(await readFile(path.join(run.out, 'report.md'), 'utf8')).toMatch(/\| ❌ flaky +\|.*check \d+.*`check: /);
     expect(profile?.reasons.join('\n')).toMatch(/errorRate/);
   }, 60_000);
 

@@ -33,6 +33,12 @@ export const requestSchema = z.strictObject({
     .optional()
     .describe(`A string, or an object or array sent as JSON. In every string value (not the keys), ${INTERPOLATED}`),
   weight: positiveNumber('a relative weight such as 1 or 3').default(1),
+  slo: z
+    .lazy(() => sloSchema)
+    .optional()
+    .describe(
+      "This endpoint's own limits (the same keys as the profile's slo), checked on its own numbers: requests of one name form an endpoint.",
+    ),
   check: checkSchema
     .optional()
     .describe(
@@ -46,7 +52,7 @@ export type RequestSpec = z.output<typeof requestSchema>;
  * its captures become variables of the later requests. Without a check, a status of 400 or more
  * fails the setup.
  */
-export const setupRequestSchema = requestSchema.omit({ weight: true }).extend({
+export const setupRequestSchema = requestSchema.omit({ weight: true, slo: true }).extend({
   capture: capturesSchema.optional(),
 });
 export type SetupRequest = z.output<typeof setupRequestSchema>;

@@ -1,0 +1,42 @@
+/**
+ * A profile's endpoints in the markdown report: one row per request name, busiest first, with
+ * its own latency, errors and first failure, so that "which route got slower or fails" is read
+ * off the table instead of a blended profile number. The PR comment shows the busiest few.
+ */
+import { markdownTable } from 'markdown-table';
+import type { EndpointResult, ProfileResult } from '../model/result.js';
+import { percentileReader } from '../verdict/percentile.js';
+import { escapeMarkdown, inlineCode } from './escape.js';
+import { formatMs, formatOptionalMs, formatPercent, formatRate } from './format.js';
+
+/** The endpoints table of a profile of several endpoints (nothing for one); `max`: rows shown, busiest first. */
+export function endpointSection(p: ProfileResult, max = Infinity): string[] {
+  const endpoints = p.endpoints ?? [];
+  if (endpoints.length < 2) return [];
+  const busiest = [...endpoints].sort((a, b) => b.requests.total - a.requests.total);
+  const shown = busiest.slice(0, max);
+  const rows = shown.map((e) => [
+    `${e.errors.total ? '❌' : '✅'} ${escapeMarkdown(e.name)}`,
+    e.requests.total.toLocaleString('en-US'),
+    formatRate(e.throughput.rps),
+    formatMs(e.latency.p50),
+    formatOptionalMs(percentileReader(e)('p95')),
+    formatMs(e.latency.p99),
+    errorsOf(e),
+    e.errors.samples[0] ? inlineCode(e.errors.samples[0]) : '',
+  ]);
+  const table = markdownTable(
+    [['endpoint', 'requests', 'req/s', 'p50', 'p95', 'p99', 'errors', 'first failure'], ...rows],
+    { align: ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'l'] },
+  );
+  const more = busiest.length - shown.length;
+  return ['', table, ...(more > 0 ? ['', `… and ${more} more endpoints (see report.html or result.json).`] : [])];
+}
+
+function errorsOf(e: EndpointResult): string {
+  if (e.errors.total === 0) return '0';
+  const classes = Object.entries(e.errors.byClass)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${escapeMarkdown(k)} ${n}`);
+  return `${e.errors.total} (${formatPercent(e.errors.total / Math.max(1, e.requests.total))}: ${classes.join(', ')})`;
+}
