@@ -10,6 +10,7 @@ import { judgeSlo, recheckSlo } from '../verdict/slo.js';
 import { worstStatus } from '../verdict/status.js';
 import {
   emptyErrorClasses,
+  type EndpointResult,
   type Latency,
   type ProfileResult,
   type RunResult,
@@ -26,10 +27,10 @@ export function mergeHistograms(encoded: readonly string[]): hdr.Histogram {
   return merged;
 }
 
-function latencyOf(h: hdr.Histogram, parts: readonly ProfileResult[]): Latency {
+function latencyOf(h: hdr.Histogram, parts: readonly { latency: Latency; requests: { total: number } }[]): Latency {
   const n = h.totalCount;
   const pct = (p: number) => (n ? h.getValueAtPercentile(p) / 1000 : 0);
-  const count = (p: ProfileResult) => p.requests.total;
+  const count = (p: { requests: { total: number } }) => p.requests.total;
   const total = parts.reduce((s, p) => s + count(p), 0) || 1;
   const mean = parts.reduce((s, p) => s + p.latency.mean * count(p), 0) / total;
   // Pooled standard deviation: within-shard variance plus the spread of the shard means.
@@ -88,6 +89,38 @@ function mergeTimelines(parts: readonly ProfileResult[]): TimelinePoint[] {
     });
 }
 
+/** Each endpoint over the shards, by name: counts added, histograms merged exactly. */
+function mergeEndpoints(parts: readonly ProfileResult[]): EndpointResult[] {
+  const names = [...new Set(parts.flatMap((p) => (p.endpoints ?? []).map((e) => e.name)))];
+  return names.map((name) => {
+    const same = parts.flatMap((p) => p.endpoints?.filter((e) => e.name === name) ?? []);
+    const first = same[0] as EndpointResult;
+    const h = mergeHistograms(same.flatMap((e) => (e.histogram ? [e.histogram] : [])));
+    const byClass = emptyErrorClasses();
+    const byStatus: Record<string, number> = {};
+    for (const e of same) {
+      for (const [k, v] of Object.entries(e.errors.byClass)) byClass[k as keyof typeof byClass] += v;
+      for (const [k, v] of Object.entries(e.errors.byStatus)) byStatus[k] = (byStatus[k] ?? 0) + v;
+    }
+    const sum = (f: (e: EndpointResult) => number) => same.reduce((s, e) => s + f(e), 0);
+    return {
+      name,
+      method: first.method,
+      path: first.path,
+      requests: { total: sum((e) => e.requests.total), ok: sum((e) => e.requests.ok) },
+      errors: {
+        total: sum((e) => e.errors.total),
+        byClass,
+        byStatus,
+        samples: [...new Set(same.flatMap((e) => e.errors.samples))].slice(0, 10),
+      },
+      throughput: { rps: sum((e) => e.throughput.rps), bytesPerSec: sum((e) => e.throughput.bytesPerSec) },
+      latency: latencyOf(h, same),
+      ...(h.totalCount ? { histogram: hdr.encodeIntoCompressedBase64(h) } : {}),
+    };
+  });
+}
+
 export function mergeProfile(parts: readonly ProfileResult[]): ProfileResult {
   const first = parts[0];
   if (!first) throw new DataError('nothing to merge');
@@ -126,6 +159,7 @@ export function mergeProfile(parts: readonly ProfileResult[]): ProfileResult {
     latency: latencyOf(h, parts),
     ...(h.totalCount ? { histogram: hdr.encodeIntoCompressedBase64(h) } : {}),
     timeline: mergeTimelines(parts),
+    ...(parts.some((p) => p.endpoints) ? { endpoints: mergeEndpoints(parts) } : {}),
   };
   delete merged.degradation;
   delete merged.resources;

@@ -104,3 +104,51 @@ describe('merging per-second timelines', () => {
     expect(merged.latency.p99).toBe(all.getValueAtPercentile(99) / 1000);
   });
 });
+
+describe('merging endpoints', () => {
+  const build = () =>
+    hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
+  it('adds each endpoint’s counts over the shards and merges its histogram exactly', () => {
+    const random = seededRandom(3);
+    const union = { list: build(), create: build() };
+    const parts = [0, 1].map((k) => {
+      const endpoints = (['list', 'create'] as const).map((name, j) => {
+        const h = build();
+        for (let i = 0; i < 2000; i++) {
+          const us = Math.round(300 + (j + 1) * (k + 1) * 200 * -Math.log(1 - random()));
+          h.recordValue(us);
+          union[name].recordValue(us);
+        }
+        return {
+          name,
+          method: 'GET',
+          path: `/${name}`,
+          requests: { total: 2000, ok: 1990 },
+          errors: {
+            total: 10,
+            byClass: { '4xx': 0, '5xx': 10, timeout: 0, refused: 0, reset: 0, check: 0, other: 0 },
+            byStatus: { '500': 10 },
+            samples: [`HTTP 500 ${k}`],
+          },
+          throughput: { rps: 1000, bytesPerSec: 0 },
+          latency: { min: 0, mean: 1, stdev: 0, p50: 1, p90: 1, p99: 1, p999: 1, max: 1 },
+          histogram: hdr.encodeIntoCompressedBase64(h),
+        };
+      });
+      const whole = build();
+      for (const e of endpoints) whole.add(hdr.decodeFromCompressedBase64(e.histogram));
+      return profile('api', {
+        requests: { total: 4000, ok: 3980, dropped: 0 },
+        histogram: hdr.encodeIntoCompressedBase64(whole),
+        endpoints,
+      });
+    });
+    const merged = mergeProfile(parts);
+    expect(merged.endpoints?.map((e) => [e.name, e.requests.total, e.errors.byStatus, e.throughput.rps])).toEqual([
+      ['list', 4000, { '500': 20 }, 2000],
+      ['create', 4000, { '500': 20 }, 2000],
+    ]);
+    expect(merged.endpoints?.[1]?.latency.p99).toBe(union.create.getValueAtPercentile(99) / 1000);
+    expect(merged.endpoints?.[0]?.errors.samples).toEqual(['HTTP 500 0', 'HTTP 500 1']);
+  });
+});
