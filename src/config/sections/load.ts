@@ -28,6 +28,12 @@ export const loadProfileSchema = z
     ...workloadKeys,
   })
   .superRefine((p, ctx) => {
+    if (p.setupScope === 'connection' && p.rate !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['setupScope'],
+        message: 'connection: each virtual user logs in on its own, which needs the closed model (connections); with rate (open model) there are no users to log in: use setupScope: profile',
+      });
     if (p.connections !== undefined && p.rate !== undefined) {
       ctx.addIssue({
         code: 'custom',

@@ -44,6 +44,12 @@ export const stressProfileSchema = z
     robustness: z.boolean().default(false),
   })
   .superRefine((p, ctx) => {
+    if (p.setupScope === 'connection' && p.rate !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['setupScope'],
+        message: 'connection: each virtual user logs in on its own, which needs the closed model (connections); with a rate ramp (open model) there are no users to log in: use setupScope: profile',
+      });
     if ((p.rate === undefined) === (p.connections === undefined)) {
       ctx.addIssue({
         code: 'custom',
