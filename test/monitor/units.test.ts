@@ -298,4 +298,25 @@ describe('HTTP hygiene', () => {
       server.close();
     }
   });
+
+  it('does not tell a Node server that keeps connections (its default) to keep them alive', async () => {
+    const http = await import('node:http');
+    const { probeHttp } = await import('../../src/monitor/http-hygiene.js');
+    const { hygieneSuggestions } = await import('../../src/analyze/hygiene.js');
+    let connectionHeader: string | undefined;
+    const server = http.createServer((req, res) => {
+      connectionHeader = req.headers.connection;
+      res.end('ok');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const { port } = server.address() as import('node:net').AddressInfo;
+      const found = await probeHttp(`http://127.0.0.1:${port}`, '/');
+      expect(connectionHeader).toBe('keep-alive');
+      expect(found?.connection).toBe('keep-alive');
+      expect(hygieneSuggestions('browse', found ? [found] : [], 1000)).toEqual([]);
+    } finally {
+      server.close();
+    }
+  });
 });
