@@ -32,7 +32,8 @@ export const loadProfileSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['setupScope'],
-        message: 'connection: each virtual user logs in on its own, which needs the closed model (connections); with rate (open model) there are no users to log in: use setupScope: profile',
+        message:
+          'connection: each virtual user logs in on its own, which needs the closed model (connections); with rate (open model) there are no users to log in: use setupScope: profile',
       });
     if (p.connections !== undefined && p.rate !== undefined) {
       ctx.addIssue({

@@ -48,7 +48,8 @@ export const stressProfileSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['setupScope'],
-        message: 'connection: each virtual user logs in on its own, which needs the closed model (connections); with a rate ramp (open model) there are no users to log in: use setupScope: profile',
+        message:
+          'connection: each virtual user logs in on its own, which needs the closed model (connections); with a rate ramp (open model) there are no users to log in: use setupScope: profile',
       });
     if ((p.rate === undefined) === (p.connections === undefined)) {
       ctx.addIssue({
