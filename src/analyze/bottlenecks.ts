@@ -4,7 +4,8 @@
  * - event loop: Clinic Doctor flags a median delay ≥ 10 ms or a max ≥ 100 ms.
  * - CPU: a process near a full core (≥ 85 % of one core, the single thread of a Node SUT) cannot
  *   serve more; 85 % leaves room for /proc sampling jitter.
- * - memory: steady growth (linear fit R² ≥ 0.8) of ≥ 30 MiB/min and ≥ 20 MiB in the window.
+ * - memory: steady growth (linear fit R² ≥ 0.8) of ≥ 30 MiB/min and ≥ 20 MiB in the window, of the
+ *   V8 heap, the memory outside it (Buffers) or the RSS, each judged on its own.
  * - I/O: ≥ 50 MiB/s of disk traffic or ≥ 20 % iowait.
  * - network: ≥ 1 % TCP retransmits (machine-wide counters, so judged only for a target off this
  *   machine), listen-queue overflows, or ≥ 1 % of requests refused or reset.
@@ -88,26 +89,39 @@ export function growth(points: [number, number][]): { perMin: number; r2: number
   return { perMin: fit.m * 60, r2: Number.isFinite(r2) ? r2 : 0, total: fit.m * span };
 }
 
+/**
+ * Memory: each series the samples have is judged on its own: the V8 heap, the memory outside it
+ * (Buffers and ArrayBuffers live there: a server retaining a 200 KB Buffer per request grew
+ * 20 MB/s while its heap stayed flat, and the rule that looked only at the heap found nothing:
+ * issue 16), and the process tree's RSS. A series that grows steadily (linear fit R² ≥ 0.8) is a
+ * leak; a heap that grows and is collected (a sawtooth) fits badly and is not one.
+ */
 const memoryRule: Rule = (p) => {
   const samples = p.resources?.samples ?? [];
-  const heap = samples
-    .filter((s) => s.heapUsedBytes !== undefined)
-    .map((s) => [s.t, s.heapUsedBytes ?? 0] as [number, number]);
-  const series =
-    heap.length >= 5
-      ? { name: 'heap', g: growth(heap) }
-      : { name: 'RSS', g: growth(samples.map((s) => [s.t, s.rssBytes])) };
-  const g = series.g;
-  if (!g || g.perMin < 30 * MIB || g.total < 20 * MIB || g.r2 < 0.8) return undefined;
-  const perRequest = p.requests.total > 0 ? g.total / p.requests.total : 0;
+  const series = (pick: (s: (typeof samples)[number]) => number | undefined) =>
+    samples.flatMap((s) => {
+      const v = pick(s);
+      return v === undefined ? [] : [[s.t, v] as [number, number]];
+    });
+  const candidates = [
+    { name: 'V8 heap', points: series((s) => s.heapUsedBytes) },
+    { name: 'memory outside the V8 heap (Buffers, ArrayBuffers)', points: series((s) => s.externalBytes) },
+    { name: 'RSS', points: series((s) => s.rssBytes) },
+  ].filter((c) => c.points.length >= 5 || (c.name === 'RSS' && c.points.length >= 3));
+  const grew = candidates.flatMap((c) => {
+    const g = growth(c.points);
+    return g && g.perMin >= 30 * MIB && g.total >= 20 * MIB && g.r2 >= 0.8 ? [{ name: c.name, g }] : [];
+  });
+  const first = grew[0];
+  if (!first) return undefined;
   return {
     kind: 'memory',
     profile: p.name,
-    confidence: clamp(g.r2),
-    evidence: [
-      `${series.name} grew ${(g.perMin / MIB).toFixed(0)} MiB/min (${(g.total / MIB).toFixed(0)} MiB over the profile, linear fit R² ${g.r2.toFixed(2)})`,
-      ...(perRequest > 0 ? [`about ${(perRequest / 1024).toFixed(1)} KiB retained per request`] : []),
-    ],
+    confidence: clamp(Math.max(...grew.map((x) => x.g.r2))),
+    evidence: grew.map(({ name, g }) => {
+      const perRequest = p.requests.total > 0 ? g.total / p.requests.total : 0;
+      return `${name} grew ${(g.perMin / MIB).toFixed(0)} MiB/min (${(g.total / MIB).toFixed(0)} MiB over the profile, linear fit R² ${g.r2.toFixed(2)})${perRequest > 0 ? `, about ${(perRequest / 1024).toFixed(1)} KiB retained per request` : ''}`;
+    }),
   };
 };
 

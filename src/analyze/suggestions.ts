@@ -69,10 +69,11 @@ const leak: Make = (p, found) => {
         suggestion({
           category: 'code',
           profile: p.name,
-          title:
-            'Memory grows with every request: look for objects kept in a module-level cache, array or map without a bound',
+          title: mem.evidence.some((e) => e.startsWith('memory outside the V8 heap'))
+            ? 'Memory grows with every request outside the V8 heap: look for Buffers (request bodies, file reads, crypto output) kept in a module-level cache, array or map without a bound'
+            : 'Memory grows with every request: look for objects kept in a module-level cache, array or map without a bound',
           evidence: mem.evidence,
-          expectedImpact: 'stable memory; without a fix the process runs out of heap after long enough',
+          expectedImpact: 'stable memory; without a fix the process runs out of memory after long enough',
         }),
       ]
     : [];

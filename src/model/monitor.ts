@@ -12,6 +12,8 @@ const resourceSampleSchema = z.object({
   threads: z.number().optional(),
   eventLoopDelayMs: z.number().optional(),
   heapUsedBytes: z.number().optional(),
+  /** Node probe: memory outside the V8 heap (Buffers, ArrayBuffers, native objects), bytes. */
+  externalBytes: z.number().optional(),
 });
 /** A function from the SUT's V8 CPU profile, by self time. */
 export const hotFunctionSchema = z.object({

@@ -31,7 +31,7 @@ export const PROBE_SOURCE = String.raw`'use strict';
         var d = perf.performance.eventLoopUtilization(now, elu);
         elu = now;
         var m = process.memoryUsage();
-        var line = { pid: process.pid, ts: Date.now(), eldP50: Math.max(0, eld.percentile(50) / 1e6 - 10), eldP99: Math.max(0, eld.percentile(99) / 1e6 - 10), eldMax: Math.max(0, eld.max / 1e6 - 10), elu: d.utilization, gcMs: gcMs, heapUsed: m.heapUsed, heapTotal: m.heapTotal, rss: m.rss, external: m.external };
+        var line = { pid: process.pid, ts: Date.now(), eldP50: Math.max(0, eld.percentile(50) / 1e6 - 10), eldP99: Math.max(0, eld.percentile(99) / 1e6 - 10), eldMax: Math.max(0, eld.max / 1e6 - 10), elu: d.utilization, gcMs: gcMs, heapUsed: m.heapUsed, heapTotal: m.heapTotal, rss: m.rss, external: m.external, arrayBuffers: m.arrayBuffers };
         eld.reset();
         gcMs = 0;
         fs.appendFileSync(file, JSON.stringify(line) + '\n');

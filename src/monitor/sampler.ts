@@ -176,5 +176,6 @@ function mergeProbe(samples: Sample[], probe: ProbeLine[], wall0: number): void 
     for (const p of probe) if (Math.abs(p.ts - at) < Math.abs(nearest.ts - at)) nearest = p;
     s.eventLoopDelayMs = nearest.eldP99;
     s.heapUsedBytes = nearest.heapUsed;
+    if (nearest.external !== undefined) s.externalBytes = nearest.external;
   }
 }

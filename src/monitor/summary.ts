@@ -18,6 +18,9 @@ export interface ProbeLine {
   gcMs: number;
   heapUsed: number;
   rss: number;
+  /** Memory outside the V8 heap held by JavaScript objects (Buffers, ArrayBuffers, native objects); includes arrayBuffers. Absent from older probes. */
+  external?: number;
+  arrayBuffers?: number;
 }
 
 type Sample = Resources['samples'][number];

@@ -79,6 +79,16 @@ describe('bottleneck identification', () => {
     expect(mem?.evidence.join(' ')).toMatch(/KiB retained per request/);
   }, 30_000);
 
+  it('names a handler that retains Buffers (outside the V8 heap) as a memory bottleneck, saying which memory grew', async () => {
+    const r = await run('{ name: p, kind: load, duration: 3s, rate: 200, requests: [{ path: /leak-buffer }] }');
+    const mem = r.bottlenecks.find((b) => b.kind === 'memory');
+    expect(mem?.evidence.join('\n')).toMatch(
+      /^memory outside the V8 heap \(Buffers, ArrayBuffers\) grew \d+ MiB\/min/m,
+    );
+    expect(mem?.evidence.join('\n')).toMatch(/about 6\d\.\d KiB retained per request/);
+    expect(mem?.evidence.join('\n')).not.toMatch(/^V8 heap grew/m);
+  }, 30_000);
+
   it('names the load generator when perfgate, not the SUT, sets the pace', async () => {
     // A Node HTTP server costs about as much per request as perfgate's client, so against one the
     // two tie and either may be the limit; a server that sends a canned answer is far cheaper.

@@ -115,6 +115,25 @@ describe('bottleneck rules on measured numbers', () => {
     );
   });
 
+  it('judges the heap, the memory outside it and the RSS each on its own', () => {
+    const MiB = 1024 * 1024;
+    // A sawtooth heap (collected every 5 samples), Buffers growing 2 MiB a sample, RSS following them.
+    const samples = Array.from({ length: 30 }, (_, i) => ({
+      t: i / 2,
+      cpuPercent: 20,
+      rssBytes: 200 * MiB + i * 2 * MiB,
+      heapUsedBytes: 40 * MiB + (i % 5) * 8 * MiB,
+      externalBytes: 10 * MiB + i * 2 * MiB,
+    }));
+    const p = profile('p', { requests: { total: 1000, ok: 1000, dropped: 0 }, resources: { samples, summary: {} } });
+    const [memory] = classifyBottlenecks([p]);
+    expect(memory?.kind).toBe('memory');
+    expect(memory?.evidence).toEqual([
+      'memory outside the V8 heap (Buffers, ArrayBuffers) grew 240 MiB/min (58 MiB over the profile, linear fit R² 1.00), about 59.4 KiB retained per request',
+      'RSS grew 240 MiB/min (58 MiB over the profile, linear fit R² 1.00), about 59.4 KiB retained per request',
+    ]);
+  });
+
   it('needs steady growth for a leak: a sawtooth (GC) is not one', () => {
     const steady = Array.from({ length: 30 }, (_, i) => [i / 10, 100e6 + i * 5e6] as [number, number]);
     const saw = Array.from({ length: 30 }, (_, i) => [i / 10, 100e6 + (i % 5) * 20e6] as [number, number]);
