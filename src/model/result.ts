@@ -101,6 +101,15 @@ const generatorSchema = z.object({
   evidence: z.array(z.string()),
 });
 
+/** Errors of a profile or an endpoint: counts by class and by HTTP status, and the first few failures. */
+const errorsSchema = z.object({
+  total: z.number(),
+  byClass: errorClassCounts,
+  byStatus: z.record(z.string(), z.number()),
+  /** The first few failures (an endpoint's failed check: what was expected, what came back). */
+  samples: z.array(z.string()),
+});
+
 /**
  * One endpoint of a profile: the requests of one name (default "METHOD path" as written). Its
  * fields mean what the profile's do; the profile's counts are the sums over its endpoints.
@@ -111,13 +120,7 @@ export const endpointResultSchema = z.object({
   /** The path as written in the config, templates unrendered. */
   path: z.string(),
   requests: z.object({ total: z.number(), ok: z.number() }),
-  errors: z.object({
-    total: z.number(),
-    byClass: errorClassCounts,
-    byStatus: z.record(z.string(), z.number()),
-    /** The first few failures of this endpoint (a failed check: what was expected, what came back). */
-    samples: z.array(z.string()),
-  }),
+  errors: errorsSchema,
   throughput: z.object({ rps: z.number(), bytesPerSec: z.number() }),
   latency: latencySchema,
   /** HDR histogram of this endpoint's latencies in µs, as the profile's. */
@@ -144,12 +147,7 @@ export const profileResultSchema = z.object({
     /** Open model: arrivals that found maxInFlight requests outstanding and were not sent. */
     dropped: z.number(),
   }),
-  errors: z.object({
-    total: z.number(),
-    byClass: errorClassCounts,
-    byStatus: z.record(z.string(), z.number()),
-    samples: z.array(z.string()),
-  }),
+  errors: errorsSchema,
   throughput: z.object({ rps: z.number(), bytesPerSec: z.number() }),
   latency: latencySchema,
   /** HDR histogram of latencies in µs, base64-compressed (hdr-histogram-js encodeIntoCompressedBase64). */

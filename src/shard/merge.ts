@@ -89,6 +89,22 @@ function mergeTimelines(parts: readonly ProfileResult[]): TimelinePoint[] {
     });
 }
 
+/** Errors over the shards: counts by class and status added, the first samples of each kept. */
+function mergeErrors(parts: readonly { errors: ProfileResult['errors'] }[]): ProfileResult['errors'] {
+  const byClass = emptyErrorClasses();
+  const byStatus: Record<string, number> = {};
+  for (const p of parts) {
+    for (const [k, v] of Object.entries(p.errors.byClass)) byClass[k as keyof typeof byClass] += v;
+    for (const [k, v] of Object.entries(p.errors.byStatus)) byStatus[k] = (byStatus[k] ?? 0) + v;
+  }
+  return {
+    total: parts.reduce((s, p) => s + p.errors.total, 0),
+    byClass,
+    byStatus,
+    samples: [...new Set(parts.flatMap((p) => p.errors.samples))].slice(0, 10),
+  };
+}
+
 /** Each endpoint over the shards, by name: counts added, histograms merged exactly. */
 function mergeEndpoints(parts: readonly ProfileResult[]): EndpointResult[] {
   const names = [...new Set(parts.flatMap((p) => (p.endpoints ?? []).map((e) => e.name)))];
@@ -96,24 +112,13 @@ function mergeEndpoints(parts: readonly ProfileResult[]): EndpointResult[] {
     const same = parts.flatMap((p) => p.endpoints?.filter((e) => e.name === name) ?? []);
     const first = same[0] as EndpointResult;
     const h = mergeHistograms(same.flatMap((e) => (e.histogram ? [e.histogram] : [])));
-    const byClass = emptyErrorClasses();
-    const byStatus: Record<string, number> = {};
-    for (const e of same) {
-      for (const [k, v] of Object.entries(e.errors.byClass)) byClass[k as keyof typeof byClass] += v;
-      for (const [k, v] of Object.entries(e.errors.byStatus)) byStatus[k] = (byStatus[k] ?? 0) + v;
-    }
     const sum = (f: (e: EndpointResult) => number) => same.reduce((s, e) => s + f(e), 0);
     return {
       name,
       method: first.method,
       path: first.path,
       requests: { total: sum((e) => e.requests.total), ok: sum((e) => e.requests.ok) },
-      errors: {
-        total: sum((e) => e.errors.total),
-        byClass,
-        byStatus,
-        samples: [...new Set(same.flatMap((e) => e.errors.samples))].slice(0, 10),
-      },
+      errors: mergeErrors(same),
       throughput: { rps: sum((e) => e.throughput.rps), bytesPerSec: sum((e) => e.throughput.bytesPerSec) },
       latency: latencyOf(h, same),
       ...(h.totalCount ? { histogram: hdr.encodeIntoCompressedBase64(h) } : {}),
@@ -130,12 +135,6 @@ export function mergeProfile(parts: readonly ProfileResult[]): ProfileResult {
       `profile ${first.name}: a shard's result has no latency histogram, so percentiles cannot be merged exactly`,
     );
   const h = mergeHistograms(parts.flatMap((p) => (p.histogram ? [p.histogram] : [])));
-  const byClass = emptyErrorClasses();
-  const byStatus: Record<string, number> = {};
-  for (const p of parts) {
-    for (const [k, v] of Object.entries(p.errors.byClass)) byClass[k as keyof typeof byClass] += v;
-    for (const [k, v] of Object.entries(p.errors.byStatus)) byStatus[k] = (byStatus[k] ?? 0) + v;
-  }
   const sum = (f: (p: ProfileResult) => number) => parts.reduce((s, p) => s + f(p), 0);
   const merged: ProfileResult = {
     ...first,
@@ -149,12 +148,7 @@ export function mergeProfile(parts: readonly ProfileResult[]): ProfileResult {
       ok: sum((p) => p.requests.ok),
       dropped: sum((p) => p.requests.dropped),
     },
-    errors: {
-      total: sum((p) => p.errors.total),
-      byClass,
-      byStatus,
-      samples: [...new Set(parts.flatMap((p) => p.errors.samples))].slice(0, 10),
-    },
+    errors: mergeErrors(parts),
     throughput: { rps: sum((p) => p.throughput.rps), bytesPerSec: sum((p) => p.throughput.bytesPerSec) },
     latency: latencyOf(h, parts),
     ...(h.totalCount ? { histogram: hdr.encodeIntoCompressedBase64(h) } : {}),
