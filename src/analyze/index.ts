@@ -58,7 +58,9 @@ export function analyzeRun(input: AnalysisInput, options: { budgetMs?: number; n
       ran++;
     }
   }
-  out.suggestions.push(...suggestImprovements(measured, out.bottlenecks, input.configs));
+  out.suggestions.push(
+    ...suggestImprovements(measured, out.bottlenecks, input.configs, { loopbackTarget: input.loopbackTarget ?? true }),
+  );
   for (const p of measured)
     out.suggestions.push(...hygieneSuggestions(p.name, input.hygiene.get(p.name) ?? [], p.throughput.rps));
   return out;

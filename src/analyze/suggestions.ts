@@ -6,7 +6,25 @@ import type { ProfileConfig } from '../config/schema.js';
 import type { ProfileResult } from '../model/result.js';
 import { isOwnCode, type Bottleneck, type HotFunction, type Suggestion } from '../model/monitor.js';
 
-type Make = (p: ProfileResult, found: readonly Bottleneck[], config: ProfileConfig | undefined) => Suggestion[];
+/** What a suggestion may know of the run besides the profile: where the SUT runs. */
+export interface SuggestionContext {
+  /** The SUT is on this machine's loopback: more runners cannot load it, and it shares the cores. */
+  loopbackTarget: boolean;
+}
+type Make = (
+  p: ProfileResult,
+  found: readonly Bottleneck[],
+  config: ProfileConfig | undefined,
+  ctx: SuggestionContext,
+) => Suggestion[];
+
+/** A hot function worth a look: this share of the SUT's busy CPU time, at least (a 1 % one was once offered). */
+const HOT_FUNCTION_MIN_PERCENT = 10;
+/** "Pinned to one core": the SUT's median CPU at most this (% of one core), and its p90 at most 130. */
+const ONE_CORE_MEDIAN_PERCENT = 115;
+const ONE_CORE_P90_PERCENT = 130;
+/** An endpoint took this share of the SUT's answering time before caching its answer is suggested. */
+const CACHEABLE_SHARE = 0.5;
 const has = (found: readonly Bottleneck[], p: ProfileResult, kind: Bottleneck['kind']) =>
   found.find((b) => b.profile === p.name && b.kind === kind);
 const suggestion = (s: Omit<Suggestion, 'requiresHumanReview'>): Suggestion => ({ ...s, requiresHumanReview: true });
@@ -18,8 +36,11 @@ function hottestOwnFunction(functions: readonly HotFunction[]): HotFunction | un
 
 const hotCode: Make = (p, found) => {
   const cpu = has(found, p, 'cpu') ?? has(found, p, 'event-loop');
-  const hot = hottestOwnFunction(p.resources?.hotFunctions ?? []);
+  const hottest = hottestOwnFunction(p.resources?.hotFunctions ?? []);
+  // A function with a few % of the CPU is not where to look: without one that stands out, no name is offered.
+  const hot = hottest && hottest.selfPercent >= HOT_FUNCTION_MIN_PERCENT ? hottest : undefined;
   if (!cpu) return [];
+  if (!hot && hottest) return [];
   if (!hot) {
     return [
       suggestion({
@@ -112,18 +133,32 @@ const slowQuery: Make = (p, found) => {
   ];
 };
 
+/**
+ * Caching an answer: for a GET endpoint whose request is the same every time (no template, no
+ * data row) that took most of the time the SUT spent answering, when the SUT was busy computing or
+ * querying. Never argued from the share of requests: that share is the config's own mix, not the
+ * users' traffic (a suggestion once said "80 % of the traffic" of a weight the user had written).
+ */
 const cacheable: Make = (p, found, config) => {
-  if (!config || !('requests' in config) || p.latency.p50 < 2 || p.errors.total > 0) return [];
-  const total = config.requests.reduce((s, r) => s + r.weight, 0);
-  const hot = config.requests.find((r) => r.method === 'GET' && r.weight / total >= 0.5);
-  if (!hot || !(has(found, p, 'cpu') || has(found, p, 'database'))) return [];
+  if (!config || !('requests' in config) || p.errors.total > 0) return [];
+  if (!(has(found, p, 'cpu') || has(found, p, 'database'))) return [];
+  const endpoints = p.endpoints ?? [];
+  const timeOf = (e: (typeof endpoints)[number]) => e.requests.total * e.latency.mean;
+  const total = endpoints.reduce((s, e) => s + timeOf(e), 0);
+  const hot = [...endpoints].sort((a, b) => timeOf(b) - timeOf(a))[0];
+  if (!hot || hot.method !== 'GET' || total <= 0 || hot.latency.p50 < 2) return [];
+  const share = timeOf(hot) / total;
+  const requests = config.requests.filter((r) => (r.name ?? `${r.method} ${r.path}`) === hot.name);
+  const varies = (r: (typeof requests)[number]) =>
+    r.path.includes('{{') || Object.values(r.headers).some((v) => v.includes('{{'));
+  if (share < CACHEABLE_SHARE || requests.length !== 1 || requests.some(varies) || config.data) return [];
   return [
     suggestion({
       category: 'cache',
       profile: p.name,
-      title: `Cache the answer to GET ${hot.path}: the same request is ${Math.round((hot.weight / total) * 100)}% of the traffic`,
+      title: `Cache the answer to GET ${hot.path} if it may be reused: it took ${Math.round(share * 100)}% of the SUT's answering time`,
       evidence: [
-        `GET ${hot.path} sent ${Math.round((hot.weight / total) * p.requests.total)} times with the same parameters; p50 ${p.latency.p50.toFixed(2)} ms`,
+        `GET ${hot.path}, the same request every time, answered ${hot.requests.total} times at p50 ${hot.latency.p50.toFixed(2)} ms: ${Math.round(share * 100)}% of the time spent on all requests (this test's mix, not your users' traffic)`,
         ...found.filter((b) => b.profile === p.name).flatMap((b) => b.evidence.slice(0, 1)),
       ],
       expectedImpact:
@@ -132,26 +167,33 @@ const cacheable: Make = (p, found, config) => {
   ];
 };
 
-const generatorLimit: Make = (p, found) => {
+/** The generator was the limit. On one machine with the SUT, more runners cannot reach it: say what helps there. */
+const generatorLimit: Make = (p, found, _config, ctx) => {
   const gen = has(found, p, 'load-generator');
-  return gen
-    ? [
-        suggestion({
-          category: 'config',
-          profile: p.name,
-          title:
-            'Split the load across runners (perfgate run --shard i/n) or lower connections/rate: perfgate itself was the limit',
-          evidence: gen.evidence,
-          expectedImpact: 'numbers that describe the SUT instead of the load generator',
-        }),
-      ]
-    : [];
+  if (!gen) return [];
+  return [
+    suggestion({
+      category: 'config',
+      profile: p.name,
+      title: ctx.loopbackTarget
+        ? 'Lower connections/rate, or run on a runner with more cores: perfgate itself was the limit, and it shares this machine with the SUT'
+        : 'Split the load across runners (perfgate run --shard i/n) or lower connections/rate: perfgate itself was the limit',
+      evidence: gen.evidence,
+      expectedImpact: 'numbers that describe the SUT instead of the load generator',
+    }),
+  ];
 };
 
 const moreCores: Make = (p, found) => {
   const cpu = has(found, p, 'cpu');
-  const cores = p.resources?.summary.cores;
-  if (!cpu || !cores || cores < 2 || (p.resources?.summary.cpuPercentMedian ?? 0) > 150) return [];
+  const summary = p.resources?.summary;
+  const cores = summary?.cores;
+  // The premise: the SUT used about one core. At 139 % median and 190 % p90 (bcrypt on the libuv
+  // pool) it already used more than one, and the advice was false.
+  const median = summary?.cpuPercentMedian;
+  const p90 = summary?.cpuPercentP90 ?? median;
+  if (!cpu || !cores || cores < 2 || median === undefined || p90 === undefined) return [];
+  if (median > ONE_CORE_MEDIAN_PERCENT || p90 > ONE_CORE_P90_PERCENT) return [];
   return [
     suggestion({
       category: 'resources',
@@ -165,18 +207,36 @@ const moreCores: Make = (p, found) => {
 
 const MAKERS: readonly Make[] = [hotCode, blockingCall, leak, slowQuery, cacheable, moreCores, generatorLimit];
 
+/**
+ * Every suggestion once per run: the same advice for several profiles is one suggestion that
+ * names them all, with each profile's evidence under its name.
+ */
 export function suggestImprovements(
   profiles: readonly ProfileResult[],
   found: readonly Bottleneck[],
   configs: readonly ProfileConfig[],
+  ctx: SuggestionContext = { loopbackTarget: true },
 ): Suggestion[] {
-  return profiles.flatMap((p) =>
+  const all = profiles.flatMap((p) =>
     MAKERS.flatMap((make) =>
       make(
         p,
         found,
         configs.find((c) => c.name === p.name),
+        ctx,
       ),
     ),
   );
+  const byTitle = new Map<string, Suggestion[]>();
+  for (const s of all)
+    byTitle.set(`${s.category}\u0000${s.title}`, [...(byTitle.get(`${s.category}\u0000${s.title}`) ?? []), s]);
+  return [...byTitle.values()].map((same) => {
+    const first = same[0] as Suggestion;
+    if (same.length === 1) return first;
+    return {
+      ...first,
+      profile: same.map((s) => s.profile).join(', '),
+      evidence: same.flatMap((s) => s.evidence.map((e) => `${s.profile}: ${e}`)),
+    };
+  });
 }
