@@ -19,7 +19,7 @@ import type { ProfileResult } from '../model/result.js';
 import type { Bottleneck } from '../model/monitor.js';
 
 const MIB = 1024 * 1024;
-/** What a rule may know of the run besides the profile. */
+/** What a rule or a suggestion may know of the run besides the profile. */
 export interface RuleContext {
   /** The SUT is on this machine's loopback: machine-wide network counters are not its traffic. */
   loopbackTarget: boolean;

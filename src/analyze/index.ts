@@ -36,6 +36,7 @@ export function analyzeRun(input: AnalysisInput, options: { budgetMs?: number; n
   const deadline = now() + (options.budgetMs ?? ANALYSIS_BUDGET_MS);
   const out: Analysis = { bottlenecks: [], suggestions: [], notices: [] };
   const measured = input.profiles.filter((p) => p.kind !== 'robustness');
+  const context = { loopbackTarget: input.loopbackTarget ?? true };
   if (input.unmonitored && measured.length) {
     out.notices.push(
       `${input.unmonitored}: CPU, event loop, memory, I/O and database were not measured; only the load generator and connection errors were judged`,
@@ -53,14 +54,12 @@ export function analyzeRun(input: AnalysisInput, options: { budgetMs?: number; n
         );
         break outer;
       }
-      const found = rule(p, { loopbackTarget: input.loopbackTarget ?? true });
+      const found = rule(p, context);
       if (found) out.bottlenecks.push(found);
       ran++;
     }
   }
-  out.suggestions.push(
-    ...suggestImprovements(measured, out.bottlenecks, input.configs, { loopbackTarget: input.loopbackTarget ?? true }),
-  );
+  out.suggestions.push(...suggestImprovements(measured, out.bottlenecks, input.configs, context));
   for (const p of measured)
     out.suggestions.push(...hygieneSuggestions(p.name, input.hygiene.get(p.name) ?? [], p.throughput.rps));
   return out;

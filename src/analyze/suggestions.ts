@@ -3,19 +3,15 @@
  * to it. All are proposals for a human (`requiresHumanReview: true`): perfgate changes nothing.
  */
 import type { ProfileConfig } from '../config/schema.js';
-import type { ProfileResult } from '../model/result.js';
+import { endpointName, type ProfileResult } from '../model/result.js';
+import type { RuleContext } from './bottlenecks.js';
 import { isOwnCode, type Bottleneck, type HotFunction, type Suggestion } from '../model/monitor.js';
 
-/** What a suggestion may know of the run besides the profile: where the SUT runs. */
-export interface SuggestionContext {
-  /** The SUT is on this machine's loopback: more runners cannot load it, and it shares the cores. */
-  loopbackTarget: boolean;
-}
 type Make = (
   p: ProfileResult,
   found: readonly Bottleneck[],
   config: ProfileConfig | undefined,
-  ctx: SuggestionContext,
+  ctx: RuleContext,
 ) => Suggestion[];
 
 /** A hot function worth a look: this share of the SUT's busy CPU time, at least (a 1 % one was once offered). */
@@ -148,7 +144,7 @@ const cacheable: Make = (p, found, config) => {
   const hot = [...endpoints].sort((a, b) => timeOf(b) - timeOf(a))[0];
   if (!hot || hot.method !== 'GET' || total <= 0 || hot.latency.p50 < 2) return [];
   const share = timeOf(hot) / total;
-  const requests = config.requests.filter((r) => (r.name ?? `${r.method} ${r.path}`) === hot.name);
+  const requests = config.requests.filter((r) => endpointName(r) === hot.name);
   const varies = (r: (typeof requests)[number]) =>
     r.path.includes('{{') || Object.values(r.headers).some((v) => v.includes('{{'));
   if (share < CACHEABLE_SHARE || requests.length !== 1 || requests.some(varies) || config.data) return [];
@@ -215,7 +211,7 @@ export function suggestImprovements(
   profiles: readonly ProfileResult[],
   found: readonly Bottleneck[],
   configs: readonly ProfileConfig[],
-  ctx: SuggestionContext = { loopbackTarget: true },
+  ctx: RuleContext = { loopbackTarget: true },
 ): Suggestion[] {
   const all = profiles.flatMap((p) =>
     MAKERS.flatMap((make) =>
@@ -228,8 +224,10 @@ export function suggestImprovements(
     ),
   );
   const byTitle = new Map<string, Suggestion[]>();
-  for (const s of all)
-    byTitle.set(`${s.category}\u0000${s.title}`, [...(byTitle.get(`${s.category}\u0000${s.title}`) ?? []), s]);
+  for (const s of all) {
+    const key = `${s.category}\u0000${s.title}`;
+    byTitle.set(key, [...(byTitle.get(key) ?? []), s]);
+  }
   return [...byTitle.values()].map((same) => {
     const first = same[0] as Suggestion;
     if (same.length === 1) return first;

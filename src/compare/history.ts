@@ -5,7 +5,7 @@
  * prediction interval (Student's t, s·√(1 + 1/n)). The gate's threshold is raised to that noise
  * floor, so a noisy history cannot fail a PR for a change it could not tell from noise.
  */
-import type { Comparison, ComparedMetric } from '../model/compare.js';
+import { subjectOf, type Comparison, type ComparedMetric } from '../model/compare.js';
 import { percentileOf } from '../model/percentiles.js';
 import type { EnvironmentFingerprint, ProfileResult, RunResult } from '../model/result.js';
 import { normalQuantile, tCdf, tQuantile, normalCdf } from './distributions.js';
@@ -111,7 +111,7 @@ function compareSubject(
   options: HistoryOptions,
   warnings: string[],
 ): { row: ComparedMetric; statistics: RowStatistics }[] {
-  const label = subject.endpoint === undefined ? subject.profile : `${subject.profile} › ${subject.endpoint}`;
+  const label = subjectOf(subject);
   const metrics = comparedMetrics(options.gates);
   const now = metricValues(profile, metrics);
   const stored = past.map((p) => metricValues(p, metrics));

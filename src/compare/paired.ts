@@ -3,7 +3,7 @@
  * the Hodges–Lehmann estimate with its interval, Holm's correction across every tested metric,
  * and the minimum detectable effect of this run's own noise.
  */
-import type { ComparedMetric } from '../model/compare.js';
+import { subjectOf, type ComparedMetric } from '../model/compare.js';
 import {
   changeOf,
   comparedMetrics,
@@ -68,7 +68,7 @@ export function comparePaired(
     [];
   const warnings: string[] = [];
   for (const { profile, endpoint, allPairs } of subjectsOf(pairsByProfile, pairsByEndpoint)) {
-    const label = endpoint === undefined ? profile : `${profile} › ${endpoint}`;
+    const label = subjectOf({ profile, endpoint });
     for (const name of comparedMetrics(options.gates)) {
       const pairs = allPairs.flatMap((p) => {
         const [base, head] = [p.base[name], p.head[name]];

@@ -17,12 +17,9 @@ export function socketBudget(limit = openFileLimit('self')): number {
   return Math.max(1, limit - RESERVED_FDS);
 }
 
-/** The profile fields that ask for more sockets than `budget`, each as a message naming the field. */
-export function socketLimitProblems(
-  profiles: readonly ProfileConfig[],
-  budget = socketBudget(),
-  limit = openFileLimit('self'),
-): string[] {
+/** The profile fields that ask for more sockets than `limit` (`ulimit -n`) leaves, each as a message naming the field. */
+export function socketLimitProblems(profiles: readonly ProfileConfig[], limit = openFileLimit('self')): string[] {
+  const budget = socketBudget(limit);
   const problems: string[] = [];
   const check = (field: string, wanted: number | undefined, what: string) => {
     if (wanted === undefined || wanted <= budget) return;

@@ -47,7 +47,7 @@ export async function runClosedModel(options: LoadOptions, connections: number):
       sampleInt: 100,
       setupClient: (raw: unknown) => {
         const client = raw as AutocannonClient;
-        keepBodiesForChecks(client);
+        keepBodiesForChecks(client, workload);
         sendVarying(client, workload, host, () => {
           // A data file with `onEnd: stop` ran out: the run ends here (at the next tick: this is
           // called from inside autocannon's request loop).
@@ -263,18 +263,20 @@ function checkedResponse(entry: QueueEntry, status: number): CheckedResponse {
  * case 6). Bytes are counted from the parser's byte events as before; a body is kept only as far
  * as its request's check reads it (bounded), and otherwise not at all.
  */
-function keepBodiesForChecks(client: AutocannonClient): void {
+function keepBodiesForChecks(client: AutocannonClient, workload: Workload): void {
   const queue = client.pipelinedRequests;
+  // Without a check that reads bodies, nothing is kept: the per-chunk hook does no work at all.
+  if (!workload.cycle.some((r) => (r.check?.bodyLimit ?? 0) > 0)) {
+    queue.addBody = () => {};
+    return;
+  }
   queue.addBody = (data: Buffer) => {
     const entry = queue.peek();
     const limit = entry?.req.check?.bodyLimit ?? 0;
-    if (!entry || (entry.keptBytes ?? 0) >= limit) {
-      if (entry && limit > 0) entry.keptBytes = (entry.keptBytes ?? 0) + data.length;
-      return;
-    }
-    const room = limit - (entry.keptBytes ?? 0);
-    (entry.kept ??= []).push(Buffer.from(data.subarray(0, room)));
-    entry.keptBytes = (entry.keptBytes ?? 0) + data.length;
+    if (!entry || limit === 0) return;
+    const kept = entry.keptBytes ?? 0;
+    if (kept < limit) (entry.kept ??= []).push(Buffer.from(data.subarray(0, limit - kept)));
+    entry.keptBytes = kept + data.length;
   };
 }
 

@@ -68,11 +68,9 @@ export function compileWorkload(input: WorkloadInput): Workload {
       check,
       weight: spec.weight,
       render: (user: UserState) => {
-        let row = user.row;
-        if (shape.needsRow && perRequestRows) {
-          row = cursor?.next();
-          if (!row) return undefined;
-        } else if (shape.needsRow && !row) return undefined;
+        // A request that reads the data draws its row now (scope: request) or has its user's (scope: connection).
+        const row = shape.needsRow && perRequestRows ? cursor?.next() : user.row;
+        if (shape.needsRow && !row) return undefined;
         return shape.render({ vars: user.vars, row, seq: seq++ });
       },
     };
@@ -88,9 +86,19 @@ export function compileWorkload(input: WorkloadInput): Workload {
   };
 }
 
+/** One request rendered once with `scope` (a setup request): its templates, else the request as written. */
+export function renderRequest(
+  spec: Pick<RequestSpec, 'method' | 'path' | 'headers' | 'body'>,
+  field: string,
+  known: KnownNames,
+  scope: TemplateScope,
+): PreparedRequest {
+  return compileRequest(spec, field, known)?.render(scope) ?? prepareRequest(spec);
+}
+
 /** The request's templates, or undefined when nothing in it varies (it is then fixed). */
 function compileRequest(
-  spec: RequestSpec,
+  spec: Pick<RequestSpec, 'method' | 'path' | 'headers' | 'body'>,
   field: string,
   known: KnownNames,
 ): { needsRow: boolean; render: (scope: TemplateScope) => PreparedRequest } | undefined {

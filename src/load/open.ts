@@ -16,7 +16,7 @@ import { watchGenerator } from './generator.js';
 import type { PreparedRequest } from './mix.js';
 import { LoadRecorder } from './recorder.js';
 import type { LoadMeasurement, LoadOptions } from './types.js';
-import { fixedWorkload, type CheckedResponse, type WorkloadRequest } from './workload.js';
+import { fixedWorkload, headerReader, type CheckedResponse, type WorkloadRequest } from './workload.js';
 
 /** Lateness the timer itself causes; beyond it, latency counts from the intended time. */
 const TIMER_SLACK_MS = 2;
@@ -33,15 +33,15 @@ const MAX_SENDS_PER_TURN = 2_000;
  * One request on its way, and undici's handler for it: the low-level `dispatch` API, without the
  * Readable body stream and the AbortController that `pool.request` would need per request
  * (measured: a signal per request cost ~50 % more client CPU per request). The body is counted,
- * never kept. `controller` arrives when the request is written to a socket; a request given up
+ * and kept only as far as the request's check reads it. `controller` arrives when the request is written to a socket; a request given up
  * before that is aborted as soon as it starts.
  */
 class Flight implements Dispatcher.DispatchHandler {
   readonly sentMs = performance.now();
   settled = false;
   private controller: Dispatcher.DispatchController | undefined;
-  private status = 0;
-  private bytes = 0;
+  status = 0;
+  bytes = 0;
   private headers: Record<string, string | string[] | undefined> = {};
   private kept: Buffer[] | undefined;
   private keptBytes = 0;
@@ -49,7 +49,7 @@ class Flight implements Dispatcher.DispatchHandler {
   constructor(
     readonly intendedMs: number,
     readonly request: WorkloadRequest,
-    private readonly done: (flight: Flight, response: CheckedResponse, error?: NodeJS.ErrnoException) => void,
+    private readonly done: (flight: Flight, error?: NodeJS.ErrnoException) => void,
   ) {}
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
@@ -74,22 +74,19 @@ class Flight implements Dispatcher.DispatchHandler {
     }
   }
   onResponseEnd(): void {
-    this.done(this, this.response());
+    this.done(this);
   }
   onResponseError(_c: Dispatcher.DispatchController, error: Error): void {
-    this.done(this, this.response(), error);
+    this.done(this, error);
   }
   abort(): void {
     if (this.controller && !this.controller.aborted) this.controller.abort(new Error('given up'));
   }
-  private response(): CheckedResponse {
-    const headers = this.headers;
+  /** What the request's check reads of the answer (built only for a request with a check). */
+  checked(): CheckedResponse {
     return {
       status: this.status,
-      headers: (name) => {
-        const v = headers[name];
-        return Array.isArray(v) ? v.join(', ') : v;
-      },
+      headers: headerReader(this.headers),
       body: this.kept && Buffer.concat(this.kept),
       bodyBytes: this.bytes,
     };
@@ -187,7 +184,7 @@ export async function runOpenModel(options: LoadOptions, rate: number, maxInFlig
     ),
   );
 
-  const done = (flight: Flight, response: CheckedResponse, error?: NodeJS.ErrnoException) => {
+  const done = (flight: Flight, error?: NodeJS.ErrnoException) => {
     if (!inFlight.settle(flight)) return;
     const { endpoint, check } = flight.request;
     // Open model: a request belongs to the window its arrival was scheduled in.
@@ -196,8 +193,8 @@ export async function runOpenModel(options: LoadOptions, rate: number, maxInFlig
     else {
       const late = flight.sentMs - flight.intendedMs > TIMER_SLACK_MS;
       const latencyMs = performance.now() - (late ? flight.intendedMs : flight.sentMs);
-      const failed = check?.evaluate(response);
-      recorder.response(flight.intendedMs, latencyMs, response.status, response.bodyBytes, endpoint, failed);
+      const failed = check?.evaluate(flight.checked());
+      recorder.response(flight.intendedMs, latencyMs, flight.status, flight.bytes, endpoint, failed);
     }
   };
   /** Sends arrival `i`; false when the workload has nothing more to send (its data ran out). */

@@ -159,11 +159,7 @@ export class LoadRecorder {
     this.all.response(us, latencyMs, status, bytes, errorClass);
     const tally = this.endpoints[endpoint];
     tally?.response(us, latencyMs, status, bytes, errorClass);
-    if (errorClass) {
-      const text = errorClass === 'check' ? `check: ${checkFailure}` : `HTTP ${status}`;
-      this.all.sample(this.endpointKeys.length > 1 ? `${this.endpointKeys[endpoint]?.name}: ${text}` : text);
-      tally?.sample(text);
-    }
+    if (errorClass) this.sample(endpoint, errorClass === 'check' ? `check: ${checkFailure}` : `HTTP ${status}`);
   }
 
   /** A request that got no response (refused, reset, timed out…). */
@@ -175,9 +171,13 @@ export class LoadRecorder {
     this.all.failure(errorClass);
     const tally = this.endpoints[endpoint];
     tally?.failure(errorClass);
-    const text = `${errorClass}: ${message}`;
+    this.sample(endpoint, `${errorClass}: ${message}`);
+  }
+
+  /** An example failure, kept by its endpoint and by the profile (which names the endpoint when it has several). */
+  private sample(endpoint: number, text: string): void {
     this.all.sample(this.endpointKeys.length > 1 ? `${this.endpointKeys[endpoint]?.name}: ${text}` : text);
-    tally?.sample(text);
+    this.endpoints[endpoint]?.sample(text);
   }
 
   /** Reports every whole second that ended before `nowMs` (call about once a second). */

@@ -4,6 +4,7 @@
  * it sends next, and the check its answer must pass. The engines never read the config.
  */
 import type { RequestSpec } from '../config/sections/request.js';
+import { endpointName } from '../model/result.js';
 import type { EndpointKey } from './recorder.js';
 import { prepareRequest, weightedCycle, type PreparedRequest } from './mix.js';
 
@@ -14,6 +15,16 @@ export interface CheckedResponse {
   /** The first `bodyLimit` bytes of the body, when the check keeps any. */
   body: Buffer | undefined;
   bodyBytes: number;
+}
+
+/** A header lookup over undici's parsed headers (lower-case names; a repeated header joined with ", "). */
+export function headerReader(
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+): (name: string) => string | undefined {
+  return (name) => {
+    const v = headers[name.toLowerCase()];
+    return Array.isArray(v) ? v.join(', ') : v;
+  };
 }
 
 export interface ResponseCheck {
@@ -46,11 +57,6 @@ export interface Workload {
   fixed: boolean;
   /** A new virtual user's state (a connection's, or the whole run's in the open model). */
   newUser(): UserState;
-}
-
-/** An endpoint's name: the request's `name`, else its method and path as written. */
-function endpointName(spec: Pick<RequestSpec, 'name' | 'method' | 'path'>): string {
-  return spec.name ?? `${spec.method} ${spec.path}`;
 }
 
 /**

@@ -128,6 +128,11 @@ export const endpointResultSchema = z.object({
 });
 export type EndpointResult = z.infer<typeof endpointResultSchema>;
 
+/** An endpoint's name: its request's `name`, else the request's method and path as written. */
+export function endpointName(request: { name?: string | undefined; method: string; path: string }): string {
+  return request.name ?? `${request.method} ${request.path}`;
+}
+
 export const profileResultSchema = z.object({
   name: z.string(),
   kind: z.enum(['load', 'stress', 'robustness', 'jmeter']),

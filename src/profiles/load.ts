@@ -1,6 +1,12 @@
 import type { LoadProfile } from '../config/sections/load.js';
-import { DEFAULT_ERROR_CEILING, endpointSloChecks, evaluateSlo, judgeSlo } from '../verdict/slo.js';
-import type { ProfileResult, SloCheck } from '../model/result.js';
+import {
+  DEFAULT_ERROR_CEILING,
+  endpointSloChecks,
+  evaluateSlo,
+  judgeSlo,
+  statusWithSaturatedGenerator,
+} from '../verdict/slo.js';
+import type { ProfileResult } from '../model/result.js';
 import { loadModelOf } from '../load/model.js';
 import type { ProfileContext } from './types.js';
 import { workloadOrSetupFailure } from './workload.js';
@@ -45,12 +51,8 @@ export async function runLoadProfile(ctx: ProfileContext, profile: LoadProfile):
     status = 'error';
     reasons.push('no request completed in the measured window');
   } else if (m.generator?.saturated) {
-    // A saturated generator only makes numbers look worse (its own queueing adds latency and
-    // caps throughput), so a pass stands; a latency or throughput failure may be the generator's,
-    // not the SUT's. Errors the SUT answered (4xx, 5xx, failed checks) are not: a missed error
-    // limit stays a failure (a busy runner once turned 50 % failed checks into inconclusive).
     reasons.push(`load generator saturated: ${m.generator.evidence.join('; ')}`);
-    if (status === 'fail' && !answeredErrorsFailed(slo.checks, m)) status = 'inconclusive';
+    status = statusWithSaturatedGenerator(status, slo.checks, m.errors);
   }
   if (m.degradation?.degraded) reasons.push(`degradation within the run: ${m.degradation.detail}`);
   return {
@@ -64,11 +66,4 @@ export async function runLoadProfile(ctx: ProfileContext, profile: LoadProfile):
     slo,
     ...(verdict.warnings.length ? { warnings: verdict.warnings } : {}),
   };
-}
-
-/** A missed error-rate limit whose errors are mostly the SUT's own answers (4xx, 5xx, failed checks), not timeouts. */
-function answeredErrorsFailed(checks: readonly SloCheck[], m: Pick<ProfileResult, 'errors'>): boolean {
-  const missed = checks.some((c) => !c.pass && c.level !== 'warn' && c.metric === 'errorRate' && !c.endpoint);
-  const { byClass, total } = m.errors;
-  return missed && byClass['4xx'] + byClass['5xx'] + byClass.check >= total / 2;
 }

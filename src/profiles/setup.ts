@@ -10,8 +10,10 @@ import { request } from 'undici';
 import type { SetupRequest } from '../config/sections/request.js';
 import { compileCheck } from '../workload/check.js';
 import { compileCapture } from '../workload/capture.js';
-import { compileBody, compileTemplate, encodeHeaderValue, type KnownNames } from '../workload/template.js';
-import { prepareRequest } from '../load/mix.js';
+import type { KnownNames } from '../workload/template.js';
+import { renderRequest } from '../load/compile.js';
+import { headerReader } from '../load/workload.js';
+import { endpointName } from '../model/result.js';
 
 /** The most of a setup answer that is read: enough for a login's JSON, bounded for a hostile server. */
 const SETUP_BODY_LIMIT = 1024 * 1024;
@@ -39,19 +41,10 @@ export async function runSetup(
   const prefix = base.pathname.replace(/\/$/, '');
   for (const [i, spec] of setup.entries()) {
     const field = `${options.field}.setup[${i}]`;
-    const name = spec.name ?? `${spec.method} ${spec.path}`;
+    const name = endpointName(spec);
     const vars = { ...variables, ...captured };
     const known: KnownNames = { variables: new Set(Object.keys(vars)), columns: new Set() };
-    const scope = { vars, row: undefined, seq: i };
-    const prepared = prepareRequest(spec);
-    const path = compileTemplate(spec.path, `${field}.path`, known, encodeURIComponent).render(scope);
-    const headers = Object.fromEntries(
-      Object.entries(prepared.headers).map(([k, v]) => [
-        k,
-        compileTemplate(v, `${field}.headers.${k}`, known, encodeHeaderValue).render(scope),
-      ]),
-    );
-    const body = compileBody(spec.body, `${field}.body`, known).template?.render(scope) ?? prepared.body;
+    const { path, headers, body } = renderRequest(spec, field, known, { vars, row: undefined, seq: i });
     const answer = await send(base.origin, prefix + path, spec.method, headers, body, options).catch((e: Error) => {
       throw new SetupError(`setup request ${name} (${field}) failed: ${e.message}`);
     });
@@ -106,13 +99,9 @@ async function send(
     if (bytes < SETUP_BODY_LIMIT) chunks.push(b.subarray(0, SETUP_BODY_LIMIT - bytes));
     bytes += b.length;
   }
-  const raw = res.headers;
   return {
     status: res.statusCode,
-    headers: (name) => {
-      const v = raw[name.toLowerCase()];
-      return Array.isArray(v) ? v.join(', ') : v;
-    },
+    headers: headerReader(res.headers),
     body: Buffer.concat(chunks),
     bodyBytes: bytes,
   };

@@ -21,7 +21,8 @@ async function prepareWorkload(
   profile: LoadProfile | StressProfile,
   users: number | undefined,
 ): Promise<Workload> {
-  const index = ctx.settings.config.profiles.indexOf(profile);
+  // By name: an A/B trial runs a copy of the profile with its own duration.
+  const index = ctx.settings.config.profiles.findIndex((p) => p.name === profile.name);
   const field = `profiles[${index < 0 ? '?' : index}]`;
   const variables = { ...ctx.settings.config.variables, ...profile.variables };
   const data = profile.data && {

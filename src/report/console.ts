@@ -1,6 +1,7 @@
 /** The plain-text table printed at the end of `perfgate run`. */
 import type { EndpointResult, RunResult } from '../model/result.js';
 import { percentileReader } from '../verdict/percentile.js';
+import { busiestEndpoints } from './markdown-endpoints.js';
 
 const ms = (v: number | null) =>
   v === null ? '–' : v < 1 ? `${(v * 1000).toFixed(0)}µs` : v < 100 ? `${v.toFixed(2)}ms` : `${v.toFixed(0)}ms`;
@@ -32,9 +33,7 @@ export function formatConsoleSummary(result: RunResult): string {
   // Each profile, then (indented) its endpoints when it has several, busiest first.
   const rows = result.profiles.flatMap((p) => [
     row(p.name, p.status, p),
-    ...[...((p.endpoints?.length ?? 0) > 1 ? (p.endpoints ?? []) : [])]
-      .sort((a, b) => b.requests.total - a.requests.total)
-      .map((e) => row(`  › ${e.name}`, '', e)),
+    ...busiestEndpoints(p).map((e) => row(`  › ${e.name}`, '', e)),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>

@@ -12,6 +12,7 @@ import { checkIcon, formatMs, formatOptionalMs, formatPercent, formatRate, STATU
 import { percentileReader } from '../verdict/percentile.js';
 import { percentileLabel } from '../model/percentiles.js';
 import { CHART_SCRIPT } from './html-charts.js';
+import { busiestEndpoints } from './markdown-endpoints.js';
 import { UPLOT_CSS, UPLOT_JS } from './vendor/uplot.js';
 
 function escapeHtml(text: string): string {
@@ -128,8 +129,8 @@ function profileTable(profiles: readonly ProfileResult[]): string {
 
 /** Every endpoint of a profile of several, busiest first (the PR comment shows only the busiest). */
 function endpointTable(p: ProfileResult): string {
-  const endpoints = [...(p.endpoints ?? [])].sort((a, b) => b.requests.total - a.requests.total);
-  if (endpoints.length < 2) return '';
+  const endpoints = busiestEndpoints(p);
+  if (endpoints.length === 0) return '';
   const rows = endpoints.map((e) => {
     const p95 = percentileReader(e)('p95');
     const cells = [

@@ -9,11 +9,19 @@ import { percentileReader } from '../verdict/percentile.js';
 import { escapeMarkdown, inlineCode } from './escape.js';
 import { formatMs, formatOptionalMs, formatPercent, formatRate } from './format.js';
 
+/**
+ * A profile's endpoints, busiest first, when it has several (the one endpoint of a profile of one
+ * is the profile itself): what every report breaks a profile down into.
+ */
+export function busiestEndpoints(p: Pick<ProfileResult, 'endpoints'>): EndpointResult[] {
+  const endpoints = p.endpoints ?? [];
+  return endpoints.length < 2 ? [] : [...endpoints].sort((a, b) => b.requests.total - a.requests.total);
+}
+
 /** The endpoints table of a profile of several endpoints (nothing for one); `max`: rows shown, busiest first. */
 export function endpointSection(p: ProfileResult, max = Infinity): string[] {
-  const endpoints = p.endpoints ?? [];
-  if (endpoints.length < 2) return [];
-  const busiest = [...endpoints].sort((a, b) => b.requests.total - a.requests.total);
+  const busiest = busiestEndpoints(p);
+  if (busiest.length === 0) return [];
   const shown = busiest.slice(0, max);
   const rows = shown.map((e) => [
     `${e.errors.total ? '❌' : '✅'} ${escapeMarkdown(e.name)}`,

@@ -6,7 +6,7 @@
  */
 import * as hdr from 'hdr-histogram-js';
 import { DataError } from '../errors.js';
-import { judgeSlo, recheckSlo } from '../verdict/slo.js';
+import { judgeSlo, recheckSlo, statusWithSaturatedGenerator } from '../verdict/slo.js';
 import { worstStatus } from '../verdict/status.js';
 import {
   emptyErrorClasses,
@@ -162,8 +162,8 @@ export function mergeProfile(parts: readonly ProfileResult[]): ProfileResult {
   const generatorSaturated = parts.some((p) => p.generator?.saturated);
   merged.status = parts.some((p) => p.status === 'error')
     ? 'error'
-    : generatorSaturated && verdict.status === 'fail'
-      ? 'inconclusive'
+    : generatorSaturated
+      ? statusWithSaturatedGenerator(verdict.status, merged.slo.checks, merged.errors)
       : verdict.status;
   merged.reasons = verdict.reasons;
   if (verdict.warnings.length) merged.warnings = verdict.warnings;

@@ -4,7 +4,7 @@
  */
 import type { Slo } from '../config/sections/request.js';
 import { byPercentile, percentileLabel, percentileName, type PercentileName } from '../model/percentiles.js';
-import type { EndpointResult, ProfileResult, SloCheck, Status } from '../model/result.js';
+import { endpointName, type EndpointResult, type ProfileResult, type SloCheck, type Status } from '../model/result.js';
 import { percentileReader } from './percentile.js';
 
 type Measured = Pick<ProfileResult | EndpointResult, 'latency' | 'histogram' | 'requests' | 'errors' | 'throughput'>;
@@ -142,11 +142,29 @@ export function endpointSloChecks(
   const checks: SloCheck[] = [];
   const done = new Set<string>();
   for (const r of requests) {
-    const name = r.name ?? `${r.method} ${r.path}`;
+    const name = endpointName(r);
     const endpoint = endpoints?.find((e) => e.name === name);
     if (!r.slo || !endpoint || done.has(name)) continue;
     done.add(name);
     for (const c of evaluateSlo(r.slo, endpoint).checks) checks.push({ ...c, endpoint: name });
   }
   return checks;
+}
+
+/**
+ * The status of an SLO verdict measured by a saturated load generator. Its own queueing only makes
+ * latency and throughput look worse, so a pass stands, and a latency or throughput failure may be
+ * the generator's: inconclusive. Errors the SUT answered (4xx, 5xx, failed checks) are not the
+ * generator's: a missed error limit made mostly of them stays a failure (a busy runner once turned
+ * 50 % failed checks into inconclusive, exit 0).
+ */
+export function statusWithSaturatedGenerator(
+  status: Status,
+  checks: readonly SloCheck[],
+  errors: Pick<ProfileResult['errors'], 'byClass' | 'total'>,
+): Status {
+  if (status !== 'fail') return status;
+  const missedErrorLimit = checks.some((c) => !c.pass && c.level !== 'warn' && c.metric === 'errorRate' && !c.endpoint);
+  const answered = errors.byClass['4xx'] + errors.byClass['5xx'] + errors.byClass.check;
+  return missedErrorLimit && answered >= errors.total / 2 ? 'fail' : 'inconclusive';
 }
