@@ -5,9 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { configJsonSchema } from '../../src/config/json-schema.js';
+import { configErrorOf } from '../helpers/config.js';
 import { parseSettings } from '../../src/config/read.js';
 import type { Settings } from '../../src/config/schema.js';
-import { ConfigError, ExitCode } from '../../src/errors.js';
+import { ExitCode } from '../../src/errors.js';
 import { collectSecrets } from '../../src/secrets/collect.js';
 import { maskableSecrets, maskSecrets } from '../../src/secrets/mask.js';
 
@@ -22,15 +23,7 @@ ${sut}profiles:
     requests:
 ${requests}`;
 
-function errorOf(yaml: string, env: Record<string, string>): ConfigError {
-  try {
-    parseSettings(yaml, FILE, env);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return e as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
-}
+const errorOf = (yaml: string, env: Record<string, string>) => configErrorOf(yaml, env, FILE);
 
 function requestsOf(s: Settings, profile = 0) {
   const p = s.config.profiles[profile];

@@ -3,9 +3,9 @@
  * of p99.9, `level`, and the errors a user sees for everything else.
  */
 import { describe, expect, it } from 'vitest';
+import { configErrorOf } from '../helpers/config.js';
 import { parseSettings } from '../../src/config/read.js';
 import { configJsonSchema } from '../../src/config/json-schema.js';
-import { ConfigError } from '../../src/errors.js';
 import { percentileName, percentileOf } from '../../src/model/percentiles.js';
 
 const config = (slo: string, gates = '') => `version: 1
@@ -20,15 +20,7 @@ function sloOf(slo: string): Record<string, unknown> {
   return p.slo;
 }
 
-function errorOf(yaml: string): string {
-  try {
-    parseSettings(yaml, '/project/perfgate.yml', {});
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as ConfigError).message;
-  }
-  throw new Error('expected a ConfigError');
-}
+const errorOf = (yaml: string) => configErrorOf(yaml).message;
 
 describe('percentile names', () => {
   it.each([

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadSettings, parseSettings } from '../../src/config/read.js';
-import { ConfigError, ExitCode } from '../../src/errors.js';
+import { ExitCode } from '../../src/errors.js';
+import { configErrorOf } from '../helpers/config.js';
 
 const minimal = `version: 1
 sut:
@@ -13,15 +14,7 @@ profiles:
     kind: load
 `;
 
-function errorOf(yaml: string): ConfigError {
-  try {
-    parseSettings(yaml, '/project/perfgate.yml', {});
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return e as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
-}
+const errorOf = (yaml: string) => configErrorOf(yaml);
 
 describe('parseSettings', () => {
   it('fills defaults and converts units', () => {

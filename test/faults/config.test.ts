@@ -4,8 +4,9 @@
  * (exit 2) that names the field, the value and what is expected.
  */
 import { describe, expect, it } from 'vitest';
+import { configErrorOf } from '../helpers/config.js';
 import { parseSettings } from '../../src/config/read.js';
-import { ConfigError, ExitCode } from '../../src/errors.js';
+import { ExitCode } from '../../src/errors.js';
 
 const sut = `version: 1
 sut:
@@ -15,15 +16,7 @@ const load = (extra: string) => `${sut}profiles:\n  - name: api\n    kind: load\
 const stress = (extra: string) =>
   `${sut}profiles:\n  - name: ramp\n    kind: stress\n    rate: { start: 10, step: 10, max: 50 }\n${extra}`;
 
-function errorOf(yaml: string): ConfigError {
-  try {
-    parseSettings(yaml, '/project/perfgate.yml', {});
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return e as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
-}
+const errorOf = (yaml: string) => configErrorOf(yaml);
 
 describe('percentages that are ratios are bounded (case 9)', () => {
   it.each([

@@ -4,32 +4,17 @@
  * failed before its fix: a RangeError crash with no result; 30 of 60 requests recorded with 0
  * errors; a scheduler that spun deaf to SIGTERM, and EMFILE at run time instead of a config error.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { requestSchema } from '../../src/config/sections/request.js';
 import { runOpenModel } from '../../src/load/open.js';
 import { readResult, runConfig, startCli, spawnCli, writeConfig } from '../helpers/cli.js';
-import { startFixture, type FixtureServer } from '../helpers/servers.js';
+import { fixtureAndTempDir } from '../helpers/servers.js';
 
-let server: FixtureServer;
-let dir: string;
-beforeAll(async () => {
-  server = await startFixture('behaviours.mjs');
-});
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-engine-faults-'));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const { server, dir } = fixtureAndTempDir('behaviours.mjs', 'perfgate-engine-faults-');
 
 const config = (profile: string) => `version: 1
-sut: { url: "${server.url}", ready: { path: /health } }
+sut: { url: "${server().url}", ready: { path: /health } }
 monitor: { enabled: false }
 profiles:
   - ${profile}
@@ -39,17 +24,17 @@ describe('a response body larger than a string can hold (case 6)', () => {
   it('is counted, not kept: the run ends normally with its result', async () => {
     // 600 MiB: past V8's string limit (~512 MiB), where autocannon's body string threw.
     const file = await writeConfig(
-      dir,
+      dir(),
       config(
         '{ name: big, kind: load, duration: 1s, connections: 1, timeout: 30s, requests: [{ path: "/big?mb=600" }] }',
       ),
     );
-    const run = await spawnCli(['run', '--config', file, '--out', 'out'], { cwd: dir, timeoutMs: 60_000 });
+    const run = await spawnCli(['run', '--config', file, '--out', 'out'], { cwd: dir(), timeoutMs: 60_000 });
 
     expect(run.stderr).not.toContain('RangeError');
     expect(run.stderr.length).toBeLessThan(10_000);
     expect(run.code).toBe(0);
-    const result = await readResult(path.join(dir, 'out'));
+    const result = await readResult(path.join(dir(), 'out'));
     const profile = result.profiles[0];
     expect(profile?.errors.total).toBe(0);
     expect(profile?.requests.ok).toBeGreaterThanOrEqual(1);
@@ -61,7 +46,7 @@ describe('responses that trickle and never finish, open model (case 7)', () => {
   it('counts every arrival: requests past their timeout are timeouts, also when the run drains', async () => {
     const m = await runOpenModel(
       {
-        baseUrl: server.url,
+        baseUrl: server().url,
         model: { kind: 'open', rate: 30, maxInFlight: 200 },
         requests: [requestSchema.parse({ path: '/trickle?every=200' })],
         durationMs: 2000,
@@ -78,7 +63,7 @@ describe('responses that trickle and never finish, open model (case 7)', () => {
 
   it('fails the gate the way the closed model does', async () => {
     const run = await runConfig(
-      dir,
+      dir(),
       config(
         '{ name: trickle, kind: load, duration: 2s, rate: 20, timeout: 1s, requests: [{ path: "/trickle?every=300" }], slo: { errorRate: 1% } }',
       ),
@@ -93,7 +78,7 @@ describe('settings past what the machine can do (case 10)', () => {
     ['connections: 10000000', 'profiles[0] (huge).connections: 10000000 connections need 10000000 open sockets'],
     ['rate: 10000, maxInFlight: 10000000', 'profiles[0] (huge).maxInFlight: 10000000 requests in flight'],
   ])('refuses %s before the SUT starts, naming the field and the limit (exit 2)', async (setting, message) => {
-    const run = await runConfig(dir, config(`{ name: huge, kind: load, duration: 2s, ${setting} }`));
+    const run = await runConfig(dir(), config(`{ name: huge, kind: load, duration: 2s, ${setting} }`));
     expect(run.code).toBe(2);
     expect(run.errors).toContain(message);
     expect(run.errors).toMatch(/ulimit -n/);
@@ -101,7 +86,7 @@ describe('settings past what the machine can do (case 10)', () => {
   });
 
   it('refuses an arrival rate no generator can send, naming the field (exit 2)', async () => {
-    const run = await runConfig(dir, config('{ name: huge, kind: load, duration: 2s, rate: 1e12 }'));
+    const run = await runConfig(dir(), config('{ name: huge, kind: load, duration: 2s, rate: 1e12 }'));
     expect(run.code).toBe(2);
     expect(run.errors).toMatch(/profiles\[0\]\.rate.*at most 1000000 requests per second/);
   });
@@ -112,7 +97,7 @@ describe('settings past what the machine can do (case 10)', () => {
     const t0 = performance.now();
     const m = await runOpenModel(
       {
-        baseUrl: server.url,
+        baseUrl: server().url,
         model: { kind: 'open', rate: 1e12, maxInFlight: 50 },
         requests: [requestSchema.parse({ path: '/fast' })],
         durationMs: 30_000,
@@ -129,10 +114,10 @@ describe('settings past what the machine can do (case 10)', () => {
 
   it('handles SIGTERM during an overloaded open-model run: exits 143 in seconds', async () => {
     const file = await writeConfig(
-      dir,
+      dir(),
       config('{ name: flood, kind: load, duration: 60s, rate: 900000, maxInFlight: 200, requests: [{ path: /fast }] }'),
     );
-    const child = startCli(['run', '--config', file, '--out', 'out'], { cwd: dir });
+    const child = startCli(['run', '--config', file, '--out', 'out'], { cwd: dir() });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     await new Promise<void>((resolve) =>
@@ -152,7 +137,7 @@ describe('settings past what the machine can do (case 10)', () => {
 describe('a profile where every request fails and no SLO is set (also seen)', () => {
   it('fails on perfgate’s default error ceiling instead of showing ✅', async () => {
     const run = await runConfig(
-      dir,
+      dir(),
       config('{ name: broken, kind: load, duration: 1s, connections: 2, requests: [{ path: /boom }] }'),
     );
     expect(run.code).toBe(1);

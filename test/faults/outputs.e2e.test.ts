@@ -5,30 +5,16 @@
  * is injected without a full disk: a folder named report.html in the output folder makes the
  * rename onto it fail, after result.json and report.md would already have been replaced.
  */
-import { mkdtemp, readdir, readFile, rm, mkdir } from 'node:fs/promises';
-import os from 'node:os';
+import { readdir, readFile, rm, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli, writeConfig } from '../helpers/cli.js';
-import { startFixture, type FixtureServer } from '../helpers/servers.js';
+import { fixtureAndTempDir } from '../helpers/servers.js';
 
-let server: FixtureServer;
-let dir: string;
-beforeAll(async () => {
-  server = await startFixture('behaviours.mjs');
-});
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-outputs-'));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const { server, dir } = fixtureAndTempDir('behaviours.mjs', 'perfgate-outputs-');
 
 const config = (route: string) => `version: 1
-sut: { url: "${server.url}", ready: { path: /health } }
+sut: { url: "${server().url}", ready: { path: /health } }
 monitor: { enabled: false }
 export: { junit: junit.xml }
 profiles:
@@ -44,10 +30,10 @@ async function snapshot(folder: string): Promise<Record<string, string>> {
 
 describe('a run whose outputs cannot be written (case 11)', () => {
   it('keeps the previous set, leaves no temp file, names the file, prints the verdict and exits 3', async () => {
-    const file = await writeConfig(dir, config('/fast'));
-    const first = await runCli(['run', '--config', file, '--out', 'out'], { cwd: dir });
+    const file = await writeConfig(dir(), config('/fast'));
+    const first = await runCli(['run', '--config', file, '--out', 'out'], { cwd: dir() });
     expect(first.code).toBe(0);
-    const out = path.join(dir, 'out');
+    const out = path.join(dir(), 'out');
     const before = await snapshot(out);
     expect(Object.keys(before).sort()).toEqual(['junit.xml', 'report.html', 'report.md', 'result.json']);
 
@@ -56,8 +42,8 @@ describe('a run whose outputs cannot be written (case 11)', () => {
     await mkdir(path.join(out, 'report.html'));
     const { 'report.html': previousHtml, ...previous } = before;
     expect(previousHtml).toContain('<html');
-    await writeConfig(dir, config('/boom'));
-    const second = await runCli(['run', '--config', file, '--out', 'out'], { cwd: dir });
+    await writeConfig(dir(), config('/boom'));
+    const second = await runCli(['run', '--config', file, '--out', 'out'], { cwd: dir() });
 
     expect(second.code).toBe(3);
     expect(second.errors).toContain(`could not write ${path.join(out, 'report.html')}: EISDIR`);

@@ -19,7 +19,7 @@ describe('socket limits', () => {
       profile({ kind: 'stress', connections: { start: 10, step: 10, max: 900 } }),
       profile({ kind: 'load', connections: 768 }),
     ];
-    const problems = socketLimitProblems(profiles, 768, 1024);
+    const problems = socketLimitProblems(profiles, 1024);
     expect(problems).toHaveLength(3);
     expect(problems[0]).toBe(
       'profiles[0] (p).connections: 800 connections need 800 open sockets, but this process may open 1024 files (ulimit -n) and perfgate keeps 256 for itself; lower it to at most 768, or raise the limit (ulimit -n) before starting perfgate',

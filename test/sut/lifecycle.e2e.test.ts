@@ -13,7 +13,7 @@ import { SutError } from '../../src/errors.js';
 import { startSut } from '../../src/sut/index.js';
 import { assertTargetAllowed } from '../../src/sut/target.js';
 import { startCli, writeConfig } from '../helpers/cli.js';
-import { FIXTURES } from '../helpers/servers.js';
+import { FIXTURES, stubbornRunConfig } from '../helpers/servers.js';
 import { freePort, isAlive, pidsWithMarker } from '../helpers/processes.js';
 
 let dir: string;
@@ -181,19 +181,7 @@ describe('assertTargetAllowed', () => {
 
 describe('an interrupted perfgate', () => {
   it('tears the SUT tree down on SIGINT and exits 130', async () => {
-    const config = await writeConfig(
-      dir,
-      `version: 1
-sut:
-  command: node ${FIXTURES}/stubborn.mjs
-  env: { PORT: "${port}", MARKER: "${marker}" }
-  url: http://127.0.0.1:${port}
-  ready: { timeout: 10s }
-  stopTimeout: 1s
-profiles:
-  - { name: long, kind: load, duration: 60s, connections: 1 }
-`,
-    );
+    const config = await writeConfig(dir, stubbornRunConfig(port, marker));
     const cli = startCli(['run', '--config', config, '--out', path.join(dir, 'out')]);
     const exited = new Promise<number | null>((r) => cli.once('exit', (c) => r(c)));
     let err = '';

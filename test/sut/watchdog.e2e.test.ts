@@ -16,7 +16,7 @@ import { isPortOpen } from '../../src/sut/readiness.js';
 import { startWatchdog } from '../../src/sut/watchdog.js';
 import { runConfig, startCli, writeConfig } from '../helpers/cli.js';
 import { childrenNamed, freePort, isAlive, pidsWithMarker } from '../helpers/processes.js';
-import { FIXTURES } from '../helpers/servers.js';
+import { FIXTURES, stubbornRunConfig } from '../helpers/servers.js';
 
 let dir: string;
 let port: number;
@@ -59,19 +59,7 @@ const environOf = (pid: number) => readFileSync(`/proc/${pid}/environ`, 'utf8');
 describe('the watchdog', () => {
   it('stops the SUT tree and frees its port after perfgate is killed with SIGKILL', async () => {
     // stubborn.mjs and its grandchild ignore SIGTERM: only the SIGKILL after the grace ends them.
-    const config = await writeConfig(
-      dir,
-      `version: 1
-sut:
-  command: node ${FIXTURES}/stubborn.mjs
-  env: { PORT: "${port}", MARKER: "${marker}" }
-  url: http://127.0.0.1:${port}
-  ready: { timeout: 10s }
-  stopTimeout: 1s
-profiles:
-  - { name: long, kind: load, duration: 60s, connections: 1 }
-`,
-    );
+    const config = await writeConfig(dir, stubbornRunConfig(port, marker));
     const cli = startCli(['run', '--config', config, '--out', path.join(dir, 'out')]);
     const exited = new Promise<NodeJS.Signals | null>((r) => cli.once('exit', (_, signal) => r(signal)));
     let err = '';

@@ -4,31 +4,17 @@
  * CLI exits 0 and prints the warning, result.json and report.md carry it and the action annotates
  * it; at level fail the same miss exits 1.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runAction } from '../helpers/action.js';
 import { runConfig } from '../helpers/cli.js';
-import { startFixture, type FixtureServer } from '../helpers/servers.js';
+import { fixtureAndTempDir } from '../helpers/servers.js';
 
-let server: FixtureServer;
-let dir: string;
-beforeAll(async () => {
-  server = await startFixture('behaviours.mjs');
-});
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-slo-level-'));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const { server, dir } = fixtureAndTempDir('behaviours.mjs', 'perfgate-slo-level-');
 
 const config = (level: 'warn' | 'fail') => `version: 1
-sut: { url: "${server.url}", ready: { path: /health, timeout: 10s } }
+sut: { url: "${server().url}", ready: { path: /health, timeout: 10s } }
 monitor: { enabled: false }
 profiles:
   - name: api
@@ -42,7 +28,7 @@ const MISS = /api: SLO \(level: warn\): p95 \d+\.\d{3} ms \(limit ≤ 1\.000 ms\
 
 describe('an SLO at level warn', () => {
   it('exits 0 with the miss as a warning on the console, in result.json and in report.md', async () => {
-    const run = await runConfig(dir, config('warn'));
+    const run = await runConfig(dir(), config('warn'));
     expect(run.code, run.log).toBe(0);
     expect(run.stdout).toMatch(new RegExp(`warning: ${MISS.source}`));
     expect(run.stdout).toContain('perfgate: PASS');
@@ -61,7 +47,7 @@ describe('an SLO at level warn', () => {
   });
 
   it('exits 1 at level fail, with the miss as the reason', async () => {
-    const run = await runConfig(dir, config('fail'));
+    const run = await runConfig(dir(), config('fail'));
     expect(run.code, run.log).toBe(1);
     expect(run.result?.status).toBe('fail');
     expect(run.result?.reasons).toEqual([expect.stringMatching(/^api: SLO: p95 \d+\.\d{3} ms \(limit ≤ 1\.000 ms\)$/)]);
@@ -69,8 +55,8 @@ describe('an SLO at level warn', () => {
   });
 
   it('is a warning annotation of the action, which passes, and a ⚠️ line of its job summary', async () => {
-    await writeFile(path.join(dir, 'perfgate.yml'), config('warn'));
-    const run = await runAction({ dir, event: 'push', env: { 'INPUT_GITHUB-TOKEN': '' } });
+    await writeFile(path.join(dir(), 'perfgate.yml'), config('warn'));
+    const run = await runAction({ dir: dir(), event: 'push', env: { 'INPUT_GITHUB-TOKEN': '' } });
     expect(run.code, run.stdout).toBe(0);
     expect(run.stdout).toMatch(
       // The runner's command format escapes the colons of a property (title=…).
