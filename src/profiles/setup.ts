@@ -48,24 +48,30 @@ export async function runSetup(
     const answer = await send(base.origin, prefix + path, spec.method, headers, body, options).catch((e: Error) => {
       throw new SetupError(`setup request ${name} (${field}) failed: ${e.message}`);
     });
-    const check = spec.check && compileCheck(spec.check, `${field}.check`);
-    const failed = check
-      ? check.evaluate({ ...answer, body: answer.body })
-      : answer.status >= 400
-        ? `expected a status below 400, got ${answer.status}`
-        : undefined;
-    if (failed) throw new SetupError(`setup request ${name} (${field}) failed its check: ${failed}`);
+    // Captured values are secrets from the moment the answer holds them: registered before the
+    // check, whose failure text quotes the body (a login that answered 200 where 201 was expected
+    // would otherwise print its token).
     const text = answer.body.toString('utf8');
-    for (const [variable, captureSpec] of Object.entries(spec.capture ?? {})) {
+    const captures = Object.entries(spec.capture ?? {}).map(([variable, captureSpec]) => {
       const value = compileCapture(variable, captureSpec, `${field}.capture.${variable}`).extract({
         headers: answer.headers,
         body: text,
       });
+      if (value !== undefined) options.onSecret(value);
+      return { variable, captureSpec, value };
+    });
+    const check = spec.check && compileCheck(spec.check, `${field}.check`);
+    const failed = check
+      ? check.evaluate(answer)
+      : answer.status >= 400
+        ? `expected a status below 400, got ${answer.status}`
+        : undefined;
+    if (failed) throw new SetupError(`setup request ${name} (${field}) failed its check: ${failed}`);
+    for (const { variable, captureSpec, value } of captures) {
       if (value === undefined)
         throw new SetupError(
           `setup request ${name} (${field}): capture ${variable} (${describeCapture(captureSpec)}) found nothing in the answer (HTTP ${answer.status}, ${answer.bodyBytes} bytes)`,
         );
-      options.onSecret(value);
       captured[variable] = value;
     }
   }

@@ -159,6 +159,20 @@ describe('a logged-in workload on a real API', () => {
     expect(profile?.reasons.join('\n')).toMatch(/errorRate/);
   }, 60_000);
 
+  it('masks a captured token that a failed setup check quotes (the login answered 200, 201 was expected)', async () => {
+    const text = (await config(MEMBER_REQUESTS('Token {{token}}'), LOGIN)).replace(
+      'check: { status: 200 }',
+      'check: { status: 201 }',
+    );
+    const run = await runConfig(dir, text, { env: env() });
+    expect(run.code).toBe(1);
+    expect(run.result?.profiles[0]?.reasons[0]).toMatch(
+      /^setup request login \(profiles\[0\]\.setup\[0\]\) failed its check: expected status 201, got 200; body: .*\*\*\*/,
+    );
+    const written = [...(await allFiles(run.out)), ['stdout', run.stdout], ['log', run.log]] as [string, string][];
+    expect(written.filter(([, t]) => t.includes(JWT_PREFIX) || t.includes(PASSWORD)).map(([name]) => name)).toEqual([]);
+  }, 60_000);
+
   it('fails the profile before any load when the login fails, saying which request and why', async () => {
     // The SUT gets the right password; the login sends a wrong one.
     const text = (await config(MEMBER_REQUESTS('Token {{token}}'), LOGIN)).replace(
