@@ -4,6 +4,7 @@
  * the verdict is in, and on a trusted event only, save the result.
  */
 import type { Settings } from '../config/schema.js';
+import { numericThresholds, regressionGatesOf } from '../compare/gates.js';
 import { compareWithHistory } from '../compare/history.js';
 import { COMPARED_METRICS } from '../model/compare.js';
 import { metricValues } from '../compare/metrics.js';
@@ -60,11 +61,11 @@ export async function compareWithBaseline(
     );
   } else {
     const { alpha, minEffect } = settings.config.ab;
-    result.comparison = compareWithHistory(result, history, {
-      alpha,
-      minEffect,
-      gates: settings.config.gates.regression ?? {},
-    });
+    const applied = regressionGatesOf(settings);
+    result.comparison = {
+      ...compareWithHistory(result, history, { alpha, minEffect, gates: applied.gates, gateSource: applied.source }),
+      gates: { source: applied.source, thresholds: numericThresholds(applied.gates) },
+    };
     result.trends = trendSeries([...history, { sha: result.git.sha ?? 'current', result }]);
   }
   const permission = baselineWritePermission(options.env);

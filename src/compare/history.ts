@@ -22,6 +22,7 @@ import {
   type RegressionGates,
 } from './metrics.js';
 import { holmAdjust, median, sampleSd } from './signed-rank.js';
+import { thresholdFor, type AppliedGates } from './gates.js';
 
 /** Between-run noise assumed while the history is too short to measure it (FACTS.md: quiet-period CVs here, rounded up). */
 const PRIOR_NOISE = { p50: 0.03, p90: 0.05, p99: 0.1, throughput: 0.03, errorRate: 0.002 } as const;
@@ -41,6 +42,8 @@ export interface HistoryOptions {
   alpha: number;
   minEffect: number;
   gates: RegressionGates;
+  /** `default`: the gates are perfgate's defaults, which gate the profiles' own rows only. */
+  gateSource?: AppliedGates['source'];
 }
 
 export interface StoredRun {
@@ -131,7 +134,7 @@ function compareSubject(
       warnings.push(
         `${label} ${name}: ${stored.length - values.length} of ${stored.length} stored results have no latency histogram to read it from and are left out`,
       );
-    const compared = compareMetricWithHistory(subject.profile, name, current, values, options);
+    const compared = compareMetricWithHistory(subject, name, current, values, options);
     if (!compared) continue;
     if (subject.endpoint !== undefined) compared.row.endpoint = subject.endpoint;
     out.push(compared);
@@ -148,7 +151,7 @@ function storedProfilesOf(history: StoredRun[], profileName: string): ProfileRes
 
 /** One metric's row against the history's centre, with its verdict still open; undefined when it cannot be compared. */
 function compareMetricWithHistory(
-  profile: string,
+  subject: { profile: string; endpoint?: string },
   name: MetricName,
   now: number,
   values: number[],
@@ -164,9 +167,9 @@ function compareMetricWithHistory(
   const ci: [number, number] = [estimate - q * se, estimate + q * se];
   const tStat = se > 0 ? Math.abs(estimate) / se : 0;
   const pValue = name === 'errorRate' && now === base && spread === 0 ? null : twoSidedPValue(tStat, df);
-  const gate = options.gates[name];
+  const gate = thresholdFor(options.gates, options.gateSource, name, subject.endpoint);
   const row: ComparedMetric = {
-    profile,
+    profile: subject.profile,
     metric: name,
     baseline: base,
     current: now,

@@ -16,6 +16,7 @@ import {
   type MetricValues,
   type RegressionGates,
 } from './metrics.js';
+import { thresholdFor, type AppliedGates } from './gates.js';
 import {
   hodgesLehmann,
   holmAdjust,
@@ -35,6 +36,8 @@ export interface PairedOptions {
   alpha: number;
   minEffect: number;
   gates: RegressionGates;
+  /** `default`: the gates are perfgate's defaults, which gate the profiles' own rows only. */
+  gateSource?: AppliedGates['source'];
 }
 
 export interface PairedComparison {
@@ -84,7 +87,7 @@ export function comparePaired(
       const hl = hodgesLehmann(diffs, options.alpha);
       const baseline = median(sorted(pairs.map((p) => p.base)));
       const current = median(sorted(pairs.map((p) => p.head)));
-      const gate = options.gates[name];
+      const gate = thresholdFor(options.gates, options.gateSource, name, endpoint);
       rows.push({
         name,
         diffs,

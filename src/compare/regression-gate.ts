@@ -38,3 +38,26 @@ export function regressionFindings(comparison: Comparison): { failures: string[]
     warnings: past.filter((f) => f.warn).map((f) => `regression (level: warn): ${f.text}`),
   };
 }
+
+/**
+ * Gated rows of a same-runner A/B that could not see their gate: the interval still reaches the
+ * threshold (verdict `inconclusive`), or the printed MDE is above it. Such a run is
+ * `inconclusive`, never a pass (issue 14): "no regression" would claim what was not measured.
+ * A stored-baseline comparison raises its thresholds to the history's noise floor instead
+ * (compare/history.ts), so this applies to the A/B only.
+ */
+export function unseenGates(comparison: Comparison): string[] {
+  if (comparison.method !== 'ab') return [];
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  return comparison.metrics
+    .filter((m) => m.threshold !== undefined && m.level !== 'warn' && isRatioMetric(m.metric))
+    .filter(
+      (m) =>
+        m.verdict === 'inconclusive' ||
+        (m.verdict === 'no-change' && m.mde !== null && m.mde > (m.threshold ?? Infinity)),
+    )
+    .map((m) => {
+      const mde = m.mde === null ? 'not measured' : pct(m.mde);
+      return `inconclusive: ${subjectOf(m)} ${percentileLabel(m.metric)} could not be told from a ${pct(m.threshold ?? 0)} change (MDE ${mde}, change ${m.ratio >= 1 ? '+' : ''}${pct(m.ratio - 1)}, CI ${m.ci[0].toFixed(3)}–${m.ci[1].toFixed(3)}): more pairs or longer trials (ab.pairs, ab.trialDuration) narrow it`;
+    });
+}

@@ -33,9 +33,20 @@ export type ComparedMetric = z.infer<typeof comparedMetricSchema>;
 
 export const comparisonSchema = z.object({
   method: z.enum(['baseline', 'ab']),
+  /** What was compared with: the stored baseline's commit, or the A/B's base checkout. */
   baseline: z
-    .object({ sha: z.string().optional(), branch: z.string().optional(), startedAt: z.string().optional() })
+    .object({
+      sha: z.string().optional(),
+      branch: z.string().optional(),
+      startedAt: z.string().optional(),
+      /** A/B: the base as asked for (a branch, tag or SHA), when one was named. */
+      ref: z.string().optional(),
+      /** A/B: how the base was found, in words (e.g. "merge base of the pull request's base and head"). */
+      how: z.string().optional(),
+    })
     .optional(),
+  /** The regression gate applied: `default` when the config sets no gates.regression (the thresholds are perfgate's). */
+  gates: z.object({ source: z.enum(['config', 'default']), thresholds: z.record(z.string(), z.number()) }).optional(),
   metrics: z.array(comparedMetricSchema),
   warnings: z.array(z.string()).default([]),
 });

@@ -10,14 +10,11 @@ import type { ProfileResult } from '../model/result.js';
 import { loadModelOf } from '../load/model.js';
 import type { ProfileContext } from './types.js';
 import { workloadOrSetupFailure } from './workload.js';
+import { formatElapsed, formatProgressLine, type SecondStats } from '../log/progress.js';
 
 /** A load profile: one measured run, then its SLO gate. */
 export async function runLoadProfile(ctx: ProfileContext, profile: LoadProfile): Promise<ProfileResult> {
   const model = loadModelOf(profile);
-  const what = model.kind === 'open' ? `${model.rate} req/s (open model)` : `${model.connections} connections`;
-  ctx.logger.info(
-    `profile ${profile.name}: ${what} for ${profile.duration / 1000}s${profile.warmup ? ` after ${profile.warmup / 1000}s warmup` : ''}`,
-  );
   const workload = await workloadOrSetupFailure(ctx, profile, model.kind === 'closed' ? model.connections : undefined);
   if ('failed' in workload)
     return {
@@ -35,10 +32,7 @@ export async function runLoadProfile(ctx: ProfileContext, profile: LoadProfile):
     timeoutMs: profile.timeout,
     pipelining: profile.pipelining,
     signal: ctx.signal,
-    onSecond: (s) =>
-      ctx.logger.progress(
-        `${profile.name} ${s.inWarmup ? 'warmup ' : ''}t=${s.t}s ${Math.round(s.rps)} req/s p99 ${s.p99.toFixed(2)} ms errors ${s.errors}`,
-      ),
+    onSecond: (s) => ctx.logger.progress(loadProgressLine(profile, s)),
   });
   const slo = evaluateSlo(profile.slo, m, { defaultErrorCeiling: DEFAULT_ERROR_CEILING });
   // Each request's own slo, on its endpoint's numbers: checked beside the profile's.
@@ -54,6 +48,15 @@ export async function runLoadProfile(ctx: ProfileContext, profile: LoadProfile):
     reasons.push(`load generator saturated: ${m.generator.evidence.join('; ')}`);
     status = statusWithSaturatedGenerator(status, slo.checks, m.errors);
   }
+  // Arrivals the open model dropped were never offered: the run did not apply the load it was asked
+  // for, so a pass would vouch for a rate that was not tested (issue 14).
+  const dropped = m.requests.dropped ?? 0;
+  if (dropped > 0 && status === 'pass') {
+    status = 'inconclusive';
+    reasons.push(
+      `${dropped} of ${dropped + m.requests.total} arrivals were dropped by the generator (maxInFlight requests were in flight): the configured rate was not offered`,
+    );
+  }
   if (m.degradation?.degraded) reasons.push(`degradation within the run: ${m.degradation.detail}`);
   return {
     name: profile.name,
@@ -66,4 +69,19 @@ export async function runLoadProfile(ctx: ProfileContext, profile: LoadProfile):
     slo,
     ...(verdict.warnings.length ? { warnings: verdict.warnings } : {}),
   };
+}
+
+/**
+ * `load-test "checkout": t=4s/30s · 1,234 req/s · …`; during the warmup `warmup t=2s/5s`. The
+ * engine reports second `t` once it has ended, counted from the measured window's start (the
+ * warmup's seconds are negative), so the time elapsed is t + 1 seconds into its phase.
+ */
+export function loadProgressLine(
+  profile: Pick<LoadProfile, 'name' | 'duration' | 'warmup'>,
+  s: SecondStats & { t: number; inWarmup: boolean },
+): string {
+  const clock = s.inWarmup
+    ? `warmup ${formatElapsed((s.t + Math.ceil(profile.warmup / 1000) + 1) * 1000, profile.warmup)}`
+    : formatElapsed((s.t + 1) * 1000, profile.duration);
+  return formatProgressLine(`load-test ${JSON.stringify(profile.name)}`, clock, s);
 }

@@ -7,6 +7,7 @@
 import { analyzeRun } from '../analyze/index.js';
 import { runAbTrials, type AbDeps } from '../compare/ab-trials.js';
 import { comparePaired } from '../compare/paired.js';
+import { numericThresholds, regressionGatesOf } from '../compare/gates.js';
 import { reviewNotice, thresholdChanges } from '../compare/review.js';
 import type { Settings } from '../config/schema.js';
 import type { ProfileResult } from '../model/result.js';
@@ -24,6 +25,14 @@ export interface AbRequest {
   seed: number;
   context: RunContext;
   only?: string[] | undefined;
+  /** Which base this is (ref, SHA, how it was found), for the result and the report's first lines. */
+  baseIdentity?: BaseIdentity | undefined;
+}
+
+export interface BaseIdentity {
+  sha?: string | undefined;
+  ref?: string | undefined;
+  how: string;
 }
 
 export async function executeAb(request: AbRequest, deps: AbDeps & { now?: () => Date }): Promise<RunOutcome<never>> {
@@ -44,8 +53,12 @@ export async function executeAb(request: AbRequest, deps: AbDeps & { now?: () =>
       Promise.all(['base', 'head'].map((side) => maskFile(path.join(request.outDir, 'ab', side, 'sut.log'), secrets))),
     );
   const { alpha, minEffect } = base.config.ab;
-  const gates = base.config.gates.regression ?? {};
-  const paired = comparePaired(trials.pairs, { alpha, minEffect, gates }, trials.endpointPairs);
+  const applied = regressionGatesOf(base);
+  const paired = comparePaired(
+    trials.pairs,
+    { alpha, minEffect, gates: applied.gates, gateSource: applied.source },
+    trials.endpointPairs,
+  );
   const changes = thresholdChanges(base, head);
   const result = newRunResult({
     startedAt: started,
@@ -57,8 +70,19 @@ export async function executeAb(request: AbRequest, deps: AbDeps & { now?: () =>
     notices: changes.length ? [reviewNotice(changes)] : [],
   });
   result.profiles = trials.lastHead.map((p) => lastHeadTrial(p, base.config.ab.trialDuration));
+  const identity = request.baseIdentity;
   result.comparison = {
     method: 'ab',
+    ...(identity
+      ? {
+          baseline: {
+            ...(identity.sha ? { sha: identity.sha } : {}),
+            ...(identity.ref ? { ref: identity.ref } : {}),
+            how: identity.how,
+          },
+        }
+      : {}),
+    gates: { source: applied.source, thresholds: numericThresholds(applied.gates) },
     metrics: paired.metrics,
     warnings: [
       ...paired.warnings,
@@ -77,10 +101,21 @@ export async function executeAb(request: AbRequest, deps: AbDeps & { now?: () =>
   return recordRun<never>(result, [], { settings: base, outDir: request.outDir, secrets }, { logger, env: deps.env });
 }
 
-/** A trial's result as the report shows it: an SLO miss is not a failure here (the comparison is the gate). */
+/**
+ * A trial's result as the report shows it: a latency or throughput SLO miss is not a failure here
+ * (the comparison is the gate), but a missed error-rate limit is, the implicit 5 % ceiling
+ * included. Errors are not noise that the pairing cancels: a head and a base that both answer
+ * 401 to everything compare as "no change" (issue 14 measured 100 % 401s printed PASS).
+ */
 export function lastHeadTrial(p: ProfileResult, trialMs: number): ProfileResult {
-  const note = `last head trial of the A/B (${trialMs / 1000}s); SLOs are not gated in an A/B`;
-  const reasons = [...p.reasons, ...(p.warnings ?? [])].map((r) => (r.startsWith('SLO') ? `${r} (not gated)` : r));
+  const errorLimitMissed = p.slo.checks.some(
+    (c) => !c.pass && c.level !== 'warn' && c.metric === 'errorRate' && c.endpoint === undefined,
+  );
+  const gated = p.status === 'fail' && errorLimitMissed;
+  const note = `last head trial of the A/B (${trialMs / 1000}s); latency and throughput SLOs are not gated in an A/B, error-rate limits are`;
+  const reasons = [...p.reasons, ...(p.warnings ?? [])].map((r) =>
+    r.startsWith('SLO') && !(gated && r.includes('error')) ? `${r} (not gated)` : r,
+  );
   const { warnings: _notGated, ...rest } = p;
-  return { ...rest, status: p.status === 'fail' ? 'pass' : p.status, reasons: [note, ...reasons] };
+  return { ...rest, status: p.status === 'fail' && !gated ? 'pass' : p.status, reasons: [note, ...reasons] };
 }

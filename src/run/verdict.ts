@@ -4,7 +4,7 @@
  * (their SLO checks, a saturated generator), and the regression gate over the comparison. Words
  * for the reasons are taken from those findings.
  */
-import { regressionFindings } from '../compare/regression-gate.js';
+import { regressionFindings, unseenGates } from '../compare/regression-gate.js';
 import type { Comparison } from '../model/compare.js';
 import type { ProfileResult, Status } from '../model/result.js';
 import { worstStatus } from '../verdict/status.js';
@@ -28,12 +28,15 @@ export function rollUpVerdict(input: VerdictInput): { status: Status; reasons: s
   const reasons = [...input.problems, ...failures];
   for (const p of input.profiles) if (p.status !== 'pass') reasons.push(...p.reasons.map((r) => `${p.name}: ${r}`));
   reasons.push(...regressions.failures);
+  const unseen = input.comparison ? unseenGates(input.comparison) : [];
+  reasons.push(...unseen);
   const warnings = [
     ...input.profiles.flatMap((p) => (p.warnings ?? []).map((w) => `${p.name}: ${w}`)),
     ...regressions.warnings,
   ];
   const statuses: Status[] = input.profiles.map((p) => p.status);
   if (regressions.failures.length || failures.length) statuses.push('fail');
+  if (unseen.length) statuses.push('inconclusive');
   if (input.problems.length) statuses.push('error');
   return { status: worstStatus(statuses), reasons, warnings };
 }

@@ -18,6 +18,70 @@ const regression: ComparedMetric = {
   mde: 0.02,
 };
 
+const unseen: ComparedMetric = {
+  ...regression,
+  metric: 'p99',
+  ratio: 1.03,
+  ci: [0.9, 1.18],
+  pValue: 0.4,
+  verdict: 'inconclusive',
+  threshold: 0.1,
+  mde: 0.16,
+};
+
+describe('a same-runner A/B that could not see its gate', () => {
+  it('is inconclusive, never a pass, and says which metric, the MDE and what narrows it', () => {
+    const v = rollUpVerdict({
+      problems: [],
+      profiles: [profile('api')],
+      comparison: { method: 'ab', metrics: [unseen], warnings: [] },
+    });
+    expect(v.status).toBe('inconclusive');
+    expect(v.reasons[0]).toMatch(/^inconclusive: api p99 could not be told from a 10\.0% change \(MDE 16\.0%/);
+    expect(v.reasons[0]).toMatch(/ab\.pairs/);
+  });
+
+  it('is inconclusive when the interval excludes the gate but the printed MDE is above it', () => {
+    const wide = { ...unseen, verdict: 'no-change' as const, ci: [0.97, 1.05] as [number, number] };
+    const v = rollUpVerdict({
+      problems: [],
+      profiles: [profile('api')],
+      comparison: { method: 'ab', metrics: [wide], warnings: [] },
+    });
+    expect(v.status).toBe('inconclusive');
+  });
+
+  it('passes when the gate was seen, and leaves ungated and warn-level rows alone', () => {
+    const seen = { ...unseen, verdict: 'no-change' as const, ci: [0.98, 1.04] as [number, number], mde: 0.04 };
+    const ungated = { ...unseen, threshold: undefined };
+    const warn = { ...unseen, level: 'warn' as const };
+    const v = rollUpVerdict({
+      problems: [],
+      profiles: [profile('api')],
+      comparison: { method: 'ab', metrics: [seen, ungated, warn], warnings: [] },
+    });
+    expect(v).toEqual({ status: 'pass', reasons: [], warnings: [] });
+  });
+
+  it('a regression past its gate still fails beside an unseen one', () => {
+    const v = rollUpVerdict({
+      problems: [],
+      profiles: [profile('api')],
+      comparison: { method: 'ab', metrics: [regression, unseen], warnings: [] },
+    });
+    expect(v.status).toBe('fail');
+  });
+
+  it('does not apply to a stored-baseline comparison, whose thresholds are raised to the noise floor instead', () => {
+    const v = rollUpVerdict({
+      problems: [],
+      profiles: [profile('api')],
+      comparison: { method: 'baseline', metrics: [unseen], warnings: [] },
+    });
+    expect(v.status).toBe('pass');
+  });
+});
+
 describe('the verdict of a run', () => {
   it.each([
     ['every profile passed', [], ['pass'], undefined, 'pass'],
@@ -108,6 +172,22 @@ describe('the last head trial of an A/B', () => {
     expect(p.status).toBe('pass');
     expect(p.warnings).toBeUndefined();
     expect(p.reasons).toContain('SLO (level: warn): p95 9 ms (limit ≤ 5 ms) (not gated)');
+  });
+
+  it('gates a missed error-rate limit, the implicit 5 % ceiling included: errors are not noise the pairing cancels', () => {
+    const p = lastHeadTrial(
+      profile('api', {
+        status: 'fail',
+        reasons: ["SLO: error rate 100.00% (limit ≤ 5.00%, perfgate's default: set slo.errorRate to choose another)"],
+        slo: {
+          pass: false,
+          checks: [{ metric: 'errorRate', limit: 0.05, actual: 1, unit: 'ratio', pass: false, implicit: true }],
+        },
+      }),
+      800,
+    );
+    expect(p.status).toBe('fail');
+    expect(p.reasons[1]).not.toMatch(/not gated/);
   });
 
   it('does not gate an SLO miss, and says so', () => {
