@@ -9,6 +9,7 @@ import { createJsonLogger, extractLogFormat, LOG_FORMATS } from './log/json.js';
 import { abCommand } from './commands/ab.js';
 import { baselineCommand } from './commands/baseline.js';
 import { importCommand } from './commands/import.js';
+import { initCommand } from './commands/init.js';
 import { mergeCommand } from './commands/merge.js';
 import { publishCommand } from './commands/publish.js';
 import { reportCommand } from './commands/report.js';
@@ -29,6 +30,7 @@ export const COMMANDS: Command[] = [
   publishCommand,
   mergeCommand,
   importCommand,
+  initCommand,
 ];
 
 function usage(): string {
