@@ -10,6 +10,7 @@ import { gitContext, runnerContext } from '../run/context.js';
 import { createLoadRunner } from '../load/index.js';
 import { startSut } from '../sut/index.js';
 import { executeAb } from '../run/ab.js';
+import { commandLogger, reportWritten } from './quiet.js';
 import type { Command } from './types.js';
 
 export const abCommand: Command = {
@@ -32,6 +33,8 @@ Options:
   -o, --out DIR         output folder (default: ./perfgate-ab)
   -p, --profile NAME    run only this load profile (repeatable)
       --seed N          seed of the trial order (default: random, printed)
+  -q, --quiet           print only the verdict line and the paths written (one per line,
+                        on stdout); warnings and errors still go to stderr
   -v, --verbose         print debug messages
   -h, --help            show this help
 
@@ -46,11 +49,13 @@ Exit codes: 0 pass, 1 a regression past a gate, 2 usage or config error, 3 a SUT
         out: { type: 'string', short: 'o', default: 'perfgate-ab' },
         profile: { type: 'string', short: 'p', multiple: true },
         seed: { type: 'string' },
+        quiet: { type: 'boolean', short: 'q', default: false },
         verbose: { type: 'boolean', short: 'v', default: false },
       },
       strict: true,
       allowPositionals: false,
     });
+    const logger = commandLogger(io.logger, values);
     if (!values.base || !values.head)
       throw new ConfigError('--base and --head: both checkouts are required, e.g. perfgate ab --base ../base --head .');
     const seed = values.seed === undefined ? randomInt(2 ** 31) : Number(values.seed);
@@ -71,15 +76,17 @@ Exit codes: 0 pass, 1 a regression past a gate, 2 usage or config error, 3 a SUT
         context: { git: gitContext(io.env, head.dir), runner: runnerContext(io.env) },
         only: values.profile,
       },
-      { logger: io.logger, loadRunner: createLoadRunner(), startSut, env: io.env, signal: io.signal },
+      { logger, loadRunner: createLoadRunner(), startSut, env: io.env, signal: io.signal },
     );
-    if (result.comparison) io.stdout(formatComparisonTable(result.comparison));
+    if (result.comparison && !values.quiet) io.stdout(formatComparisonTable(result.comparison));
     io.stdout(
       `perfgate ab: ${result.status.toUpperCase()}${result.reasons.length ? ` — ${result.reasons.join('; ')}` : ''}`,
     );
-    for (const w of result.warnings) io.stdout(`warning: ${w}`);
-    for (const n of result.notices) io.stdout(`notice: ${n}`);
-    io.logger.info(`wrote ${path.relative(io.cwd, outputs.resultPath)}`);
+    if (!values.quiet) {
+      for (const w of result.warnings) io.stdout(`warning: ${w}`);
+      for (const n of result.notices) io.stdout(`notice: ${n}`);
+    }
+    reportWritten({ ...io, logger }, outputs, values.quiet);
     return exitCodeForStatus(result.status);
   },
 };

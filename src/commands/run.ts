@@ -14,7 +14,8 @@ import { executeRun } from '../run/index.js';
 import { parseStartAt } from '../run/start-at.js';
 import { parseShard, shardConfig } from '../shard/split.js';
 import { startSut } from '../sut/index.js';
-import { formatConsoleSummary } from '../report/console.js';
+import { formatConsoleSummary, formatVerdictLine } from '../report/console.js';
+import { commandLogger, reportWritten } from './quiet.js';
 import type { Command } from './types.js';
 
 export const runCommand: Command = {
@@ -41,6 +42,8 @@ Options:
                         that shards on several runners overlap
       --base-ref REF    base branch (default: $GITHUB_BASE_REF): its baseline history,
                         and its gates/SLOs when this change edits them
+  -q, --quiet           print only the verdict line and the paths written (one per line,
+                        on stdout); warnings and errors still go to stderr
   -v, --verbose         print debug messages
   -h, --help            show this help
 
@@ -58,11 +61,13 @@ Exit codes: 0 pass (or inconclusive), 1 a gate failed, 2 usage or config error,
         shard: { type: 'string' },
         'start-at': { type: 'string' },
         'base-ref': { type: 'string' },
+        quiet: { type: 'boolean', short: 'q', default: false },
         verbose: { type: 'boolean', short: 'v', default: false },
       },
       strict: true,
       allowPositionals: false,
     });
+    const logger = commandLogger(io.logger, values);
     const baseRef = values['base-ref'] ?? (io.env.GITHUB_BASE_REF || undefined);
     // A pull request, or a run told its base: review findings fail it (gates.review).
     const pullRequest = values['base-ref'] !== undefined || isPullRequestEvent(io.env.GITHUB_EVENT_NAME);
@@ -94,20 +99,19 @@ Exit codes: 0 pass (or inconclusive), 1 a gate failed, 2 usage or config error,
         html: !values['no-html'] && settings.config.report.html,
       },
       {
-        logger: io.logger,
+        logger,
         loadRunner: shard ? keepingSecondHistograms(createLoadRunner()) : createLoadRunner(),
         startSut,
         env: io.env,
         signal: io.signal,
       },
     );
-    io.stdout(formatConsoleSummary(result));
-    if (result.comparison) io.stdout(formatComparisonTable(result.comparison));
+    if (values.quiet) io.stdout(formatVerdictLine(result));
+    else io.stdout(formatConsoleSummary(result));
+    if (result.comparison && !values.quiet) io.stdout(formatComparisonTable(result.comparison));
     if (result.sut.logTail && result.status === 'error')
-      io.logger.error(`last lines of the SUT's output:\n${result.sut.logTail}`);
-    io.logger.info(
-      `wrote ${path.relative(io.cwd, outputs.resultPath)}, ${path.relative(io.cwd, outputs.reportPath)}${outputs.htmlPath ? `, ${path.relative(io.cwd, outputs.htmlPath)}` : ''}`,
-    );
+      logger.error(`last lines of the SUT's output:\n${result.sut.logTail}`);
+    reportWritten({ ...io, logger }, outputs, values.quiet);
     return exitCodeForStatus(result.status);
   },
 };

@@ -10,6 +10,7 @@ import type { Settings } from '../config/schema.js';
 import { ConfigError, SutError } from '../errors.js';
 import type { LoadRunner } from '../load/types.js';
 import type { Logger } from '../log/logger.js';
+import { trialStartLines } from '../log/progress.js';
 import type { ProfileResult } from '../model/result.js';
 import { runLoadProfile } from '../profiles/load.js';
 import type { StartSutOptions, SutHandle } from '../sut/types.js';
@@ -125,12 +126,14 @@ export async function runAbTrials(input: AbInput, deps: AbDeps): Promise<AbTrial
   );
   try {
     const order = trialOrder(pairs, input.seed);
+    const trialLine = trialStartLines(order.flat(), profiles.length * (trialDuration + warmup));
     for (const [i, sides] of order.entries()) {
       const measured: Partial<Record<Side, Record<string, MetricValues>>> = {};
       const endpointsMeasured: Partial<Record<Side, Record<string, Record<string, MetricValues>>>> = {};
       for (const side of sides) {
         if (limit.signal.aborted)
           throw new SutError(`A/B stopped: ${(limit.signal.reason as Error | undefined)?.message ?? 'aborted'}`);
+        deps.logger.info(trialLine(out.order.length + 1));
         const results = await runTrial(
           side === 'base' ? input.base : input.head,
           side,

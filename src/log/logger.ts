@@ -9,3 +9,11 @@ export interface Logger {
 }
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {}, debug() {}, progress() {} };
+
+/**
+ * `--quiet`: only warnings and errors reach `logger`; info, progress and debug lines are dropped
+ * here, once, rather than checked at every call site.
+ */
+export function quietLogger(logger: Logger): Logger {
+  return { ...silentLogger, warn: (m) => logger.warn(m), error: (m) => logger.error(m) };
+}

@@ -39,11 +39,13 @@ export function formatConsoleSummary(result: RunResult): string {
   const line = (cells: string[]) =>
     cells.map((c, i) => (i <= 1 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
   const out = [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)];
-  out.push(
-    '',
-    `perfgate: ${result.status.toUpperCase()}${result.reasons.length ? ` — ${result.reasons.slice(0, 5).join('; ')}` : ''}`,
-  );
+  out.push('', formatVerdictLine(result));
   for (const w of result.warnings) out.push(`warning: ${w}`);
   for (const n of result.notices) out.push(`notice: ${n}`);
   return out.join('\n');
+}
+
+/** `perfgate: FAIL — reason; reason`: the last line of the summary, and all that `run --quiet` prints besides the paths. */
+export function formatVerdictLine(result: Pick<RunResult, 'status' | 'reasons'>): string {
+  return `perfgate: ${result.status.toUpperCase()}${result.reasons.length ? ` — ${result.reasons.slice(0, 5).join('; ')}` : ''}`;
 }

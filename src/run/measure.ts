@@ -16,6 +16,7 @@ import type { ProfileResult, RunResult } from '../model/result.js';
 import type { Collector } from '../monitor/collector.js';
 import type { ResourceSampler } from '../monitor/sampler.js';
 import { runProfile } from '../profiles/index.js';
+import { profileStartLine } from '../profiles/plan.js';
 import { inheritedSutEnv } from '../secrets/collect.js';
 import { maskFile } from '../secrets/mask.js';
 import { describeLeftover } from '../sut/leftover.js';
@@ -123,12 +124,13 @@ async function measureWithSut(
   }
   try {
     if (input.startAt !== undefined) await waitForStartTime(input.startAt, log, deps.signal);
-    for (const profile of input.profiles) {
+    for (const [i, profile] of input.profiles.entries()) {
       if (deps.signal?.aborted) break;
       if (sut.exit()) {
         out.profiles.push(skippedProfile(profile, deps.now(), 'not run: the SUT had already exited'));
         continue;
       }
+      log.info(profileStartLine(input.profiles, i));
       await collect.start({ profile, sut });
       const result = await runOneProfile(input, deps, sut, profile);
       const part = await collect.stop({ profile, sut });

@@ -8,6 +8,7 @@
 import type { StressProfile } from '../config/sections/stress.js';
 import { defaultMaxInFlight } from '../load/model.js';
 import type { LoadMeasurement, LoadModel } from '../load/types.js';
+import { formatElapsed, formatProgressLine, type SecondStats } from '../log/progress.js';
 import type { StressResult } from '../model/stress.js';
 import { ResourceSampler } from '../monitor/sampler.js';
 import { snapshotResources, type ResourceSnapshot } from '../proc/snapshot.js';
@@ -49,6 +50,9 @@ interface Ramp {
   /** What each step sends (templates, data, checks, endpoints); default: the profile's requests as they are. */
   workload: Workload | undefined;
   now: () => number;
+  startedAt: number;
+  /** The longest the ramp can take (plannedRampMs): the total of its progress lines. */
+  plannedMs: number;
   deadline: number;
   errorLimit: number;
   byUsers: boolean;
@@ -68,6 +72,8 @@ export async function measureBreakingPoint(
     profile,
     workload,
     now,
+    startedAt: now(),
+    plannedMs: plannedRampMs(profile),
     deadline: now() + profile.budget - budgetSlackMs(profile.budget),
     errorLimit: profile.errorLimit ?? profile.slo.errorRate ?? DEFAULT_ERROR_LIMIT,
     byUsers: profile.connections !== undefined,
@@ -82,6 +88,26 @@ export async function measureBreakingPoint(
     own?.stop();
   }
 }
+
+/**
+ * The longest a ramp can take: the first step's warmup, every step, then the recovery check,
+ * capped by the budget. Most ramps stop sooner, at their breaking point: an "up to" figure.
+ */
+export function plannedRampMs(profile: StressProfile): number {
+  const steps = rampSteps(profile.connections ?? profile.rate ?? { start: 1, step: 1, max: 1 }).length;
+  return Math.min(profile.budget, profile.warmup + steps * profile.stepDuration + profile.recovery.duration);
+}
+
+/** `stress-test "ramp": t=24s/1m05s · step 2/6 at 200 req/s offered · 198 req/s · p99 3.10 ms · 0 errors` */
+const reportSecond = (ramp: Ramp, detail: string, s: SecondStats) =>
+  ramp.ctx.logger.progress(
+    formatProgressLine(
+      `stress-test ${JSON.stringify(ramp.profile.name)}`,
+      formatElapsed(ramp.now() - ramp.startedAt, ramp.plannedMs),
+      s,
+      detail,
+    ),
+  );
 
 async function rampAndRecover(ramp: Ramp, sampler: ResourceSampler | undefined): Promise<RampOutcome> {
   const { ctx } = ramp;
@@ -161,6 +187,12 @@ async function runSteps(ramp: Ramp, before: ResourceSnapshot, sampler: ResourceS
       warmupMs,
       timeoutMs: profile.timeout,
       signal: ctx.signal,
+      onSecond: (s) =>
+        reportSecond(
+          ramp,
+          `step ${i + 1}/${ramp.offers.length} at ${describeAt(ramp, offered)}${s.inWarmup ? ' (warmup)' : ''}`,
+          s,
+        ),
     });
     peak = peakAfterStep(peak, snapshotResources(ramp.pids()), sampler);
     const step = toStep(offered, ramp.byUsers ? offered : undefined, m, profile.slo, ramp.errorLimit);
@@ -249,6 +281,7 @@ async function checkRecovery(
     warmupMs: 0,
     timeoutMs: profile.timeout,
     signal: ctx.signal,
+    onSecond: (s) => reportSecond(ramp, `recovery check at ${describeAt(ramp, low)}`, s),
   });
   const exit = ctx.sut?.exit();
   if (exit)
