@@ -1,42 +1,110 @@
-/** The comparison as a plain-text table (console); the cells are shared with the markdown report. */
+/**
+ * The comparison in words and cells, shared by the console table (`perfgate run`, `perfgate ab`)
+ * and the reports (report.md, report.html), so that all of them show the same columns.
+ *
+ * Base and head are shown beside the change because they are different statistics (issue 14):
+ * in an A/B they are the medians of the per-trial values of each side, while the change is the
+ * Hodges–Lehmann estimate of the per-pair changes. "10.599 → 10.935 ms" next to "−3.4%" read as a
+ * contradiction until the columns said which is which.
+ */
 import { subjectOf, type Comparison, type ComparedMetric } from '../model/compare.js';
 import { percentileLabel } from '../model/percentiles.js';
 import { isRatioMetric } from './metrics.js';
 
 const pct = (v: number) => `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)}%`;
+const pp = (v: number) => `${v >= 0 ? '+' : ''}${(v * 100).toFixed(2)} pp`;
+
+/** Under every A/B table: why the change can disagree with the ratio of the two medians. */
+export const AB_CHANGE_NOTE =
+  "The change is the Hodges–Lehmann estimate of the per-pair changes (each head trial against the base trial it was paired with), so it can differ from the ratio of the two medians when the runner's speed drifted during the run: the pairing cancels the drift, the medians do not.";
+
+/** The column names; `base` and `head` say which statistic they are for each method. */
+export function comparisonHeader(method: Comparison['method']): string[] {
+  const sides =
+    method === 'ab'
+      ? ['base (median of trials)', 'head (median of trials)', 'change (HL) [CI]']
+      : ['baseline (median of stored runs)', 'this run', 'change [CI]'];
+  return ['profile', 'metric', ...sides, 'p (raw)', 'MDE', 'gate', 'verdict'];
+}
+
+/** A metric's value with its unit: latency in ms, throughput in req/s, the error rate in %. */
+export function formatMetricValue(metric: ComparedMetric['metric'], v: number): string {
+  if (metric === 'throughput') return `${v.toFixed(1)} req/s`;
+  return isRatioMetric(metric) ? `${v.toFixed(3)} ms` : `${(v * 100).toFixed(2)}%`;
+}
 
 export function cells(m: ComparedMetric): string[] {
   const ratio = isRatioMetric(m.metric);
-  const value = (v: number) =>
-    m.metric === 'throughput' ? v.toFixed(1) : ratio ? v.toFixed(3) : `${(v * 100).toFixed(2)}%`;
+  const change = ratio
+    ? `${pct(m.ratio - 1)} [${pct(m.ci[0] - 1)} … ${pct(m.ci[1] - 1)}]`
+    : `${pp(m.current - m.baseline)} [${pp(m.ci[0])} … ${pp(m.ci[1])}]`;
   return [
     subjectOf(m),
     percentileLabel(m.metric),
-    value(m.baseline),
-    value(m.current),
-    ratio ? pct(m.ratio - 1) : pct(m.current - m.baseline),
-    ratio ? `${pct(m.ci[0] - 1)} … ${pct(m.ci[1] - 1)}` : `${pct(m.ci[0])} … ${pct(m.ci[1])}`,
+    formatMetricValue(m.metric, m.baseline),
+    formatMetricValue(m.metric, m.current),
+    change,
     m.pValue === null ? '—' : m.pValue < 0.001 ? m.pValue.toExponential(1) : m.pValue.toFixed(3),
     m.mde === null ? 'n/a' : `±${(m.mde * 100).toFixed(1)}%`,
-    m.threshold === undefined ? '—' : `${(m.threshold * 100).toFixed(1)}%${m.level === 'warn' ? ' (warn)' : ''}`,
+    m.threshold === undefined ? '—' : `${gateText(m.metric, m.threshold, '')}${m.level === 'warn' ? ' (warn)' : ''}`,
     m.verdict,
   ];
 }
 
-export const HEADER = ['profile', 'metric', 'base', 'head', 'change', 'CI', 'p (raw)', 'MDE', 'gate', 'verdict'];
+/** A change as prose writes it: "+24.9 %", "−17.6 %" (a real minus sign). */
+export function signedPercent(ratioChange: number): string {
+  return `${ratioChange >= 0 ? '+' : '−'}${Math.abs(ratioChange * 100).toFixed(1)} %`;
+}
+
+/** A threshold as prose writes it: 0.1 → "10 %", 0.125 → "12.5 %" (`space` '' for a table cell: "10%"). */
+export function plainPercent(x: number, space = ' '): string {
+  return `${Number((x * 100).toFixed(1))}${space}%`;
+}
+
+/** A gate in the direction that fails: "+5 %" for latency, "−5 %" for throughput, "+1 pp" for the error rate. */
+function gateText(metric: string, threshold: number, space = ' '): string {
+  if (metric === 'errorRate') return `+${Number((threshold * 100).toFixed(2))} pp`;
+  return `${metric === 'throughput' ? '−' : '+'}${plainPercent(threshold, space)}`;
+}
+
+/**
+ * The gates a comparison applied, in one sentence; undefined for a result from before
+ * comparison.gates. A default gate is said to be one, with where to set another (issue 14: a
+ * reader could not tell that a 20 % slower head passed because nothing was gated).
+ */
+export function gatesSentence(c: Comparison): string | undefined {
+  if (!c.gates) return undefined;
+  const named = Object.entries(c.gates.thresholds).map(([metric, t]) => {
+    const label = metric === 'errorRate' ? 'error rate' : metric === 'throughput' ? metric : percentileLabel(metric);
+    return `${label} ${gateText(metric, t)}`;
+  });
+  const list = named.length ? named.join(', ') : 'none';
+  const warn = c.metrics.some((m) => m.level === 'warn') ? ' at level: warn (reported, not failed)' : '';
+  const raised =
+    c.method === 'baseline'
+      ? '; a row whose stored runs are noisier gets a wider gate (the gate column), so that noise alone cannot fail it'
+      : '';
+  return c.gates.source === 'default'
+    ? `Gates: perfgate's defaults — ${list} per profile (no gates.regression in perfgate.yml; set it to choose)${raised}.`
+    : `Gates: ${list} (gates.regression)${warn}${raised}.`;
+}
 
 export function formatComparisonTable(c: Comparison): string {
+  const header = comparisonHeader(c.method);
   const rows = c.metrics.map(cells);
-  const widths = HEADER.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (r: string[]) =>
     r
       .map((x, i) => x.padEnd(widths[i] ?? 0))
       .join('  ')
       .trimEnd();
+  const gates = gatesSentence(c);
   return [
-    line(HEADER),
+    line(header),
     widths.map((w) => '─'.repeat(w)).join('  '),
     ...rows.map(line),
+    ...(c.method === 'ab' ? ['', AB_CHANGE_NOTE] : []),
+    ...(gates ? [gates] : []),
     ...c.warnings.map((w) => `warning: ${w}`),
   ].join('\n');
 }

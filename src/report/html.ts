@@ -1,17 +1,18 @@
 /**
  * report.html: one self-contained file (scripts, styles and data inlined; opens from disk or
- * from a downloaded artifact with no network access) with the verdict, the tables, and charts
- * drawn by uPlot from the embedded result. Every string from outside perfgate is HTML-escaped
+ * from a downloaded artifact with no network access) with the verdict (naming the regressions)
+ * and the base, the comparison, then the tables, and charts drawn by uPlot from the embedded
+ * result, in the order of report.md. Every string from outside perfgate is HTML-escaped
  * here and set with textContent in the browser; the result is embedded as JSON with `<` escaped
  * so that it cannot close its script element.
  */
-import { subjectOf } from '../model/compare.js';
+import { AB_CHANGE_NOTE, cells, comparisonHeader, gatesSentence } from '../compare/format.js';
 import { describeCheck } from '../verdict/slo.js';
 import type { ProfileResult, RunResult } from '../model/result.js';
-import { checkIcon, formatMs, formatOptionalMs, formatPercent, formatRate, STATUS_ICON } from './format.js';
+import { checkIcon, formatMs, formatOptionalMs, formatPercent, formatRate } from './format.js';
 import { percentileReader } from '../verdict/percentile.js';
-import { percentileLabel } from '../model/percentiles.js';
 import { CHART_SCRIPT } from './html-charts.js';
+import { baseLine, headline } from './headline.js';
 import { busiestEndpoints } from './markdown-endpoints.js';
 import { UPLOT_CSS, UPLOT_JS } from './vendor/uplot.js';
 
@@ -54,7 +55,10 @@ const chart = (kind: string, profile?: number, extra = '') =>
 export function buildHtmlReport(result: RunResult): string {
   const title = `perfgate: ${result.status}`;
   const body: string[] = [];
-  body.push(`<h1 class="${result.status}">${STATUS_ICON[result.status]} ${escapeHtml(title)}</h1>`);
+  // The headline and the base line are built from perfgate's words and names escaped here.
+  body.push(`<h1 class="${result.status}">${headline(result, escapeHtml)}</h1>`);
+  const base = baseLine(result, escapeHtml, (sha) => `<code>${escapeHtml(sha)}</code>`);
+  if (base) body.push(`<p>${base}</p>`);
   body.push(
     h(
       'div',
@@ -65,9 +69,14 @@ export function buildHtmlReport(result: RunResult): string {
   if (result.reasons.length) body.push(`<div class="card">${list(result.reasons)}</div>`);
   if (result.warnings.length)
     body.push(`<div class="card inconclusive">${list(result.warnings.map((w) => `⚠️ ${w}`))}</div>`);
-  if (result.profiles.length) body.push(`<div class="card">${profileTable(result.profiles)}</div>`);
-  result.profiles.forEach((p, i) => body.push(profileSection(p, i)));
   if (result.comparison?.metrics.length) body.push(comparisonSection(result));
+  const ab = result.comparison?.method === 'ab';
+  // An A/B's profiles are its last head trial; the comparison above has base and head side by side.
+  if (result.profiles.length)
+    body.push(
+      `${ab ? '<h2>Last head trial of each profile</h2>' : ''}<div class="card">${profileTable(result.profiles)}</div>`,
+    );
+  result.profiles.forEach((p, i) => body.push(profileSection(p, i, ab)));
   if (result.bottlenecks.length) {
     body.push(
       '<h2>Bottlenecks</h2><div class="card">',
@@ -149,9 +158,10 @@ function endpointTable(p: ProfileResult): string {
   return `<table><thead><tr><th>endpoint</th><th>request</th><th>requests</th><th>req/s</th><th>p50</th><th>p95</th><th>p99</th><th>errors</th><th>first failure</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
-function profileSection(p: ProfileResult, index: number): string {
+function profileSection(p: ProfileResult, index: number, lastHeadTrial: boolean): string {
+  const kind = `${p.kind}${lastHeadTrial ? ' — last head trial' : ''}`;
   const parts: string[] = [
-    `<h2 id="profile-${index}">${escapeHtml(p.name)} <span class="muted">${p.kind}</span></h2><div class="card">`,
+    `<h2 id="profile-${index}">${escapeHtml(p.name)} <span class="muted">${kind}</span></h2><div class="card">`,
   ];
   if (p.slo.checks.length)
     parts.push(
@@ -212,10 +222,12 @@ function profileSection(p: ProfileResult, index: number): string {
 function comparisonSection(result: RunResult): string {
   const c = result.comparison;
   if (!c) return '';
-  const rows = c.metrics.map(
-    (m) =>
-      `<tr><td>${escapeHtml(`${subjectOf(m)} ${percentileLabel(m.metric)}${m.level === 'warn' ? ' (gate: warn)' : ''}`)}</td><td>${m.baseline.toFixed(3)}</td><td>${m.current.toFixed(3)}</td><td>${m.ratio.toFixed(3)}</td><td>${m.ci[0].toFixed(3)}–${m.ci[1].toFixed(3)}</td><td>${m.mde === null ? '–' : formatPercent(m.mde, 1)}</td><td class="${m.verdict === 'regression' ? 'fail' : m.verdict === 'improvement' ? 'pass' : ''}">${m.verdict}</td></tr>`,
-  );
+  const header = comparisonHeader(c.method);
+  const verdictClass = (v: string) => (v === 'regression' ? 'fail' : v === 'improvement' ? 'pass' : '');
+  const rows = c.metrics.map((m) => {
+    const row = cells(m);
+    return `<tr>${row.map((x, i) => `<td${i === row.length - 1 ? ` class="${verdictClass(m.verdict)}"` : ''}>${escapeHtml(x)}</td>`).join('')}</tr>`;
+  });
   // Per-pair values of the metrics a reader checks first (the table has them all), a few profiles at most.
   const trialCharts = c.metrics
     .map((m, i) => ({ m, i }))
@@ -223,7 +235,9 @@ function comparisonSection(result: RunResult): string {
     .slice(0, 12)
     .map(({ i }) => chart('ab-trials', undefined, ` data-metric="${i}"`))
     .join('');
-  return `<h2>Comparison (${c.method === 'ab' ? 'same-runner A/B' : 'stored baseline'})</h2><div class="card">${chart('comparison')}${trialCharts}<table><thead><tr><th>metric</th><th>baseline</th><th>current</th><th>ratio</th><th>CI</th><th>MDE</th><th>verdict</th></tr></thead><tbody>${rows.join('')}</tbody></table>${list(c.warnings)}</div>`;
+  const gates = gatesSentence(c);
+  const notes = [...(c.method === 'ab' ? [AB_CHANGE_NOTE] : []), ...(gates ? [gates] : [])];
+  return `<h2>Comparison (${c.method === 'ab' ? 'same-runner A/B' : 'stored baseline'})</h2><div class="card"><table><thead><tr>${header.map((x) => `<th>${escapeHtml(x)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>${notes.map((n) => h('p', n, 'muted')).join('')}${list(c.warnings)}${chart('comparison')}${trialCharts}</div>`;
 }
 
 /** The result as the charts need it: the HDR histograms (kept in result.json) are left out. */

@@ -1,19 +1,113 @@
-/** The comparison section of the markdown report (baseline or same-runner A/B). */
-import { cells, HEADER } from '../compare/format.js';
-import type { Comparison } from '../model/compare.js';
+/**
+ * The comparison sections of the markdown report (baseline or same-runner A/B): the compared
+ * rows with the gates under them, and for an A/B the base and head side by side. They come
+ * right after the verdict (issue 14: the comparison that decided a run was printed last, under
+ * a table of the last head trial that read as the run's result).
+ */
+import { markdownTable } from 'markdown-table';
+import { AB_CHANGE_NOTE, cells, comparisonHeader, gatesSentence } from '../compare/format.js';
+import type { ComparedMetric, Comparison } from '../model/compare.js';
+import type { ProfileResult } from '../model/result.js';
 import { escapeMarkdown, inlineCode } from './escape.js';
+import { formatMs, formatPercent, formatRate, STATUS_ICON } from './format.js';
 
-export function comparisonSection(c: Comparison): string[] {
+export interface ComparisonOptions {
+  /** Only the rows a reader must see (gated, or not "no change"): the smallest PR comment. */
+  summaryOnly?: boolean | undefined;
+}
+
+/** A row the summary keeps: it has a gate, or it moved. */
+const mustShow = (m: ComparedMetric) => m.threshold !== undefined || m.verdict !== 'no-change';
+
+export function comparisonSection(c: Comparison, options: ComparisonOptions = {}): string[] {
   const title =
     c.method === 'ab'
       ? 'Same-runner A/B (base vs head)'
       : `Comparison with the baseline${c.baseline?.sha ? ` (${inlineCode(c.baseline.sha.slice(0, 7))})` : ''}`;
-  const out = ['', `### ${title}`, '', `| ${HEADER.join(' | ')} |`, `|${HEADER.map(() => '---').join('|')}|`];
-  for (const m of c.metrics) out.push(`| ${cells(m).map(escapeMarkdown).join(' | ')} |`);
+  const header = comparisonHeader(c.method);
+  const shown = options.summaryOnly ? c.metrics.filter(mustShow) : c.metrics;
+  const out = ['', `### ${title}`, ''];
+  if (shown.length)
+    out.push(`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...shown.map(tableRow));
+  const left = c.metrics.length - shown.length;
+  if (left > 0)
+    out.push(
+      '',
+      `${left} more row${left === 1 ? '' : 's'} without a gate and without a change ${left === 1 ? 'is' : 'are'} in report.md.`,
+    );
+  out.push('');
+  if (c.method === 'ab') out.push(AB_CHANGE_NOTE, '');
   out.push(
-    '',
     'MDE: the smallest change this run could detect with 95% power at its own noise level. Gate: fails only on a significant regression past it.',
   );
+  const gates = gatesSentence(c);
+  if (gates) out.push('', gates);
+  if (c.warnings.length) out.push('');
   for (const w of c.warnings) out.push(`- ⚠️ ${escapeMarkdown(w)}`);
   return out;
+}
+
+const tableRow = (m: ComparedMetric) => `| ${cells(m).map(escapeMarkdown).join(' | ')} |`;
+
+/** A subject's p50, p99, throughput and error rate from the A/B's rows (medians of the trials). */
+type Sides = Partial<Record<'p50' | 'p99' | 'throughput' | 'errorRate', ComparedMetric>>;
+
+function sidesOf(c: Comparison): Map<string, { profile: string; endpoint?: string | undefined; sides: Sides }> {
+  const out = new Map<string, { profile: string; endpoint?: string | undefined; sides: Sides }>();
+  for (const m of c.metrics) {
+    if (m.metric !== 'p50' && m.metric !== 'p99' && m.metric !== 'throughput' && m.metric !== 'errorRate') continue;
+    const key = JSON.stringify([m.profile, m.endpoint ?? null]);
+    const entry = out.get(key) ?? { profile: m.profile, endpoint: m.endpoint, sides: {} };
+    entry.sides[m.metric] = m;
+    out.set(key, entry);
+  }
+  return out;
+}
+
+function arrow(m: ComparedMetric | undefined, format: (v: number) => string): string {
+  return m ? `${format(m.baseline)} → ${format(m.current)}` : '–';
+}
+
+/**
+ * The A/B's main table: each profile (and its busiest endpoints, `maxEndpoints`) with base and
+ * head side by side, the medians of their trials. It replaces the table of the last head trial,
+ * which is one trial of one side. Only profiles in `profiles` (the size planner may cut some).
+ */
+export function abSidesSection(
+  c: Comparison,
+  profiles: readonly Pick<ProfileResult, 'name' | 'status'>[],
+  options: { maxEndpoints?: number | undefined; summaryOnly?: boolean | undefined } = {},
+): string[] {
+  const subjects = [...sidesOf(c).values()];
+  const rows: string[][] = [];
+  for (const p of profiles) {
+    const own = subjects.find((s) => s.profile === p.name && s.endpoint === undefined);
+    if (!own) {
+      rows.push([`${STATUS_ICON[p.status]} ${escapeMarkdown(p.name)}`, 'not compared', '–', '–', '–']);
+      continue;
+    }
+    rows.push(sidesRow(`${STATUS_ICON[p.status]} ${escapeMarkdown(p.name)}`, own.sides));
+    if (options.summaryOnly) continue;
+    const endpoints = subjects
+      .filter((s) => s.profile === p.name && s.endpoint !== undefined)
+      .sort((a, b) => (b.sides.throughput?.current ?? 0) - (a.sides.throughput?.current ?? 0));
+    for (const e of endpoints.slice(0, options.maxEndpoints ?? Infinity))
+      rows.push(sidesRow(`› ${escapeMarkdown(e.endpoint ?? '')}`, e.sides));
+  }
+  if (subjects.length === 0 || rows.length === 0) return [];
+  const table = markdownTable(
+    [['profile', 'p50 base → head', 'p99 base → head', 'req/s base → head', 'errors base → head'], ...rows],
+    { align: ['l', 'r', 'r', 'r', 'r'] },
+  );
+  return ['', '### Base and head (medians of the trials)', '', table];
+}
+
+function sidesRow(name: string, s: Sides): string[] {
+  return [
+    name,
+    arrow(s.p50, formatMs),
+    arrow(s.p99, formatMs),
+    arrow(s.throughput, formatRate),
+    arrow(s.errorRate, (v) => formatPercent(v)),
+  ];
 }

@@ -1,7 +1,10 @@
 /**
  * The markdown report: report.md, the job summary and (through src/publish) the PR comment.
- * Returns a string only. Text that came from outside perfgate (SUT output, error samples,
- * profile names) is escaped so that it cannot break the table or inject markup.
+ * Returns a string only. It opens with what decided the run: the headline naming the regressions,
+ * the base compared with, the reasons, then the comparison, and only then the tables and the
+ * per-profile detail (for an A/B, the detail of its last head trial, and headed so). Text that
+ * came from outside perfgate (SUT output, error samples, profile names) is escaped so that it
+ * cannot break the table or inject markup.
  */
 import { markdownTable } from 'markdown-table';
 import { describeCheck } from '../verdict/slo.js';
@@ -19,7 +22,8 @@ import {
 } from './format.js';
 import { percentileReader } from '../verdict/percentile.js';
 import { bottleneckSection, resourceSection, suggestionSection, trendSection } from './markdown-analysis.js';
-import { comparisonSection } from './markdown-compare.js';
+import { abSidesSection, comparisonSection } from './markdown-compare.js';
+import { baseLine, headline } from './headline.js';
 import { endpointSection } from './markdown-endpoints.js';
 import { stressCharts, timelineCharts } from './mermaid.js';
 import { robustnessSection, stressSection } from './markdown-stress.js';
@@ -31,18 +35,22 @@ export interface MarkdownOptions {
   artifactsUrl?: string;
   /** Drop the detail sections (timelines, error samples) to fit a size limit. */
   compact?: boolean;
-  /** Only the verdict, reasons, profile table and notices (the smallest report). */
+  /** Only the verdict, reasons, the comparison's gated or changed rows, the main table and notices (the smallest report). */
   summaryOnly?: boolean;
   /** Endpoint rows shown per profile, busiest first (the PR comment shows a few; default all). */
   maxEndpoints?: number;
+  /**
+   * The size planner's result before it cut profiles from the tables: the headline, the base line
+   * and the counts are read from it, so that a cut comment does not say "0 profiles".
+   */
+  uncut?: RunResult;
 }
 
 export function buildMarkdownReport(result: RunResult, options: MarkdownOptions = {}): string {
   const out: string[] = [];
   if (options.marker) out.push(options.marker);
-  out.push(`## ${STATUS_ICON[result.status]} perfgate: ${result.status}`);
-  out.push('');
-  out.push(verdictLine(result));
+  out.push(...openingLines(options.uncut ?? result));
+  out.push('', verdictLine(options.uncut ?? result));
   if (options.artifactsUrl) out.push('', `Full report with charts: [report.html](${options.artifactsUrl})`);
   if (result.reasons.length) {
     out.push('');
@@ -54,11 +62,14 @@ export function buildMarkdownReport(result: RunResult, options: MarkdownOptions 
     for (const w of result.warnings.slice(0, 20)) out.push(`- ⚠️ ${escapeMarkdown(w)}`);
     if (result.warnings.length > 20) out.push(`- … and ${result.warnings.length - 20} more warnings (see result.json)`);
   }
-  if (result.profiles.length) {
-    out.push('', profileTable(result.profiles));
-  }
-  if (!options.summaryOnly) for (const p of result.profiles) out.push(...profileSection(p, options));
-  if (result.comparison) out.push(...comparisonSection(result.comparison));
+  const c = result.comparison;
+  if (c) out.push(...comparisonSection(c, { summaryOnly: options.summaryOnly }));
+  // An A/B's profiles are its last head trial: its main table is base and head side by side instead.
+  const ab = c?.method === 'ab';
+  const sides = c && ab ? abSidesSection(c, result.profiles, options) : [];
+  if (sides.length) out.push(...sides);
+  else if (result.profiles.length) out.push('', profileTable(result.profiles));
+  if (!options.summaryOnly) for (const p of result.profiles) out.push(...profileSection(p, options, ab));
   out.push(...bottleneckSection(result), ...suggestionSection(result));
   if (!options.summaryOnly) out.push(...resourceSection(result.profiles));
   if (!options.compact) out.push(...trendSection(result));
@@ -83,6 +94,15 @@ export function buildMarkdownReport(result: RunResult, options: MarkdownOptions 
   }
   out.push('', footer(result));
   return out.join('\n') + '\n';
+}
+
+/**
+ * The headline, then what the head was compared with: the first lines a reader (and a PR
+ * comment cut to its summary) sees.
+ */
+export function openingLines(result: RunResult): string[] {
+  const base = baseLine(result, escapeMarkdown, inlineCode);
+  return [`## ${headline(result, escapeMarkdown)}`, ...(base ? ['', base] : [])];
 }
 
 function verdictLine(result: RunResult): string {
@@ -127,8 +147,10 @@ function loadOf(p: ProfileResult): string {
   return p.kind;
 }
 
-function profileSection(p: ProfileResult, options: MarkdownOptions): string[] {
-  const out: string[] = ['', `### ${escapeMarkdown(p.name)} (${p.kind})`, ''];
+/** `lastHeadTrial`: the profile is the last head trial of an A/B (src/run/ab.ts), and the heading says so. */
+function profileSection(p: ProfileResult, options: MarkdownOptions, lastHeadTrial: boolean): string[] {
+  const heading = `${escapeMarkdown(p.name)} (${p.kind})${lastHeadTrial ? ' — last head trial' : ''}`;
+  const out: string[] = ['', `### ${heading}`, ''];
   if (p.slo.checks.length) {
     out.push(
       `SLO${p.slo.checks.some((c) => c.level === 'warn') ? ' (level: warn)' : ''}: ${p.slo.checks.map((c) => `${checkIcon(c)} ${escapeMarkdown(describeCheck(c))}`).join(' · ')}`,

@@ -2,17 +2,20 @@
  * Fits the report into a PR comment. GitHub refuses bodies over 65,536 characters (422 "body is
  * too long"). Rather than cutting the text (which can leave a table or a code fence open and
  * break everything after it), the report is rebuilt with less detail, in a fixed order, until
- * it fits: full → compact (no timelines or error samples) → summary (verdict, reasons and the
- * profile table only) → the summary with fewer table rows. Each step is complete markdown.
+ * it fits: full → compact (no timelines or error samples) → summary (verdict, base, reasons, the
+ * comparison's gated or changed rows and the main table only) → the summary with fewer table
+ * rows. Each step is complete markdown, and each keeps the headline (which names the regressions)
+ * and the line naming what was compared with: a reader needs them more than any table (issue 14).
  * Rows alone do not bound the size: one 70,000-character reason made a 280,746-character body.
  * So from the compact step on, every text the result holds (reasons, notices, evidence, details,
  * error samples, the SUT's log tail, even record keys) is cut to a fixed length with a visible
- * marker, lists are shortened, and a last, minimal body (verdict and counts) always fits.
+ * marker, lists are shortened (but not the comparison's rows, whose gated ones must stay), and a
+ * last, minimal body (headline, base and counts, names cut short) always fits.
  */
+import type { Comparison } from '../model/compare.js';
 import type { RunResult } from '../model/result.js';
 import { boundText, CUT_MARKER, escapeMarkdown } from './escape.js';
-import { STATUS_ICON } from './format.js';
-import { buildMarkdownReport, type MarkdownOptions } from './markdown.js';
+import { buildMarkdownReport, openingLines, type MarkdownOptions } from './markdown.js';
 
 /** GitHub's limit, less room for the markers the publisher adds. */
 export const COMMENT_LIMIT = 65_536 - 512;
@@ -25,6 +28,8 @@ const COMPACT_TEXT_CHARS = 4_000;
 const SUMMARY_TEXT_CHARS = 500;
 /** Longest list kept in the summary (bottlenecks, suggestions, evidence, samples …). */
 const SUMMARY_LIST_ITEMS = 10;
+/** Longest name (profile, endpoint, ref, how the base was found) kept in the minimal comment. */
+const MINIMAL_NAME_CHARS = 100;
 
 export interface PlannedComment {
   body: string;
@@ -50,11 +55,13 @@ export function planComment(
   const bounded = {
     ...boundTexts(result, SUMMARY_TEXT_CHARS, SUMMARY_LIST_ITEMS),
     profiles: result.profiles.map((p) => boundTexts(p, SUMMARY_TEXT_CHARS, SUMMARY_LIST_ITEMS)),
+    comparison: result.comparison && boundComparison(result.comparison),
   };
   let keep = result.profiles.length;
   for (;;) {
     const summary =
-      buildMarkdownReport(summaryOf(bounded, keep), { ...options, compact: true, summaryOnly: true }) + hint;
+      buildMarkdownReport(summaryOf(bounded, keep), { ...options, compact: true, summaryOnly: true, uncut: bounded }) +
+      hint;
     const size = measure(summary);
     if (size <= limit) return { body: summary, level: 'summary', omittedProfiles: result.profiles.length - keep };
     if (keep === 0) break;
@@ -64,14 +71,25 @@ export function planComment(
 }
 
 /**
- * The last resort, a few hundred characters whatever the result holds: the verdict and counts,
- * nothing taken from the result's texts. Only for a limit smaller than any summary.
+ * The comparison of the summary: its texts cut short and its warnings shortened, but every row
+ * kept (a gated regression past the first ten is still one), and with each row its trials (their
+ * count is the A/B's pairs in the base line).
+ */
+function boundComparison(c: Comparison): Comparison {
+  const bounded = boundTexts(c, SUMMARY_TEXT_CHARS);
+  return { ...bounded, warnings: bounded.warnings.slice(0, SUMMARY_LIST_ITEMS) };
+}
+
+/**
+ * The last resort, a few hundred characters whatever the result holds: the headline and the base
+ * line (each name from the result cut to MINIMAL_NAME_CHARS, at most three named), and counts.
+ * Only for a limit smaller than any summary.
  */
 function minimalReport(result: RunResult, options: MarkdownOptions, hint: string): string {
   const failed = result.profiles.filter((p) => p.status === 'fail').length;
   return [
     ...(options.marker ? [options.marker] : []),
-    `## ${STATUS_ICON[result.status]} perfgate: ${result.status}`,
+    ...openingLines(boundTexts(result, MINIMAL_NAME_CHARS)),
     '',
     `${result.profiles.length} profiles, ${failed} failed, ${result.reasons.length} reasons, ${result.warnings.length} warnings: too large for a comment ${escapeMarkdown(CUT_MARKER)}.`,
     hint,

@@ -1,0 +1,118 @@
+/**
+ * The first lines of every report: the verdict with what decided it, and what the head was
+ * compared with. Issue 14 measured an A/B whose p50 was +24.9 % past its gate open with a bare
+ * "❌ fail" (and, before default gates, "✅ pass"), the base unnamed and the comparison last.
+ *
+ * Plain words: the caller's `escape` makes the names that come from outside perfgate (profiles,
+ * endpoints, refs) safe for its format, and `code` sets a SHA as code.
+ */
+import { formatMetricValue, plainPercent, signedPercent } from '../compare/format.js';
+import { isRatioMetric, worseDirection } from '../compare/metrics.js';
+import { subjectOf, type Comparison, type ComparedMetric } from '../model/compare.js';
+import { percentileLabel } from '../model/percentiles.js';
+import type { RunResult } from '../model/result.js';
+import { STATUS_ICON } from './format.js';
+
+type Escape = (text: string) => string;
+
+/** Findings named in the headline before "… and N more": it stays one line. */
+const HEADLINE_FINDINGS = 3;
+
+/**
+ * Rows that fail the run: a significant regression past a gate that is not `level: warn`. The
+ * same test as compare/regression-gate.ts (which words it for the reasons and keeps it private).
+ */
+function gatedRegressions(c: Comparison): ComparedMetric[] {
+  return c.metrics.filter((m) => {
+    if (m.verdict !== 'regression' || m.threshold === undefined || m.level === 'warn') return false;
+    if (!isRatioMetric(m.metric)) return m.current - m.baseline > m.threshold;
+    return (worseDirection(m.metric) > 0 ? m.ratio - 1 : 1 - m.ratio) > m.threshold;
+  });
+}
+
+/** Gated A/B rows that could not see their gate (compare/regression-gate.ts unseenGates): they make the run inconclusive. */
+function unseenGateRows(c: Comparison): ComparedMetric[] {
+  if (c.method !== 'ab') return [];
+  return c.metrics.filter(
+    (m) =>
+      m.threshold !== undefined &&
+      m.level !== 'warn' &&
+      isRatioMetric(m.metric) &&
+      (m.verdict === 'inconclusive' || (m.verdict === 'no-change' && m.mde !== null && m.mde > m.threshold)),
+  );
+}
+
+const metricWords = (m: ComparedMetric) => (m.metric === 'errorRate' ? 'error rate' : percentileLabel(m.metric));
+
+function changeWords(m: ComparedMetric): string {
+  if (isRatioMetric(m.metric)) return signedPercent(m.ratio - 1);
+  return `${formatMetricValue(m.metric, m.baseline)} → ${formatMetricValue(m.metric, m.current)}`;
+}
+
+function firstFew(items: string[]): string {
+  const more = items.length - HEADLINE_FINDINGS;
+  return items.slice(0, HEADLINE_FINDINGS).join(', ') + (more > 0 ? ` … and ${more} more` : '');
+}
+
+/** What decided the verdict, when the comparison did: the regressions of a fail, the unseen gates of an inconclusive run. */
+function verdictDetail(result: RunResult, escape: Escape): string | undefined {
+  const c = result.comparison;
+  if (!c) return undefined;
+  if (result.status === 'fail') {
+    const found = gatedRegressions(c);
+    if (found.length === 0) return undefined;
+    const named = found.map((m) => `${metricWords(m)} ${changeWords(m)} on ${escape(subjectOf(m))}`);
+    const others = result.reasons.filter((r) => !r.startsWith('regression: ') && !r.startsWith('inconclusive: '));
+    const rest = others.length ? `; ${others.length} more reason${others.length === 1 ? '' : 's'} below` : '';
+    return `${found.length} regression${found.length === 1 ? '' : 's'}: ${firstFew(named)}${rest}`;
+  }
+  if (result.status === 'inconclusive') {
+    const unseen = unseenGateRows(c);
+    const [only] = unseen;
+    if (!only) return undefined;
+    if (unseen.length === 1)
+      return `${metricWords(only)} on ${escape(subjectOf(only))} could not be told from a ${plainPercent(only.threshold ?? 0)} change`;
+    const named = unseen.map(
+      (m) => `${metricWords(m)} on ${escape(subjectOf(m))} (${plainPercent(m.threshold ?? 0)} gate)`,
+    );
+    return `${unseen.length} gated metrics could not be told from a change the size of their gate: ${firstFew(named)}`;
+  }
+  return undefined;
+}
+
+/** The headline without its markup: "❌ perfgate: fail — 2 regressions: p50 +24.9 % on checkout, …". */
+export function headline(result: RunResult, escape: Escape): string {
+  const detail = verdictDetail(result, escape);
+  return `${STATUS_ICON[result.status]} perfgate: ${result.status}${detail ? ` — ${detail}` : ''}`;
+}
+
+/** "16 pairs × 5 s": the A/B's design, read from the rows' trials and the last head trial's length. */
+function abDesign(result: RunResult, c: Comparison): string {
+  const pairs = Math.max(0, ...c.metrics.map((m) => m.trials?.length ?? 0));
+  if (pairs === 0) return '';
+  const lengths = [...new Set(result.profiles.map((p) => Number(p.durationSec.toPrecision(2))))];
+  const [seconds] = lengths;
+  return `: ${pairs} pair${pairs === 1 ? '' : 's'}${lengths.length === 1 && seconds !== undefined && seconds > 0 ? ` × ${seconds} s` : ''}`;
+}
+
+/**
+ * What the head was compared with, in one sentence: the A/B's base (SHA, ref, how it was found)
+ * and its pairs, or the stored baseline's commit, branch and date. Undefined without a comparison.
+ */
+export function baseLine(result: RunResult, escape: Escape, code: Escape): string | undefined {
+  const c = result.comparison;
+  if (!c) return undefined;
+  const b = c.baseline;
+  if (c.method === 'ab') {
+    const sha = b?.sha ? code(b.sha.slice(0, 7)) : undefined;
+    const named = sha ? `base ${sha}` : b?.ref ? `base ${escape(b.ref)}` : 'the base checkout';
+    const about = [sha ? b?.ref : undefined, b?.how].filter((x): x is string => Boolean(x)).map(escape);
+    return `Compared with ${named}${about.length ? ` (${about.join(', ')})` : ''} in a same-runner A/B${abDesign(result, c)}.`;
+  }
+  const sha = b?.sha ? ` ${code(b.sha.slice(0, 7))}` : '';
+  const branch = b?.branch ? ` of ${escape(b.branch)}` : '';
+  const stored = b?.startedAt
+    ? ` (stored ${escape(b.startedAt.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC'))})`
+    : '';
+  return `Compared with the stored baseline${sha}${branch}${stored}: each metric against the median of its stored runs.`;
+}
