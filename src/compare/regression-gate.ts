@@ -7,6 +7,7 @@ import { subjectOf, type Comparison, type ComparedMetric } from '../model/compar
 import { percentileLabel } from '../model/percentiles.js';
 import { isRatioMetric, worseDirection } from './metrics.js';
 
+/** A significant regression past its gate (of any level). */
 function pastThreshold(m: ComparedMetric): boolean {
   if (m.verdict !== 'regression' || m.threshold === undefined) return false;
   if (!isRatioMetric(m.metric)) return m.current - m.baseline > m.threshold;
@@ -27,6 +28,11 @@ function describeChange(m: ComparedMetric): string {
  * The gated metrics past their threshold, in words: `failures` fail the run; `warnings` are those
  * of a `level: warn` gate, reported and annotated without failing it.
  */
+/** The rows that fail the run: a significant regression past a gate that is not `level: warn`. */
+export function gatedRegressionRows(comparison: Comparison): ComparedMetric[] {
+  return comparison.metrics.filter((m) => pastThreshold(m) && m.level !== 'warn');
+}
+
 export function regressionFindings(comparison: Comparison): { failures: string[]; warnings: string[] } {
   const past = comparison.metrics.filter(pastThreshold).map((m) => {
     const p = m.pValue === null ? '' : `, p=${m.pValue < 0.001 ? m.pValue.toExponential(1) : m.pValue.toFixed(3)}`;
@@ -46,18 +52,22 @@ export function regressionFindings(comparison: Comparison): { failures: string[]
  * A stored-baseline comparison raises its thresholds to the history's noise floor instead
  * (compare/history.ts), so this applies to the A/B only.
  */
-export function unseenGates(comparison: Comparison): string[] {
+export function unseenGateRows(comparison: Comparison): ComparedMetric[] {
   if (comparison.method !== 'ab') return [];
+  return comparison.metrics.filter(
+    (m) =>
+      m.threshold !== undefined &&
+      m.level !== 'warn' &&
+      isRatioMetric(m.metric) &&
+      (m.verdict === 'inconclusive' || (m.verdict === 'no-change' && m.mde !== null && m.mde > m.threshold)),
+  );
+}
+
+/** unseenGateRows in words, for the run's reasons. */
+export function unseenGates(comparison: Comparison): string[] {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-  return comparison.metrics
-    .filter((m) => m.threshold !== undefined && m.level !== 'warn' && isRatioMetric(m.metric))
-    .filter(
-      (m) =>
-        m.verdict === 'inconclusive' ||
-        (m.verdict === 'no-change' && m.mde !== null && m.mde > (m.threshold ?? Infinity)),
-    )
-    .map((m) => {
-      const mde = m.mde === null ? 'not measured' : pct(m.mde);
-      return `inconclusive: ${subjectOf(m)} ${percentileLabel(m.metric)} could not be told from a ${pct(m.threshold ?? 0)} change (MDE ${mde}, change ${m.ratio >= 1 ? '+' : ''}${pct(m.ratio - 1)}, CI ${m.ci[0].toFixed(3)}–${m.ci[1].toFixed(3)}): more pairs or longer trials (ab.pairs, ab.trialDuration) narrow it`;
-    });
+  return unseenGateRows(comparison).map((m) => {
+    const mde = m.mde === null ? 'not measured' : pct(m.mde);
+    return `inconclusive: ${subjectOf(m)} ${percentileLabel(m.metric)} could not be told from a ${pct(m.threshold ?? 0)} change (MDE ${mde}, change ${m.ratio >= 1 ? '+' : ''}${pct(m.ratio - 1)}, CI ${m.ci[0].toFixed(3)}–${m.ci[1].toFixed(3)}): more pairs or longer trials (ab.pairs, ab.trialDuration) narrow it`;
+  });
 }

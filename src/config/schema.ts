@@ -20,6 +20,15 @@ export const sutSchema = z.strictObject({
   command: z.string().min(1, 'expected a command such as "node server.js"').optional(),
   /** Working directory of the command, relative to perfgate.yml. */
   cwd: z.string().default('.'),
+  /**
+   * Shell command that prepares the checkout before the SUT's first start (e.g. "npm ci && npm run
+   * build"), run in sut.cwd with the SUT's environment and not timed. In an A/B it runs in each
+   * checkout, from that checkout's own config, before its first trial: a base without its
+   * dependencies installed is not a fair comparison.
+   */
+  build: z.string().min(1, 'expected a command such as "npm ci"').optional(),
+  /** Longest a build may take before the run stops with an error. */
+  buildTimeout: duration('"10m"').default(600_000),
   env: z
     .record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String))
     .default({})

@@ -24,11 +24,13 @@ export interface UpsertInput {
   /** `report.id` of the config. */
   id: string;
   headSha: string | undefined;
+  /** Edit the sticky comment if there is one, but post none (a `comment: on-change` run with nothing to say). */
+  onlyUpdate?: string | undefined;
 }
 
 export type UpsertOutcome =
   | { action: 'created' | 'updated'; commentId: number; url: string }
-  | { action: 'skipped'; commentId: number; reason: string };
+  | { action: 'skipped'; commentId: number | undefined; reason: string };
 
 async function whoAmI(client: GitHubClient): Promise<{ login: string; id: number }> {
   try {
@@ -54,6 +56,7 @@ export async function upsertStickyComment(client: GitHubClient, input: UpsertInp
     .sort((a, b) => a.id - b.id);
   const body = `${marker}\n${input.headSha ? shaMarker(input.headSha) + '\n' : ''}${input.body.replace(marker, '')}`;
   const [keep, ...duplicates] = ours;
+  if (!keep && input.onlyUpdate) return { action: 'skipped', commentId: undefined, reason: input.onlyUpdate };
   if (!keep) {
     const { data } = await client.rest.issues.createComment({
       owner: input.owner,

@@ -16,6 +16,8 @@ export interface RunEvent {
   defaultBranch: string | undefined;
   /** The commit the pull request merges into (`pull_request.base.sha`: the base repository's). */
   baseSha: string | undefined;
+  /** The branch the pull request merges into (`pull_request.base.ref`, or GITHUB_BASE_REF). */
+  baseRef: string | undefined;
   /** GITHUB_SHA: under pull_request_target and workflow_run, the base or default branch's last commit. */
   eventSha: string | undefined;
   ref: string | undefined;
@@ -32,7 +34,8 @@ export function readRunEvent(env: NodeJS.ProcessEnv): RunEvent {
       payload = {};
     }
   }
-  const pr = payload.pull_request as { number?: number; head?: { sha?: string }; base?: { sha?: string } } | undefined;
+  const pr = payload.pull_request as
+    { number?: number; head?: { sha?: string }; base?: { sha?: string; ref?: string } } | undefined;
   const run = payload.workflow_run as { head_sha?: string; pull_requests?: { number?: number }[] } | undefined;
   const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
   const server = env.GITHUB_SERVER_URL || 'https://github.com';
@@ -44,6 +47,7 @@ export function readRunEvent(env: NodeJS.ProcessEnv): RunEvent {
     headSha: pr?.head?.sha ?? run?.head_sha ?? env.GITHUB_SHA,
     defaultBranch: (payload.repository as { default_branch?: string } | undefined)?.default_branch,
     baseSha: pr?.base?.sha,
+    baseRef: pr?.base?.ref ?? (env.GITHUB_BASE_REF || undefined),
     eventSha: env.GITHUB_SHA,
     ref: env.GITHUB_REF,
     runUrl:

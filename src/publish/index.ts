@@ -21,9 +21,35 @@ export interface PublishOptions {
   report: Config['report'];
   alerts: Config['alerts'];
   logger: Logger;
+  /**
+   * When to comment (the action's `comment` input): `always`; `on-change` posts only when a
+   * metric moved (a regression or an improvement) or the run did not pass; `on-failure` only for a failed or errored
+   * run; `never`. Without a new comment, an existing sticky one is still updated, so it never
+   * shows a stale verdict.
+   */
+  commentPolicy?: CommentPolicy | undefined;
   /** Overrides the PR found in the event (perfgate publish --pr). */
   pullNumber?: number;
   retry?: RetryPolicy;
+}
+
+export const COMMENT_POLICIES = ['always', 'on-change', 'on-failure', 'never'] as const;
+export type CommentPolicy = (typeof COMMENT_POLICIES)[number];
+
+/** Why a run under `policy` posts no new comment; undefined when it does. */
+export function commentWithheld(result: RunResult, policy: CommentPolicy): string | undefined {
+  const failed = result.status === 'fail' || result.status === 'error';
+  if (policy === 'always' || failed) return undefined;
+  if (policy === 'on-failure') return `comment: on-failure and the run is ${result.status}: no new comment posted`;
+  if (policy === 'on-change') {
+    // A change is a metric that moved (regression or improvement) or a run that did not pass; an
+    // ungated p99 whose interval is wide is `inconclusive` in most runs and is not news.
+    const changed =
+      result.status !== 'pass' ||
+      (result.comparison?.metrics ?? []).some((m) => m.verdict === 'regression' || m.verdict === 'improvement');
+    return changed ? undefined : 'comment: on-change and no metric changed: no new comment posted';
+  }
+  return 'comment: never';
 }
 
 export interface PublishOutcome {
@@ -55,7 +81,8 @@ export async function publishToGitHub(result: RunResult, options: PublishOptions
     notices.push(msg);
   };
 
-  if (pullNumber && options.report.comment) {
+  const policy = options.commentPolicy ?? 'always';
+  if (pullNumber && options.report.comment && policy !== 'never') {
     const planned = planComment(result, {
       marker: commentMarker(options.report.id),
       // The comment shows each profile's busiest endpoints; report.md and report.html show all.
@@ -71,6 +98,7 @@ export async function publishToGitHub(result: RunResult, options: PublishOptions
         body: planned.body,
         id: options.report.id,
         headSha: event.headSha,
+        onlyUpdate: commentWithheld(result, policy),
       });
       options.logger.info(
         out.comment.action === 'skipped'

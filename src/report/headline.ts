@@ -7,7 +7,8 @@
  * endpoints, refs) safe for its format, and `code` sets a SHA as code.
  */
 import { formatMetricValue, plainPercent, signedPercent } from '../compare/format.js';
-import { isRatioMetric, worseDirection } from '../compare/metrics.js';
+import { isRatioMetric } from '../compare/metrics.js';
+import { gatedRegressionRows, unseenGateRows } from '../compare/regression-gate.js';
 import { subjectOf, type Comparison, type ComparedMetric } from '../model/compare.js';
 import { percentileLabel } from '../model/percentiles.js';
 import type { RunResult } from '../model/result.js';
@@ -17,30 +18,6 @@ type Escape = (text: string) => string;
 
 /** Findings named in the headline before "… and N more": it stays one line. */
 const HEADLINE_FINDINGS = 3;
-
-/**
- * Rows that fail the run: a significant regression past a gate that is not `level: warn`. The
- * same test as compare/regression-gate.ts (which words it for the reasons and keeps it private).
- */
-function gatedRegressions(c: Comparison): ComparedMetric[] {
-  return c.metrics.filter((m) => {
-    if (m.verdict !== 'regression' || m.threshold === undefined || m.level === 'warn') return false;
-    if (!isRatioMetric(m.metric)) return m.current - m.baseline > m.threshold;
-    return (worseDirection(m.metric) > 0 ? m.ratio - 1 : 1 - m.ratio) > m.threshold;
-  });
-}
-
-/** Gated A/B rows that could not see their gate (compare/regression-gate.ts unseenGates): they make the run inconclusive. */
-function unseenGateRows(c: Comparison): ComparedMetric[] {
-  if (c.method !== 'ab') return [];
-  return c.metrics.filter(
-    (m) =>
-      m.threshold !== undefined &&
-      m.level !== 'warn' &&
-      isRatioMetric(m.metric) &&
-      (m.verdict === 'inconclusive' || (m.verdict === 'no-change' && m.mde !== null && m.mde > m.threshold)),
-  );
-}
 
 const metricWords = (m: ComparedMetric) => (m.metric === 'errorRate' ? 'error rate' : percentileLabel(m.metric));
 
@@ -59,7 +36,7 @@ function verdictDetail(result: RunResult, escape: Escape): string | undefined {
   const c = result.comparison;
   if (!c) return undefined;
   if (result.status === 'fail') {
-    const found = gatedRegressions(c);
+    const found = gatedRegressionRows(c);
     if (found.length === 0) return undefined;
     const named = found.map((m) => `${metricWords(m)} ${changeWords(m)} on ${escape(subjectOf(m))}`);
     const others = result.reasons.filter((r) => !r.startsWith('regression: ') && !r.startsWith('inconclusive: '));

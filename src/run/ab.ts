@@ -15,8 +15,9 @@ import path from 'node:path';
 import { collectSecrets } from '../secrets/collect.js';
 import { maskError, maskFile, maskingLogger } from '../secrets/mask.js';
 import { isLoopbackUrl } from '../sut/target.js';
+import { prepareCheckout } from '../sut/build.js';
 import { newRunResult } from './frame.js';
-import { recordRun, type RunContext, type RunOutcome } from './index.js';
+import { recordRun, type PublishStep, type RunContext, type RunOutcome } from './index.js';
 
 export interface AbRequest {
   base: Settings;
@@ -25,6 +26,13 @@ export interface AbRequest {
   seed: number;
   context: RunContext;
   only?: string[] | undefined;
+  /**
+   * Build commands per checkout when its config has no sut.build (the action's install of a
+   * checkout without node_modules); run before the checkout's first trial, not timed.
+   */
+  install?: Partial<Record<'base' | 'head', string>> | undefined;
+  /** Notices settled before the run (e.g. the base had no config of its own). */
+  notices?: string[] | undefined;
   /** Which base this is (ref, SHA, how it was found), for the result and the report's first lines. */
   baseIdentity?: BaseIdentity | undefined;
 }
@@ -35,13 +43,17 @@ export interface BaseIdentity {
   how: string;
 }
 
-export async function executeAb(request: AbRequest, deps: AbDeps & { now?: () => Date }): Promise<RunOutcome<never>> {
+export async function executeAb<P extends { notices: string[] } = never>(
+  request: AbRequest,
+  deps: AbDeps & { now?: () => Date; publish?: PublishStep<P> | undefined },
+): Promise<RunOutcome<P>> {
   const now = deps.now ?? (() => new Date());
   const started = now();
   const { base, head } = request;
   const secrets = [...new Set([...collectSecrets(base, deps.env), ...collectSecrets(head, deps.env)])];
   const logger = maskingLogger(deps.logger, secrets);
   const only = request.only ? { only: request.only } : {};
+  await prepareCheckouts(request, deps, secrets, logger);
   const trials = await runAbTrials(
     { base, head, outDir: request.outDir, seed: request.seed, ...only },
     { ...deps, logger, secrets },
@@ -67,7 +79,7 @@ export async function executeAb(request: AbRequest, deps: AbDeps & { now?: () =>
     git: request.context.git,
     runner: request.context.runner,
     sut: { url: head.config.sut.url, ...(head.config.sut.command ? { command: head.config.sut.command } : {}) },
-    notices: changes.length ? [reviewNotice(changes)] : [],
+    notices: [...(changes.length ? [reviewNotice(changes)] : []), ...(request.notices ?? [])],
   });
   result.profiles = trials.lastHead.map((p) => lastHeadTrial(p, base.config.ab.trialDuration));
   const identity = request.baseIdentity;
@@ -98,7 +110,38 @@ export async function executeAb(request: AbRequest, deps: AbDeps & { now?: () =>
   result.bottlenecks.push(...analysis.bottlenecks);
   result.suggestions.push(...analysis.suggestions);
   result.notices.push(...analysis.notices);
-  return recordRun<never>(result, [], { settings: base, outDir: request.outDir, secrets }, { logger, env: deps.env });
+  return recordRun<P>(
+    result,
+    [],
+    { settings: base, outDir: request.outDir, secrets },
+    { logger, env: deps.env, publish: deps.publish },
+  );
+}
+
+/** Each checkout's build (its sut.build, or the action's install) before its first trial, not timed. */
+async function prepareCheckouts(
+  request: AbRequest,
+  deps: AbDeps,
+  secrets: string[],
+  logger: AbDeps['logger'],
+): Promise<void> {
+  const sides = [
+    ['base', request.base],
+    ['head', request.head],
+  ] as const;
+  for (const [side, settings] of sides) {
+    await prepareCheckout(settings, {
+      command: settings.config.sut.build ?? request.install?.[side],
+      what: `${side} checkout`,
+      logDir: path.join(request.outDir, 'ab', side),
+      env: deps.env,
+      secrets,
+      signal: deps.signal,
+      logger,
+    }).catch((e: unknown) => {
+      throw maskError(e, secrets);
+    });
+  }
 }
 
 /**

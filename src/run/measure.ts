@@ -21,6 +21,7 @@ import { inheritedSutEnv } from '../secrets/collect.js';
 import { maskFile } from '../secrets/mask.js';
 import { describeLeftover } from '../sut/leftover.js';
 import { assertTargetAllowed } from '../sut/target.js';
+import { prepareCheckout } from '../sut/build.js';
 import type { StartSutOptions, SutHandle } from '../sut/types.js';
 import { collectAround } from './collect.js';
 import { waitForStartTime } from './start-at.js';
@@ -93,6 +94,14 @@ async function measureWithSut(
   const extraEnv = await collect.sutEnv();
   let sut: SutHandle;
   try {
+    await prepareCheckout(input.settings, {
+      what: 'checkout',
+      logDir: input.outDir,
+      env: deps.env,
+      secrets: deps.secrets,
+      signal: deps.signal,
+      logger: log,
+    });
     log.info(
       config.sut.command
         ? `starting the SUT: ${config.sut.command}`

@@ -31,6 +31,7 @@ describe('the untrusted-checkout guard (case 2)', () => {
     headSha: HEAD,
     defaultBranch: 'main',
     baseSha: BASE,
+    baseRef: 'main',
     eventSha: BASE,
     ref: 'refs/heads/main',
     runUrl: undefined,
