@@ -6,7 +6,8 @@ import { loadSettings } from '../config/read.js';
 import { formatComparisonTable } from '../compare/format.js';
 import { ConfigError } from '../errors.js';
 import { exitCodeForStatus } from '../verdict/status.js';
-import { gitContext, runnerContext } from '../run/context.js';
+import { checkoutIdentity, gitContext, runnerContext } from '../run/context.js';
+import { baseLine } from '../report/headline.js';
 import { createLoadRunner } from '../load/index.js';
 import { startSut } from '../sut/index.js';
 import { executeAb } from '../run/ab.js';
@@ -75,10 +76,19 @@ Exit codes: 0 pass, 1 a regression past a gate, 2 usage or config error, 3 a SUT
         seed,
         context: { git: gitContext(io.env, head.dir), runner: runnerContext(io.env) },
         only: values.profile,
+        baseIdentity: checkoutIdentity(base.dir, `the checkout in --base ${values.base}`),
       },
       { logger, loadRunner: createLoadRunner(), startSut, env: io.env, signal: io.signal },
     );
-    if (result.comparison && !values.quiet) io.stdout(formatComparisonTable(result.comparison));
+    if (result.comparison && !values.quiet) {
+      const line = baseLine(
+        result,
+        (t) => t,
+        (t) => t,
+      );
+      if (line) io.stdout(line);
+      io.stdout(formatComparisonTable(result.comparison));
+    }
     io.stdout(
       `perfgate ab: ${result.status.toUpperCase()}${result.reasons.length ? ` — ${result.reasons.join('; ')}` : ''}`,
     );

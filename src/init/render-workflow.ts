@@ -33,7 +33,7 @@ jobs:
       - uses: actions/setup-node@v4
         with:
           node-version: 24
-${install}      - uses: perfgate/perfgate@v1
+${install}      - uses: perfgate/perfgate@v0
         with:
           mode: ab
           config: perfgate.yml

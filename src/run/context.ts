@@ -6,7 +6,23 @@ import type { RunResult } from '../model/result.js';
  * `dir`. Read once at the front door (nothing deeper reads process.env).
  */
 export function gitContext(env: NodeJS.ProcessEnv, dir: string): RunResult['git'] {
-  const git = (...args: string[]): string | undefined => {
+  const git = gitIn(dir);
+  const sha = env.GITHUB_SHA || git('rev-parse', 'HEAD');
+  const ref = env.GITHUB_REF || undefined;
+  const branch = env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || git('rev-parse', '--abbrev-ref', 'HEAD');
+  return { ...(sha ? { sha } : {}), ...(ref ? { ref } : {}), ...(branch ? { branch } : {}) };
+}
+
+/** Which commit a checkout folder holds (`perfgate ab --base DIR`), for the result's comparison.baseline. */
+export function checkoutIdentity(dir: string, how: string): { sha?: string; ref?: string; how: string } {
+  const git = gitIn(dir);
+  const sha = git('rev-parse', 'HEAD');
+  const branch = git('rev-parse', '--abbrev-ref', 'HEAD');
+  return { ...(sha ? { sha } : {}), ...(branch && branch !== 'HEAD' ? { ref: branch } : {}), how };
+}
+
+function gitIn(dir: string): (...args: string[]) => string | undefined {
+  return (...args: string[]): string | undefined => {
     try {
       return (
         execFileSync('git', args, {
@@ -20,10 +36,6 @@ export function gitContext(env: NodeJS.ProcessEnv, dir: string): RunResult['git'
       return undefined;
     }
   };
-  const sha = env.GITHUB_SHA || git('rev-parse', 'HEAD');
-  const ref = env.GITHUB_REF || undefined;
-  const branch = env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || git('rev-parse', '--abbrev-ref', 'HEAD');
-  return { ...(sha ? { sha } : {}), ...(ref ? { ref } : {}), ...(branch ? { branch } : {}) };
 }
 
 export function runnerContext(env: NodeJS.ProcessEnv): { name?: string; ci: boolean } {

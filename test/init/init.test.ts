@@ -240,7 +240,7 @@ describe('perfgate init', () => {
               { uses: 'actions/checkout@v4', with: { 'fetch-depth': 0 } },
               { uses: 'actions/setup-node@v4', with: { 'node-version': 24 } },
               { run: 'npm ci' },
-              { uses: 'perfgate/perfgate@v1', with: { mode: 'ab', config: 'perfgate.yml' } },
+              { uses: 'perfgate/perfgate@v0', with: { mode: 'ab', config: 'perfgate.yml' } },
             ],
           },
         },
