@@ -179,6 +179,28 @@ describe('the action in mode ab', () => {
     await expectNothingLeft(repo);
   }, 200_000);
 
+  it('removes the worktree and stops the SUT when the job is cancelled mid-trial', async () => {
+    await mkdir(path.join(dir, 'runner-temp'));
+    const repo = await makeRepo(10, 10);
+    const run = await runAction({
+      dir: repo.workspace,
+      event: 'pull_request',
+      payload: {
+        number: 9,
+        pull_request: { number: 9, base: { sha: repo.base, ref: 'main' }, head: { sha: repo.head } },
+      },
+      inputs: { mode: 'ab' },
+      apiUrl: gh.url,
+      bundle,
+      env: { RUNNER_TEMP: path.join(dir, 'runner-temp') },
+      interrupt: { when: /trial 3\/16/, signal: 'SIGINT' },
+    });
+    expect(run.stdout).toMatch(/trial 3\/16/);
+    expect(run.code, run.stdout).toBe(1);
+    expect(output(run.outputs, 'status')).toBe('error');
+    await expectNothingLeft(repo);
+  }, 60_000);
+
   it('says in one line what to set when it cannot find a base', async () => {
     const repo = await makeRepo(10, 10);
     const run = await runAction({

@@ -33,6 +33,8 @@ export interface ActionOptions {
   env?: NodeJS.ProcessEnv;
   /** A bundle to run with plain node instead of src/index.ts through tsx. */
   bundle?: string;
+  /** Send `signal` once the log matches `when` (the runner's cancel: SIGINT). */
+  interrupt?: { when: RegExp; signal: NodeJS.Signals };
 }
 
 export async function runAction(options: ActionOptions): Promise<ActionRun> {
@@ -70,8 +72,16 @@ export async function runAction(options: ActionOptions): Promise<ActionRun> {
   const args = options.bundle ? [options.bundle] : ['--import', tsx, path.join(ROOT, 'src/index.ts')];
   const child = spawn(process.execPath, args, { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stdout += d.toString()));
+  let interrupted = false;
+  const onData = (d: Buffer) => {
+    stdout += d.toString();
+    if (options.interrupt && !interrupted && options.interrupt.when.test(stdout)) {
+      interrupted = true;
+      child.kill(options.interrupt.signal);
+    }
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
   const code = await new Promise<number | null>((r) => child.once('exit', r));
   return {
     code,
