@@ -188,7 +188,7 @@ describe('an interrupted perfgate', () => {
     const running = new Promise<void>((resolve) =>
       cli.stderr.on('data', (d: Buffer) => {
         err += d.toString();
-        if (err.includes('profile long')) resolve();
+        if (err.includes('profile 1/1 "long"')) resolve();
       }),
     );
     // Until the profile runs, or perfgate exits before it does (then the next line says why).
