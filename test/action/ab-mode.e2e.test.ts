@@ -80,7 +80,7 @@ sut:
   ready: { path: /, timeout: 10s }
 profiles:
   - { name: checkout, kind: load, duration: 1s, connections: 4, requests: [{ path: / }] }
-ab: { pairs: 8, trialDuration: 700ms, warmup: 200ms, alpha: 0.05 }
+ab: { pairs: 8, trialDuration: 500ms, warmup: 200ms, alpha: 0.05 }
 gates:
   regression: { p50: 10%, throughput: 10% }
 `,
@@ -169,12 +169,16 @@ describe('the action in mode ab', () => {
     expect(gh.issues.get(8)?.comments ?? []).toHaveLength(0);
     expect(quiet.stdout).toContain('comment: on-change and no metric changed');
     // A comment from an earlier push of the same pull request is kept current, never left stale.
-    const first = await runAb(repo, 8, { comment: 'always' });
-    expect(first.code, first.stdout).toBe(0);
-    expect(gh.issues.get(8)?.comments).toHaveLength(1);
+    const earlier = await fetch(`${gh.url}/repos/o/r/issues/8/comments`, {
+      method: 'POST',
+      headers: { authorization: 'token ghs_faketoken', 'content-type': 'application/json' },
+      body: JSON.stringify({ body: '<!-- perfgate:comment id=default -->\n## ❌ perfgate: fail (an earlier push)' }),
+    });
+    expect(earlier.status).toBe(201);
     const again = await runAb(repo, 8, { comment: 'on-change' });
     expect(again.code, again.stdout).toBe(0);
     expect(gh.issues.get(8)?.comments).toHaveLength(1);
+    expect(gh.issues.get(8)?.comments[0]?.body).toContain('perfgate: pass');
     expect(gh.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1);
     await expectNothingLeft(repo);
   }, 200_000);
