@@ -1,6 +1,6 @@
 /**
  * The A/B's base checkout, as the action makes it: which commit (the `base-ref` input, or the merge
- * base of the pull request's base and head SHAs from the event payload), fetched when the
+ * base of the pull request's base SHA from the event payload and the checked-out head), fetched when the
  * checkout lacks it (actions/checkout clones at depth 1 by default), and checked out into a
  * temporary `git worktree` that is removed afterwards, also on failure and cancellation.
  * Only git is asked; nothing here runs the checkout's code.
@@ -62,7 +62,8 @@ async function fetchFromOrigin(root: string, args: string[], logger: Logger): Pr
 
 /**
  * Which commit is the base: `baseRef` (a branch, tag or SHA; fetched at depth 1 when missing),
- * or, on a pull request, the merge base of its base and head SHAs (history deepened as needed).
+ * or, on a pull request, the merge base of its base SHA and the checked-out head (history
+ * deepened as needed).
  */
 export async function resolveBase(
   root: string,
@@ -81,11 +82,16 @@ export async function resolveBase(
       );
     return { sha, ref: baseRef, how: 'the base-ref input' };
   }
-  if (!event.baseSha || !event.headSha)
+  if (!event.baseSha)
     throw new ConfigError(
-      `input mode: "ab" needs a base: on a pull_request event it is the merge base of the pull request, but this ${event.name || 'unknown'} event names no pull request base and head; set the base-ref input (a branch, tag or SHA)`,
+      `input mode: "ab" needs a base: on a pull_request event it is the merge base of the pull request, but this ${event.name || 'unknown'} event names no pull request base; set the base-ref input (a branch, tag or SHA)`,
     );
-  const { baseSha, headSha } = event;
+  const { baseSha } = event;
+  // The head is what is checked out: the pull request's head, or (actions/checkout's default on
+  // pull_request) the merge commit of head into base, whose merge base with the base is the base
+  // itself, so that changes on the base branch since the fork are not counted as the PR's.
+  const headSha = (await hasCommit(root, 'HEAD')) ?? event.headSha;
+  if (!headSha) throw new ConfigError(`mode ab: ${root} has no commit checked out`);
   for (const sha of [baseSha, headSha]) {
     if (await hasCommit(root, sha)) continue;
     const fetched = await fetchFromOrigin(root, ['--depth=1', sha], logger);
@@ -94,7 +100,8 @@ export async function resolveBase(
         `mode ab: commit ${sha.slice(0, 7)} of the pull request is not in this checkout and could not be fetched (${fetched.stderr || 'not found'}); ${FETCH_HINT}`,
       );
   }
-  const how = `merge base of the pull request's base (${baseSha.slice(0, 7)}) and head (${headSha.slice(0, 7)})`;
+  const head = headSha === event.headSha ? 'head' : 'checked-out head';
+  const how = `merge base of the pull request's base (${baseSha.slice(0, 7)}) and ${head} (${headSha.slice(0, 7)})`;
   const ref = event.baseRef;
   const identity = (sha: string) => ({ sha, ...(ref ? { ref } : {}), how });
   let found = await mergeBase(root, baseSha, headSha);
