@@ -10,6 +10,8 @@ import type { ComparedMetric, Comparison } from '../model/compare.js';
 import type { ProfileResult } from '../model/result.js';
 import { escapeMarkdown, inlineCode } from './escape.js';
 import { formatMs, formatPercent, formatRate, STATUS_ICON } from './format.js';
+import { gatedRegressionRows, unseenGateRows } from '../compare/regression-gate.js';
+import { worstStatus } from '../verdict/status.js';
 
 export interface ComparisonOptions {
   /** Only the rows a reader must see (gated, or not "no change"): the smallest PR comment. */
@@ -80,13 +82,20 @@ export function abSidesSection(
 ): string[] {
   const subjects = [...sidesOf(c).values()];
   const rows: string[][] = [];
+  // A profile's mark in an A/B is its comparison's outcome as well as its last head trial's status.
+  const regressed = new Set(gatedRegressionRows(c).map((m) => m.profile));
+  const unseen = new Set(unseenGateRows(c).map((m) => m.profile));
+  const icon = (p: Pick<ProfileResult, 'name' | 'status'>) =>
+    STATUS_ICON[
+      worstStatus([p.status, regressed.has(p.name) ? 'fail' : 'pass', unseen.has(p.name) ? 'inconclusive' : 'pass'])
+    ];
   for (const p of profiles) {
     const own = subjects.find((s) => s.profile === p.name && s.endpoint === undefined);
     if (!own) {
-      rows.push([`${STATUS_ICON[p.status]} ${escapeMarkdown(p.name)}`, 'not compared', '–', '–', '–']);
+      rows.push([`${icon(p)} ${escapeMarkdown(p.name)}`, 'not compared', '–', '–', '–']);
       continue;
     }
-    rows.push(sidesRow(`${STATUS_ICON[p.status]} ${escapeMarkdown(p.name)}`, own.sides));
+    rows.push(sidesRow(`${icon(p)} ${escapeMarkdown(p.name)}`, own.sides));
     if (options.summaryOnly) continue;
     const endpoints = subjects
       .filter((s) => s.profile === p.name && s.endpoint !== undefined)

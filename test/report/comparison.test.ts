@@ -107,7 +107,7 @@ describe('an A/B with regressions past the default gates, in report.md', () => {
     expect(comparison).toBeLessThan(sides);
     expect(sides).toBeLessThan(detail);
     expect(md).not.toContain('| profile  | load');
-    expect(squash(md)).toContain('| ✅ checkout | 10.00ms → 12.49ms | 20.00ms → 20.00ms | 900 → 742 | 0.00% → 0.00% |');
+    expect(squash(md)).toContain('| ❌ checkout | 10.00ms → 12.49ms | 20.00ms → 20.00ms | 900 → 742 | 0.00% → 0.00% |');
   });
 
   it('says the gates are perfgate’s defaults and where to set others', () => {
@@ -127,7 +127,7 @@ describe('an A/B with regressions past the default gates, in report.md', () => {
     const planned = planComment(bulky, {}, buildMarkdownReport(bulky, { compact: true }).length);
     expect(planned.level).toBe('summary');
     expect(planned.omittedProfiles).toBe(0);
-    expect(squash(planned.body)).toContain('| ✅ checkout | 10.00ms → 12.49ms |');
+    expect(squash(planned.body)).toContain('| ❌ checkout | 10.00ms → 12.49ms |');
     expect(planned.body.split('\n')[0]).toBe(lines[0]);
     expect(planned.body).toContain(lines[1]);
     const rows = planned.body.split('\n').filter((l) => l.startsWith('| checkout |'));
