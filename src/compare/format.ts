@@ -6,13 +6,22 @@
  * in an A/B they are the medians of the per-trial values of each side, while the change is the
  * Hodges–Lehmann estimate of the per-pair changes. "10.599 → 10.935 ms" next to "−3.4%" read as a
  * contradiction until the columns said which is which.
+ *
+ * Every number is written by src/report/numbers.ts, as in the rest of the reports (issue 16).
  */
 import { subjectOf, type Comparison, type ComparedMetric } from '../model/compare.js';
 import { percentileLabel } from '../model/percentiles.js';
+import {
+  formatMs,
+  formatPercent,
+  formatPValue,
+  formatThroughput,
+  NOT_MEASURED,
+  plainPercent,
+  signedPercent,
+  signedPoints,
+} from '../report/numbers.js';
 import { isRatioMetric } from './metrics.js';
-
-const pct = (v: number) => `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)}%`;
-const pp = (v: number) => `${v >= 0 ? '+' : ''}${(v * 100).toFixed(2)} pp`;
 
 /** Under every A/B table: why the change can disagree with the ratio of the two medians. */
 export const AB_CHANGE_NOTE =
@@ -29,42 +38,37 @@ export function comparisonHeader(method: Comparison['method']): string[] {
 
 /** A metric's value with its unit: latency in ms, throughput in req/s, the error rate in %. */
 export function formatMetricValue(metric: ComparedMetric['metric'], v: number): string {
-  if (metric === 'throughput') return `${v.toFixed(1)} req/s`;
-  return isRatioMetric(metric) ? `${v.toFixed(3)} ms` : `${(v * 100).toFixed(2)}%`;
+  if (metric === 'throughput') return formatThroughput(v);
+  return isRatioMetric(metric) ? formatMs(v) : formatPercent(v);
+}
+
+/** The change with its interval: "+24.9 % [+20.0 % … +30.0 %]", or in percentage points for the error rate. */
+function changeText(m: ComparedMetric): string {
+  return isRatioMetric(m.metric)
+    ? `${signedPercent(m.ratio - 1)} [${signedPercent(m.ci[0] - 1)} … ${signedPercent(m.ci[1] - 1)}]`
+    : `${signedPoints(m.current - m.baseline)} [${signedPoints(m.ci[0])} … ${signedPoints(m.ci[1])}]`;
 }
 
 export function cells(m: ComparedMetric): string[] {
-  const ratio = isRatioMetric(m.metric);
-  const change = ratio
-    ? `${pct(m.ratio - 1)} [${pct(m.ci[0] - 1)} … ${pct(m.ci[1] - 1)}]`
-    : `${pp(m.current - m.baseline)} [${pp(m.ci[0])} … ${pp(m.ci[1])}]`;
   return [
     subjectOf(m),
     percentileLabel(m.metric),
     formatMetricValue(m.metric, m.baseline),
     formatMetricValue(m.metric, m.current),
-    change,
-    m.pValue === null ? '—' : m.pValue < 0.001 ? m.pValue.toExponential(1) : m.pValue.toFixed(3),
-    m.mde === null ? 'n/a' : `±${(m.mde * 100).toFixed(1)}%`,
-    m.threshold === undefined ? '—' : `${gateText(m.metric, m.threshold, '')}${m.level === 'warn' ? ' (warn)' : ''}`,
+    changeText(m),
+    formatPValue(m.pValue),
+    m.mde === null ? NOT_MEASURED : `±${plainPercent(m.mde)}`,
+    m.threshold === undefined
+      ? NOT_MEASURED
+      : `${gateText(m.metric, m.threshold)}${m.level === 'warn' ? ' (warn)' : ''}`,
     m.verdict,
   ];
 }
 
-/** A change as prose writes it: "+24.9 %", "−17.6 %" (a real minus sign). */
-export function signedPercent(ratioChange: number): string {
-  return `${ratioChange >= 0 ? '+' : '−'}${Math.abs(ratioChange * 100).toFixed(1)} %`;
-}
-
-/** A threshold as prose writes it: 0.1 → "10 %", 0.125 → "12.5 %" (`space` '' for a table cell: "10%"). */
-export function plainPercent(x: number, space = ' '): string {
-  return `${Number((x * 100).toFixed(1))}${space}%`;
-}
-
 /** A gate in the direction that fails: "+5 %" for latency, "−5 %" for throughput, "+1 pp" for the error rate. */
-function gateText(metric: string, threshold: number, space = ' '): string {
+function gateText(metric: string, threshold: number): string {
   if (metric === 'errorRate') return `+${Number((threshold * 100).toFixed(2))} pp`;
-  return `${metric === 'throughput' ? '−' : '+'}${plainPercent(threshold, space)}`;
+  return `${metric === 'throughput' ? '−' : '+'}${plainPercent(threshold)}`;
 }
 
 /**

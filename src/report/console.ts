@@ -1,10 +1,8 @@
-/** The plain-text table printed at the end of `perfgate run`. */
+/** The plain-text table printed at the end of `perfgate run`, in the numbers of the reports. */
 import type { EndpointResult, RunResult } from '../model/result.js';
 import { percentileReader } from '../verdict/percentile.js';
 import { busiestEndpoints } from './markdown-endpoints.js';
-
-const ms = (v: number | null) =>
-  v === null ? '–' : v < 1 ? `${(v * 1000).toFixed(0)}µs` : v < 100 ? `${v.toFixed(2)}ms` : `${v.toFixed(0)}ms`;
+import { formatCount, formatOptionalMs as ms, formatRate } from './numbers.js';
 
 type Measured = Pick<EndpointResult, 'requests' | 'throughput' | 'latency' | 'histogram' | 'errors'>;
 
@@ -12,8 +10,8 @@ function row(name: string, status: string, m: Measured): string[] {
   return [
     name,
     status,
-    String(m.requests.total),
-    m.throughput.rps.toFixed(1),
+    formatCount(m.requests.total),
+    formatRate(m.throughput.rps),
     ms(m.latency.p50),
     ms(m.latency.p90),
     ms(percentileReader(m)('p95')),
@@ -21,9 +19,9 @@ function row(name: string, status: string, m: Measured): string[] {
     ms(m.latency.max),
     m.errors.total === 0
       ? '0'
-      : `${m.errors.total} (${Object.entries(m.errors.byClass)
+      : `${formatCount(m.errors.total)} (${Object.entries(m.errors.byClass)
           .filter(([, n]) => n > 0)
-          .map(([k, n]) => `${k} ${n}`)
+          .map(([k, n]) => `${k} ${formatCount(n)}`)
           .join(', ')})`,
   ];
 }

@@ -1,9 +1,10 @@
 /**
  * Escapes text from outside perfgate (SUT output, server responses, profile names, the PR's
- * config) for a markdown line or table cell, so that it renders as the literal text: HTML is
- * entity-encoded (no `<img onerror>`, no `</details>` that closes a section), markdown
- * punctuation is backslash-escaped (no links, emphasis, or a `|` that splits a cell), `@` is
- * an entity (no @mentions or @everyone pings) and `://` is broken up (no autolinks).
+ * config) for a markdown line or table cell, so that it renders as the literal text (text inside
+ * an HTML tag takes escapeInHtmlBlock instead): HTML is entity-encoded (no `<img onerror>`, no
+ * `</details>` that closes a section), markdown punctuation is backslash-escaped (no links,
+ * emphasis, or a `|` that splits a cell), `@` is an entity (no @mentions or @everyone pings) and
+ * `://` is broken up (no autolinks).
  */
 export function escapeMarkdown(text: string): string {
   return text
@@ -14,6 +15,28 @@ export function escapeMarkdown(text: string): string {
     .replace(/@/g, '&#64;')
     .replace(/:\/\//g, ':&#47;&#47;')
     .replace(/\r?\n/g, ' ');
+}
+
+/** Text for report.html: the five characters that HTML gives a meaning, as entities. */
+export function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+/**
+ * Text inside an HTML block of the markdown report (a `<details><summary>…</summary>` line):
+ * entities only. A line that opens with `<details>` or `<summary>` is an HTML block (CommonMark §4.6), where
+ * markdown is not parsed, so a backslash escape shows as a backslash: GitHub printed
+ * "checkout \(p99\)" in a summary. `@` and `://` are broken up as in escapeMarkdown: GitHub
+ * turns mentions into links in the text of HTML too. Newlines become spaces (a blank line would
+ * end the block).
+ */
+export function escapeInHtmlBlock(text: string): string {
+  return escapeHtml(text).replace(/@/g, '&#64;').replace(/:\/\//g, ':&#47;&#47;').replace(/\r?\n/g, ' ');
 }
 
 /**

@@ -1,18 +1,19 @@
 /**
- * The first lines of every report: the verdict with what decided it, and what the head was
- * compared with. Issue 14 measured an A/B whose p50 was +24.9 % past its gate open with a bare
+ * The first lines of every report: the verdict with what decided it, what the head was compared
+ * with, and one line of numbers (profiles, requests, p50 and p99). Issue 14 measured an A/B whose p50 was +24.9 % past its gate open with a bare
  * "❌ fail" (and, before default gates, "✅ pass"), the base unnamed and the comparison last.
  *
  * Plain words: the caller's `escape` makes the names that come from outside perfgate (profiles,
  * endpoints, refs) safe for its format, and `code` sets a SHA as code.
  */
-import { formatMetricValue, plainPercent, signedPercent } from '../compare/format.js';
+import { formatMetricValue } from '../compare/format.js';
 import { isRatioMetric } from '../compare/metrics.js';
 import { gatedRegressionRows, unseenGateRows } from '../compare/regression-gate.js';
 import { subjectOf, type Comparison, type ComparedMetric } from '../model/compare.js';
 import { percentileLabel } from '../model/percentiles.js';
-import type { RunResult } from '../model/result.js';
+import type { ProfileResult, RunResult } from '../model/result.js';
 import { STATUS_ICON } from './format.js';
+import { formatCount, formatMs, formatSeconds, formatTimestamp, plainPercent, signedPercent } from './numbers.js';
 
 type Escape = (text: string) => string;
 
@@ -69,7 +70,8 @@ function abDesign(result: RunResult, c: Comparison): string {
   if (pairs === 0) return '';
   const lengths = [...new Set(result.profiles.map((p) => Number(p.durationSec.toPrecision(2))))];
   const [seconds] = lengths;
-  return `: ${pairs} pair${pairs === 1 ? '' : 's'}${lengths.length === 1 && seconds !== undefined && seconds > 0 ? ` × ${seconds} s` : ''}`;
+  const length = lengths.length === 1 && seconds !== undefined && seconds > 0 ? ` × ${formatSeconds(seconds)}` : '';
+  return `: ${pairs} pair${pairs === 1 ? '' : 's'}${length}`;
 }
 
 /**
@@ -88,8 +90,41 @@ export function baseLine(result: RunResult, escape: Escape, code: Escape): strin
   }
   const sha = b?.sha ? ` ${code(b.sha.slice(0, 7))}` : '';
   const branch = b?.branch ? ` of ${escape(b.branch)}` : '';
-  const stored = b?.startedAt
-    ? ` (stored ${escape(b.startedAt.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC'))})`
-    : '';
+  const stored = b?.startedAt ? ` (stored ${escape(formatTimestamp(b.startedAt))})` : '';
   return `Compared with the stored baseline${sha}${branch}${stored}: each metric against the median of its stored runs.`;
+}
+
+/**
+ * The run in one line of numbers, for the line under the headline: "1 profile · 12,345 requests ·
+ * p50 1.20 ms · p99 4.56 ms · 20 s at `abc1234`" (a range over several profiles; for an A/B the
+ * head's medians of the trials, since its profiles are the last head trial only). Only perfgate's
+ * own words and numbers; `code` sets the SHA.
+ */
+export function summaryWords(result: RunResult, code: Escape): string {
+  const n = result.profiles.length;
+  const failed = result.profiles.filter((p) => p.status === 'fail').length;
+  const parts = [`${n} profile${n === 1 ? '' : 's'}${failed ? `, ${failed} failed` : ''}`];
+  const warned = result.warnings.length;
+  if (warned) parts.push(`${warned} warning${warned === 1 ? '' : 's'} (level: warn, not failing)`);
+  const measured = result.profiles.filter((p) => p.requests.total > 0);
+  const ab = result.comparison?.method === 'ab';
+  if (measured.length) {
+    const requests = measured.reduce((sum, p) => sum + p.requests.total, 0);
+    parts.push(`${formatCount(requests)} requests${ab ? ' in the last head trial' : ''}`);
+    const latency = `${latencyRange(result, measured, 'p50')} · ${latencyRange(result, measured, 'p99')}`;
+    parts.push(ab ? `${latency} (head, medians of the trials)` : latency);
+  }
+  const sha = result.git.sha ? ` at ${code(result.git.sha.slice(0, 7))}` : '';
+  parts.push(`${formatSeconds(result.durationMs / 1000)}${sha}`);
+  return parts.join(' · ');
+}
+
+/** "p50 1.20 ms", or "p50 900 µs to 12.0 ms" over several profiles. */
+function latencyRange(result: RunResult, profiles: readonly ProfileResult[], metric: 'p50' | 'p99'): string {
+  const rows = result.comparison?.method === 'ab' ? result.comparison.metrics : [];
+  const ownRow = (p: ProfileResult) =>
+    rows.find((m) => m.profile === p.name && m.endpoint === undefined && m.metric === metric);
+  const values = profiles.map((p) => ownRow(p)?.current ?? p.latency[metric]);
+  const [lo, hi] = [formatMs(Math.min(...values)), formatMs(Math.max(...values))];
+  return `${metric} ${lo === hi ? lo : `${lo} to ${hi}`}`;
 }

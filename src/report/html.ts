@@ -1,29 +1,24 @@
 /**
  * report.html: one self-contained file (scripts, styles and data inlined; opens from disk or
- * from a downloaded artifact with no network access) with the verdict (naming the regressions)
- * and the base, the comparison, then the tables, and charts drawn by uPlot from the embedded
- * result, in the order of report.md. Every string from outside perfgate is HTML-escaped
- * here and set with textContent in the browser; the result is embedded as JSON with `<` escaped
- * so that it cannot close its script element.
+ * from a downloaded artifact with no network access), in the order of report.md (issue 16):
+ * the verdict naming the regressions, the base and one line of numbers; the table that decided
+ * the run (the comparison's gated or moved rows, failing first, and the profiles with their SLO
+ * column); the bottlenecks and suggestions; then the details: the rest of the comparison with its
+ * charts, each profile with its charts drawn by uPlot from the embedded result, trends, notices.
+ * Every string from outside perfgate is HTML-escaped here and set with textContent in the
+ * browser; the result is embedded as JSON with `<` escaped so that it cannot close its script
+ * element.
  */
 import { AB_CHANGE_NOTE, cells, comparisonHeader, gatesSentence } from '../compare/format.js';
-import { describeCheck } from '../verdict/slo.js';
-import type { ProfileResult, RunResult } from '../model/result.js';
-import { checkIcon, formatMs, formatOptionalMs, formatPercent, formatRate } from './format.js';
-import { percentileReader } from '../verdict/percentile.js';
+import type { ComparedMetric, Comparison } from '../model/compare.js';
+import type { RunResult } from '../model/result.js';
 import { CHART_SCRIPT } from './html-charts.js';
-import { baseLine, headline } from './headline.js';
-import { busiestEndpoints } from './markdown-endpoints.js';
+import { chart, h, list, markClass, profileSection, profileTable } from './html-profile.js';
+import { escapeHtml } from './escape.js';
+import { baseLine, headline, summaryWords } from './headline.js';
+import { comparisonRows, reasonsNotInTables } from './layout.js';
+import { formatPercent, formatSeconds, formatTimestamp } from './numbers.js';
 import { UPLOT_CSS, UPLOT_JS } from './vendor/uplot.js';
-
-function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
 
 /** JSON safe to place inside <script type="application/json">. */
 function embedJson(value: unknown): string {
@@ -46,77 +41,17 @@ th:first-child,td:first-child{text-align:left} th{font-weight:600;background:#f6
 ul{margin:6px 0;padding-left:20px}
 `;
 
-const h = (tag: string, text: string, cls?: string) =>
-  `<${tag}${cls ? ` class="${cls}"` : ''}>${escapeHtml(text)}</${tag}>`;
-const list = (items: readonly string[]) => (items.length ? `<ul>${items.map((i) => h('li', i)).join('')}</ul>` : '');
-const chart = (kind: string, profile?: number, extra = '') =>
-  `<div class="chart" data-chart="${kind}"${profile !== undefined ? ` data-profile="${profile}"` : ''}${extra}></div>`;
-
 export function buildHtmlReport(result: RunResult): string {
-  const title = `perfgate: ${result.status}`;
-  const body: string[] = [];
-  // The headline and the base line are built from perfgate's words and names escaped here.
-  body.push(`<h1 class="${result.status}">${headline(result, escapeHtml)}</h1>`);
-  const base = baseLine(result, escapeHtml, (sha) => `<code>${escapeHtml(sha)}</code>`);
-  if (base) body.push(`<p>${base}</p>`);
-  body.push(
-    h(
-      'div',
-      `${result.startedAt} · ${(result.durationMs / 1000).toFixed(0)}s${result.git.sha ? ` · ${result.git.sha.slice(0, 7)}` : ''}${result.git.branch ? ` · ${result.git.branch}` : ''} · perfgate ${result.tool.version}`,
-      'muted',
-    ),
-  );
-  if (result.reasons.length) body.push(`<div class="card">${list(result.reasons)}</div>`);
-  if (result.warnings.length)
-    body.push(`<div class="card inconclusive">${list(result.warnings.map((w) => `⚠️ ${w}`))}</div>`);
-  if (result.comparison?.metrics.length) body.push(comparisonSection(result));
-  const ab = result.comparison?.method === 'ab';
-  // An A/B's profiles are its last head trial; the comparison above has base and head side by side.
-  if (result.profiles.length)
-    body.push(
-      `${ab ? '<h2>Last head trial of each profile</h2>' : ''}<div class="card">${profileTable(result.profiles)}</div>`,
-    );
-  result.profiles.forEach((p, i) => body.push(profileSection(p, i, ab)));
-  if (result.bottlenecks.length) {
-    body.push(
-      '<h2>Bottlenecks</h2><div class="card">',
-      list(
-        result.bottlenecks.map(
-          (b) => `${b.kind} in ${b.profile} (confidence ${(b.confidence * 100).toFixed(0)}%): ${b.evidence.join('; ')}`,
-        ),
-      ),
-      '</div>',
-    );
-  }
-  if (result.suggestions.length) {
-    body.push('<h2>Suggestions</h2><p class="muted">Proposals for a human to review; perfgate applies nothing.</p>');
-    for (const s of result.suggestions)
-      body.push(
-        `<div class="card review">${h('h3', `${s.category}: ${s.title}${s.profile ? ` (${s.profile})` : ''}`)}${h('p', `Expected impact: ${s.expectedImpact}`)}${list(s.evidence)}</div>`,
-      );
-  }
-  if (result.trends?.length) {
-    body.push(
-      '<h2>Trend over the stored history</h2><div class="card">',
-      ...result.trends.slice(0, 12).map((_, i) => chart('trend', undefined, ` data-trend="${i}"`)),
-      '</div>',
-    );
-  }
-  if (result.sut.logTail && result.status === 'error')
-    body.push(`<h2>Last lines of the SUT's output</h2><pre>${escapeHtml(result.sut.logTail)}</pre>`);
-  if (result.notices.length) body.push('<h2>Notices</h2>', list(result.notices));
-  const env = result.environment;
-  body.push(
-    h(
-      'p',
-      `${env.cores}× ${env.cpuModel} · ${env.os} · Node ${env.node} · ${env.ci ? env.runner : 'local run'}`,
-      'muted',
-    ),
-  );
+  const body = [
+    ...openingParts(result),
+    ...verdictParts(result),
+    '<h2 id="details">Details</h2>',
+    ...detailParts(result),
+  ];
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
-<title>${escapeHtml(title)}</title><style>${UPLOT_CSS}</style><style>${STYLE}</style></head>
+<title>${escapeHtml(`perfgate: ${result.status}`)}</title><style>${UPLOT_CSS}</style><style>${STYLE}</style></head>
 <body><main>
 ${body.join('\n')}
 </main>
@@ -127,107 +62,118 @@ ${body.join('\n')}
 `;
 }
 
-function profileTable(profiles: readonly ProfileResult[]): string {
-  const head = ['profile', 'status', 'requests', 'req/s', 'p50', 'p90', 'p95', 'p99', 'max', 'errors'];
-  const rows = profiles.map(
-    (p) =>
-      `<tr><td>${escapeHtml(p.name)}</td><td class="${p.status}">${p.status}</td><td>${p.requests.total}</td><td>${formatRate(p.throughput.rps)}</td><td>${formatMs(p.latency.p50)}</td><td>${formatMs(p.latency.p90)}</td><td>${formatOptionalMs(percentileReader(p)('p95'))}</td><td>${formatMs(p.latency.p99)}</td><td>${formatMs(p.latency.max)}</td><td>${p.errors.total}${p.errors.total ? ` (${formatPercent(p.errors.total / Math.max(1, p.requests.total))})` : ''}</td></tr>`,
-  );
-  return `<table><thead><tr>${head.map((x) => `<th>${x}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
-}
-
-/** Every endpoint of a profile of several, busiest first (the PR comment shows only the busiest). */
-function endpointTable(p: ProfileResult): string {
-  const endpoints = busiestEndpoints(p);
-  if (endpoints.length === 0) return '';
-  const rows = endpoints.map((e) => {
-    const p95 = percentileReader(e)('p95');
-    const cells = [
-      `${e.method} ${e.path}`,
-      e.requests.total.toLocaleString('en-US'),
-      formatRate(e.throughput.rps),
-      formatMs(e.latency.p50),
-      p95 === null ? '–' : formatMs(p95),
-      formatMs(e.latency.p99),
-      e.errors.total === 0
-        ? '0'
-        : `${e.errors.total} (${formatPercent(e.errors.total / Math.max(1, e.requests.total))})`,
-    ];
-    return `<tr><td class="${e.errors.total ? 'fail' : 'pass'}">${escapeHtml(e.name)}</td>${cells.map((c, i) => `<td${i === 0 ? ' class="text"' : ''}>${escapeHtml(c)}</td>`).join('')}<td class="text">${escapeHtml(e.errors.samples[0] ?? '')}</td></tr>`;
-  });
-  return `<table><thead><tr><th>endpoint</th><th>request</th><th>requests</th><th>req/s</th><th>p50</th><th>p95</th><th>p99</th><th>errors</th><th>first failure</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
-}
-
-function profileSection(p: ProfileResult, index: number, lastHeadTrial: boolean): string {
-  const kind = `${p.kind}${lastHeadTrial ? ' — last head trial' : ''}`;
-  const parts: string[] = [
-    `<h2 id="profile-${index}">${escapeHtml(p.name)} <span class="muted">${kind}</span></h2><div class="card">`,
+/** The headline, the base, one line of numbers, and when, where and what ran. */
+function openingParts(result: RunResult): string[] {
+  // The headline, the base line and the summary are built from perfgate's words and names escaped here.
+  const code = (text: string) => `<code>${escapeHtml(text)}</code>`;
+  const out = [`<h1 id="verdict" class="${result.status}">${headline(result, escapeHtml)}</h1>`];
+  const base = baseLine(result, escapeHtml, code);
+  if (base) out.push(`<p>${base}</p>`);
+  out.push(`<p id="summary">${summaryWords(result, code)}</p>`);
+  const when = [
+    formatTimestamp(result.startedAt),
+    formatSeconds(result.durationMs / 1000),
+    ...(result.git.branch ? [result.git.branch] : []),
+    `perfgate ${result.tool.version}`,
   ];
-  if (p.slo.checks.length)
-    parts.push(
-      `<p>${p.slo.checks.map((c) => `<span class="${c.pass ? 'pass' : checkIcon(c) === '⚠️' ? 'inconclusive' : 'fail'}">${c.pass ? '✔' : checkIcon(c) === '⚠️' ? '⚠' : '✘'} ${escapeHtml(describeCheck(c))}</span>`).join(' · ')}</p>`,
-    );
-  parts.push(list(p.reasons));
-  parts.push(endpointTable(p));
-  if (p.timeline.length > 1) parts.push(chart('latency', index), chart('throughput', index));
-  if (p.stress) {
-    const s = p.stress;
-    parts.push(
-      h(
-        'p',
-        `Max sustainable load: ${s.maxSustainableRps === null ? 'none (no step met the SLO)' : `${formatRate(s.maxSustainableRps)} req/s`}. Stopped by ${s.breakingPoint.reason}: ${s.breakingPoint.detail}.`,
-      ),
-    );
-    if (s.recovery)
-      parts.push(
-        h(
-          'p',
-          s.recovery.recovered
-            ? `Recovered after ${s.recovery.seconds ?? 0}s at low load.`
-            : `Did not recover: ${s.recovery.reason ?? ''}`,
-          s.recovery.recovered ? 'pass' : 'fail',
-        ),
-      );
-    parts.push(list(s.exhaustion.map((e) => `${e.resource}: ${e.detail}`)));
-    if (s.steps.length > 1) parts.push(chart('stress', index));
-  }
-  if (p.robustness) {
-    parts.push('<table><thead><tr><th>bad request</th><th>sent</th><th>outcome</th></tr></thead><tbody>');
-    parts.push(
-      p.robustness.cases
-        .map(
-          (c) =>
-            `<tr><td class="${c.handled ? 'pass' : 'fail'}">${escapeHtml(c.name)}</td><td class="text">${escapeHtml(c.request)}</td><td class="text">${escapeHtml(c.detail)}</td></tr>`,
-        )
-        .join(''),
-    );
-    parts.push(
-      '</tbody></table>',
-      h('p', `Health check afterwards: ${p.robustness.healthyAfter ? 'answered' : 'failed'}`),
-    );
-  }
-  if (p.resources?.samples.length) parts.push(chart('resources', index));
-  if (p.errors.total) {
-    const classes = Object.entries(p.errors.byClass)
-      .filter(([, n]) => n > 0)
-      .map(([k, n]) => `${k}: ${n}`);
-    parts.push(h('p', `Errors by class: ${classes.join(', ')}`));
-    if (p.errors.samples.length) parts.push(`<pre>${p.errors.samples.map(escapeHtml).join('\n')}</pre>`);
-  }
-  if (p.degradation) parts.push(h('p', `${p.degradation.degraded ? '⚠ ' : ''}${p.degradation.detail}`));
-  parts.push('</div>');
-  return parts.join('');
+  out.push(h('div', when.join(' · '), 'muted'));
+  return out;
 }
 
-function comparisonSection(result: RunResult): string {
+/** What decided the run: reasons and warnings, the comparison's first rows, the profiles, bottlenecks and suggestions. */
+function verdictParts(result: RunResult): string[] {
+  const out: string[] = [];
+  const reasons = reasonsNotInTables(result);
+  if (reasons.length) out.push(`<div class="card">${list(reasons)}</div>`);
+  if (result.warnings.length)
+    out.push(`<div class="card inconclusive">${list(result.warnings.map((w) => `⚠️ ${w}`))}</div>`);
   const c = result.comparison;
-  if (!c) return '';
-  const header = comparisonHeader(c.method);
+  if (c?.metrics.length) out.push(comparisonSection(c));
+  // An A/B's profiles are its last head trial; the comparison above has base and head side by side.
+  if (result.profiles.length)
+    out.push(
+      `<h2>${c?.method === 'ab' ? 'Last head trial of each profile' : 'Profiles and their SLOs'}</h2><div class="card">${profileTable(result.profiles)}</div>`,
+    );
+  if (result.bottlenecks.length) {
+    const found = result.bottlenecks.map(
+      (b) => `${b.kind} in ${b.profile} (confidence ${formatPercent(b.confidence, 0)}): ${b.evidence.join('; ')}`,
+    );
+    out.push(`<h2 id="bottlenecks">Bottlenecks</h2><div class="card">${list(found)}</div>`);
+  }
+  if (result.suggestions.length) {
+    out.push(
+      '<h2 id="suggestions">Suggestions</h2><p class="muted">Proposals for a human to review; perfgate applies nothing.</p>',
+    );
+    for (const s of result.suggestions)
+      out.push(
+        `<div class="card review">${h('h3', `${s.category}: ${s.title}${s.profile ? ` (${s.profile})` : ''}`)}${h('p', `Expected impact: ${s.expectedImpact}`)}${list(s.evidence)}</div>`,
+      );
+  }
+  return out;
+}
+
+/** The rest of the comparison and its charts, each profile, trends, the SUT's output, notices, the machine. */
+function detailParts(result: RunResult): string[] {
+  const out: string[] = [];
+  const c = result.comparison;
+  if (c?.metrics.length) out.push(comparisonDetails(c));
+  const ab = c?.method === 'ab';
+  result.profiles.forEach((p, i) => out.push(profileSection(p, i, ab)));
+  if (result.trends?.length) {
+    out.push(
+      '<h3>Trend over the stored history</h3><div class="card">',
+      ...result.trends.slice(0, 12).map((_, i) => chart('trend', undefined, ` data-trend="${i}"`)),
+      '</div>',
+    );
+  }
+  if (result.sut.logTail && result.status === 'error')
+    out.push(`<h3>Last lines of the SUT's output</h3><pre>${escapeHtml(result.sut.logTail)}</pre>`);
+  if (result.notices.length) out.push('<h3>Notices</h3>', list(result.notices));
+  const env = result.environment;
+  const machine = `${env.cores}× ${env.cpuModel} · ${env.os} · Node ${env.node} · ${env.ci ? env.runner : 'local run'}`;
+  out.push(h('p', machine, 'muted'));
+  return out;
+}
+
+function comparisonTable(c: Comparison, rows: readonly { m: ComparedMetric; mark: string }[], id = ''): string {
+  const header = ['', ...comparisonHeader(c.method)];
   const verdictClass = (v: string) => (v === 'regression' ? 'fail' : v === 'improvement' ? 'pass' : '');
-  const rows = c.metrics.map((m) => {
+  const body = rows.map(({ m, mark }) => {
     const row = cells(m);
-    return `<tr>${row.map((x, i) => `<td${i === row.length - 1 ? ` class="${verdictClass(m.verdict)}"` : ''}>${escapeHtml(x)}</td>`).join('')}</tr>`;
+    const tds = row.map(
+      (x, i) => `<td${i === row.length - 1 ? ` class="${verdictClass(m.verdict)}"` : ''}>${escapeHtml(x)}</td>`,
+    );
+    return `<tr><td class="${markClass(mark)}">${mark}</td>${tds.join('')}</tr>`;
   });
+  return `<table${id ? ` id="${id}"` : ''}><thead><tr>${header.map((x) => `<th>${escapeHtml(x)}</th>`).join('')}</tr></thead><tbody>${body.join('')}</tbody></table>`;
+}
+
+/** The rows with a gate or a change, failing first, and the gates applied. */
+function comparisonSection(c: Comparison): string {
+  const { shown, quiet } = comparisonRows(c);
+  const table = shown.length ? comparisonTable(c, shown, 'comparison') : h('p', 'No compared row has a gate or moved.');
+  const more = quiet.length
+    ? h(
+        'p',
+        `${quiet.length} more row${quiet.length === 1 ? '' : 's'} without a gate and without a change under Details.`,
+        'muted',
+      )
+    : '';
+  const gates = gatesSentence(c);
+  const title = `Comparison (${c.method === 'ab' ? 'same-runner A/B' : 'stored baseline'})`;
+  return `<h2 id="comparison-title">${title}</h2><div class="card">${table}${more}${gates ? h('p', gates) : ''}${list(c.warnings)}</div>`;
+}
+
+/** The quiet rows, how to read the table, the change of each row with its interval and gate, and each A/B pair. */
+function comparisonDetails(c: Comparison): string {
+  const { quiet } = comparisonRows(c);
+  const table = quiet.length
+    ? comparisonTable(
+        c,
+        quiet.map((m) => ({ m, mark: '✅' })),
+      )
+    : '';
+  const notes = [...(c.method === 'ab' ? [AB_CHANGE_NOTE] : [])];
   // Per-pair values of the metrics a reader checks first (the table has them all), a few profiles at most.
   const trialCharts = c.metrics
     .map((m, i) => ({ m, i }))
@@ -235,9 +181,7 @@ function comparisonSection(result: RunResult): string {
     .slice(0, 12)
     .map(({ i }) => chart('ab-trials', undefined, ` data-metric="${i}"`))
     .join('');
-  const gates = gatesSentence(c);
-  const notes = [...(c.method === 'ab' ? [AB_CHANGE_NOTE] : []), ...(gates ? [gates] : [])];
-  return `<h2>Comparison (${c.method === 'ab' ? 'same-runner A/B' : 'stored baseline'})</h2><div class="card"><table><thead><tr>${header.map((x) => `<th>${escapeHtml(x)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>${notes.map((n) => h('p', n, 'muted')).join('')}${list(c.warnings)}${chart('comparison')}${trialCharts}</div>`;
+  return `<h3>Comparison</h3><div class="card">${table}${notes.map((n) => h('p', n, 'muted')).join('')}${chart('comparison')}${trialCharts}</div>`;
 }
 
 /** The result as the charts need it: the HDR histograms (kept in result.json) are left out. */

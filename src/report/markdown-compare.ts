@@ -1,47 +1,47 @@
 /**
- * The comparison sections of the markdown report (baseline or same-runner A/B): the compared
- * rows with the gates under them, and for an A/B the base and head side by side. They come
- * right after the verdict (issue 14: the comparison that decided a run was printed last, under
- * a table of the last head trial that read as the run's result).
+ * The comparison sections of the markdown report (baseline or same-runner A/B): the rows a reader
+ * must see (gated, or moved), marked ❌/⚠️/✅ and failing first, with the gates under them, and
+ * for an A/B the base and head side by side. They come right after the verdict (issue 14: the
+ * comparison that decided a run was printed last, under a table of the last head trial that
+ * read as the run's result). The quiet rows and the notes on how to read the table go to the
+ * details (issue 16: a report read in ten seconds).
  */
 import { markdownTable } from 'markdown-table';
 import { AB_CHANGE_NOTE, cells, comparisonHeader, gatesSentence } from '../compare/format.js';
 import type { ComparedMetric, Comparison } from '../model/compare.js';
 import type { ProfileResult } from '../model/result.js';
 import { escapeMarkdown, inlineCode } from './escape.js';
-import { formatMs, formatPercent, formatRate, STATUS_ICON } from './format.js';
+import { STATUS_ICON } from './format.js';
+import { formatMs, formatPercent, formatRate } from './numbers.js';
 import { gatedRegressionRows, unseenGateRows } from '../compare/regression-gate.js';
+import { comparisonRows } from './layout.js';
 import { worstStatus } from '../verdict/status.js';
 
 export interface ComparisonOptions {
-  /** Only the rows a reader must see (gated, or not "no change"): the smallest PR comment. */
+  /** The smallest PR comment: the quiet rows are counted, not shown. */
   summaryOnly?: boolean | undefined;
 }
 
-/** A row the summary keeps: it has a gate, or it moved. */
-const mustShow = (m: ComparedMetric) => m.threshold !== undefined || m.verdict !== 'no-change';
+const MDE_NOTE =
+  'MDE: the smallest change this run could detect with 95% power at its own noise level. Gate: fails only on a significant regression past it.';
 
 export function comparisonSection(c: Comparison, options: ComparisonOptions = {}): string[] {
   const title =
     c.method === 'ab'
       ? 'Same-runner A/B (base vs head)'
       : `Comparison with the baseline${c.baseline?.sha ? ` (${inlineCode(c.baseline.sha.slice(0, 7))})` : ''}`;
-  const header = comparisonHeader(c.method);
-  const shown = options.summaryOnly ? c.metrics.filter(mustShow) : c.metrics;
+  const { shown } = comparisonRows(c);
   const out = ['', `### ${title}`, ''];
-  if (shown.length)
-    out.push(`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...shown.map(tableRow));
+  if (shown.length) out.push(...tableOf(c, shown));
+  else out.push('No compared row has a gate or moved.');
   const left = c.metrics.length - shown.length;
-  if (left > 0)
+  if (left > 0) {
+    const where = options.summaryOnly ? 'in report.md' : 'under Details';
     out.push(
       '',
-      `${left} more row${left === 1 ? '' : 's'} without a gate and without a change ${left === 1 ? 'is' : 'are'} in report.md.`,
+      `${left} more row${left === 1 ? '' : 's'} without a gate and without a change ${left === 1 ? 'is' : 'are'} ${where}.`,
     );
-  out.push('');
-  if (c.method === 'ab') out.push(AB_CHANGE_NOTE, '');
-  out.push(
-    'MDE: the smallest change this run could detect with 95% power at its own noise level. Gate: fails only on a significant regression past it.',
-  );
+  }
   const gates = gatesSentence(c);
   if (gates) out.push('', gates);
   if (c.warnings.length) out.push('');
@@ -49,7 +49,38 @@ export function comparisonSection(c: Comparison, options: ComparisonOptions = {}
   return out;
 }
 
-const tableRow = (m: ComparedMetric) => `| ${cells(m).map(escapeMarkdown).join(' | ')} |`;
+function tableOf(c: Comparison, rows: readonly { m: ComparedMetric; mark: string }[]): string[] {
+  const header = ['', ...comparisonHeader(c.method)];
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map(({ m, mark }) => `| ${[mark, ...cells(m).map(escapeMarkdown)].join(' | ')} |`),
+  ];
+}
+
+/**
+ * The comparison's part of the details: the rows without a gate and without a change (left out
+ * of the summary), then how to read the table (the MDE, and for an A/B why its change can differ
+ * from the ratio of the medians).
+ */
+export function comparisonDetails(c: Comparison, options: ComparisonOptions = {}): string[] {
+  const { quiet } = comparisonRows(c);
+  const out: string[] = [];
+  if (quiet.length && !options.summaryOnly)
+    out.push(
+      '',
+      '#### Compared rows without a gate and without a change',
+      '',
+      ...tableOf(
+        c,
+        quiet.map((m) => ({ m, mark: '✅' })),
+      ),
+    );
+  out.push('');
+  if (c.method === 'ab') out.push(AB_CHANGE_NOTE, '');
+  out.push(MDE_NOTE);
+  return out;
+}
 
 /** A subject's p50, p99, throughput and error rate from the A/B's rows (medians of the trials). */
 type Sides = Partial<Record<'p50' | 'p99' | 'throughput' | 'errorRate', ComparedMetric>>;

@@ -7,7 +7,7 @@ import { markdownTable } from 'markdown-table';
 import type { EndpointResult, ProfileResult } from '../model/result.js';
 import { percentileReader } from '../verdict/percentile.js';
 import { escapeMarkdown, inlineCode } from './escape.js';
-import { formatMs, formatOptionalMs, formatPercent, formatRate } from './format.js';
+import { formatCount, formatMs, formatOptionalMs, formatPercent, formatRate } from './numbers.js';
 
 /**
  * A profile's endpoints, busiest first, when it has several (the one endpoint of a profile of one
@@ -25,7 +25,7 @@ export function endpointSection(p: ProfileResult, max = Infinity): string[] {
   const shown = busiest.slice(0, max);
   const rows = shown.map((e) => [
     `${e.errors.total ? '❌' : '✅'} ${escapeMarkdown(e.name)}`,
-    e.requests.total.toLocaleString('en-US'),
+    formatCount(e.requests.total),
     formatRate(e.throughput.rps),
     formatMs(e.latency.p50),
     formatOptionalMs(percentileReader(e)('p95')),
@@ -45,6 +45,6 @@ function errorsOf(e: EndpointResult): string {
   if (e.errors.total === 0) return '0';
   const classes = Object.entries(e.errors.byClass)
     .filter(([, n]) => n > 0)
-    .map(([k, n]) => `${escapeMarkdown(k)} ${n}`);
-  return `${e.errors.total} (${formatPercent(e.errors.total / Math.max(1, e.requests.total))}: ${classes.join(', ')})`;
+    .map(([k, n]) => `${escapeMarkdown(k)} ${formatCount(n)}`);
+  return `${formatCount(e.errors.total)} (${formatPercent(e.errors.total / Math.max(1, e.requests.total))}: ${classes.join(', ')})`;
 }

@@ -1,7 +1,7 @@
-/** The stress and robustness parts of the markdown report. */
+/** The stress and robustness parts of the markdown report (each profile's section, in the details). */
 import { markdownTable } from 'markdown-table';
 import type { ProfileResult } from '../model/result.js';
-import { formatMs, formatPercent, formatRate } from './format.js';
+import { formatCount, formatMs, formatPercent, formatRate, formatSeconds, formatThroughput } from './numbers.js';
 import { escapeMarkdown } from './escape.js';
 
 export function stressSection(p: ProfileResult): string[] {
@@ -11,7 +11,7 @@ export function stressSection(p: ProfileResult): string[] {
   const capacity =
     s.maxSustainableRps === null
       ? 'no step met the SLO'
-      : `**${formatRate(s.maxSustainableRps)} req/s**${s.maxSustainableConnections ? ` at ${s.maxSustainableConnections} connections` : ''}`;
+      : `**${formatThroughput(s.maxSustainableRps)}**${s.maxSustainableConnections ? ` at ${formatCount(s.maxSustainableConnections)} connections` : ''}`;
   out.push(
     `Max sustainable load: ${capacity}. Stopped by **${escapeMarkdown(s.breakingPoint.reason)}**: ${escapeMarkdown(s.breakingPoint.detail)}.`,
   );
@@ -20,7 +20,7 @@ export function stressSection(p: ProfileResult): string[] {
       '',
       s.recovery.recovered
         ? s.recovery.seconds
-          ? `Recovered ${s.recovery.seconds}s after dropping to low load.`
+          ? `Recovered ${formatSeconds(s.recovery.seconds)} after dropping to low load.`
           : 'Recovered at once after dropping to low load.'
         : `⚠️ Did not recover: ${escapeMarkdown(s.recovery.reason ?? 'unknown')}.`,
     );
@@ -33,7 +33,7 @@ export function stressSection(p: ProfileResult): string[] {
     );
   const rows = s.steps.map((st, i) => [
     String(i + 1),
-    st.connections !== undefined ? `${st.connections} conns` : `${formatRate(st.offered)} req/s`,
+    st.connections !== undefined ? `${formatCount(st.connections)} conns` : formatThroughput(st.offered),
     formatRate(st.achievedRps),
     formatMs(st.p50),
     formatMs(st.p99),

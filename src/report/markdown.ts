@@ -1,37 +1,27 @@
 /**
  * The markdown report: report.md, the job summary and (through src/publish) the PR comment.
- * Returns a string only. It opens with what decided the run: the headline naming the regressions,
- * the base compared with, the reasons, then the comparison, and only then the tables and the
- * per-profile detail (for an A/B, the detail of its last head trial, and headed so). Text that
- * came from outside perfgate (SUT output, error samples, profile names) is escaped so that it
- * cannot break the table or inject markup.
+ * Returns a string only. It is laid out for a reader with ten seconds (issue 16): the headline
+ * naming the regressions, the base compared with and one summary line; then the table that
+ * decided the run (the comparison's gated or moved rows marked ❌/⚠️/✅, failing first; without
+ * a comparison, the profiles with their SLO column); then the bottlenecks and suggestions; then
+ * the details (each profile, resources, trends, notices). A quiet run collapses all but the
+ * first lines in the PR comment (`collapseQuiet`). Text that came from outside perfgate (SUT
+ * output, error samples, profile names) is escaped so that it cannot break a table or inject
+ * markup.
  */
-import { markdownTable } from 'markdown-table';
-import { describeCheck } from '../verdict/slo.js';
-import type { ProfileResult, RunResult } from '../model/result.js';
+import type { RunResult } from '../model/result.js';
 import { escapeMarkdown, inlineCode } from './escape.js';
-import {
-  checkIcon,
-  formatBytes,
-  formatMs,
-  formatOptionalMs,
-  formatPercent,
-  formatRate,
-  sparkline,
-  STATUS_ICON,
-} from './format.js';
-import { percentileReader } from '../verdict/percentile.js';
 import { bottleneckSection, resourceSection, suggestionSection, trendSection } from './markdown-analysis.js';
-import { abSidesSection, comparisonSection } from './markdown-compare.js';
-import { baseLine, headline } from './headline.js';
-import { endpointSection } from './markdown-endpoints.js';
-import { stressCharts, timelineCharts } from './mermaid.js';
-import { robustnessSection, stressSection } from './markdown-stress.js';
+import { abSidesSection, comparisonDetails, comparisonSection } from './markdown-compare.js';
+import { profileSection, profileTable } from './markdown-profile.js';
+import { baseLine, headline, summaryWords } from './headline.js';
+import { isQuiet, reasonsNotInTables } from './layout.js';
+import { formatSeconds, formatTimestamp } from './numbers.js';
 
 export interface MarkdownOptions {
   /** Hidden marker that identifies perfgate's sticky comment. */
   marker?: string;
-  /** Link to the run's artifacts (report.html), shown under the verdict. */
+  /** Link to the run's artifacts (report.html), shown on the summary line. */
   artifactsUrl?: string;
   /** Drop the detail sections (timelines, error samples) to fit a size limit. */
   compact?: boolean;
@@ -44,55 +34,30 @@ export interface MarkdownOptions {
    * and the counts are read from it, so that a cut comment does not say "0 profiles".
    */
   uncut?: RunResult;
+  /**
+   * A quiet run (layout.ts isQuiet) shows its headline, base line and summary line, and everything else
+   * in one collapsed Details section: the PR comment's layout. report.md keeps the full layout:
+   * it is the record a reader opens on purpose (and the job summary shows it), while the comment
+   * is what every reviewer of the PR scrolls past on each push.
+   */
+  collapseQuiet?: boolean;
 }
 
 export function buildMarkdownReport(result: RunResult, options: MarkdownOptions = {}): string {
-  const out: string[] = [];
-  if (options.marker) out.push(options.marker);
-  out.push(...openingLines(options.uncut ?? result));
-  out.push('', verdictLine(options.uncut ?? result));
-  if (options.artifactsUrl) out.push('', `Full report with charts: [report.html](${options.artifactsUrl})`);
-  if (result.reasons.length) {
-    out.push('');
-    for (const r of result.reasons.slice(0, 20)) out.push(`- ${escapeMarkdown(r)}`);
-    if (result.reasons.length > 20) out.push(`- … and ${result.reasons.length - 20} more (see result.json)`);
-  }
-  if (result.warnings.length) {
-    out.push('');
-    for (const w of result.warnings.slice(0, 20)) out.push(`- ⚠️ ${escapeMarkdown(w)}`);
-    if (result.warnings.length > 20) out.push(`- … and ${result.warnings.length - 20} more warnings (see result.json)`);
-  }
-  const c = result.comparison;
-  if (c) out.push(...comparisonSection(c, { summaryOnly: options.summaryOnly }));
-  // An A/B's profiles are its last head trial: its main table is base and head side by side instead.
-  const ab = c?.method === 'ab';
-  const sides = c && ab ? abSidesSection(c, result.profiles, options) : [];
-  if (sides.length) out.push(...sides);
-  else if (result.profiles.length) out.push('', profileTable(result.profiles));
-  if (!options.summaryOnly) for (const p of result.profiles) out.push(...profileSection(p, options, ab));
-  out.push(...bottleneckSection(result), ...suggestionSection(result));
-  if (!options.summaryOnly) out.push(...resourceSection(result.profiles));
-  if (!options.compact) out.push(...trendSection(result));
-  if (result.sut.exit) {
-    out.push('', '### The SUT exited during the run', '');
-    out.push(
-      `It exited ${result.sut.exit.signal ? `on ${escapeMarkdown(result.sut.exit.signal)}` : `with code ${result.sut.exit.code}`} ${(result.sut.exit.atMs / 1000).toFixed(1)}s after start${result.sut.exit.duringProfile ? `, during profile ${escapeMarkdown(result.sut.exit.duringProfile)}` : ''}.`,
-    );
-  }
-  if (result.sut.logTail && result.status === 'error')
-    out.push(
-      '',
-      "<details><summary>Last lines of the SUT's output</summary>",
-      '',
-      fence(result.sut.logTail),
-      '',
-      '</details>',
-    );
-  if (result.notices.length) {
-    out.push('', '### Notices', '');
-    for (const n of result.notices) out.push(`- ${escapeMarkdown(n)}`);
-  }
-  out.push('', footer(result));
+  const whole = options.uncut ?? result;
+  const quiet = options.collapseQuiet === true && isQuiet(whole);
+  const head = [
+    ...(options.marker ? [options.marker] : []),
+    ...openingLines(whole),
+    '',
+    summaryLine(whole, { artifactsUrl: options.artifactsUrl, quiet }),
+  ];
+  const verdict = verdictSections(result, options);
+  const details = detailSections(result, options);
+  const foot = ['', footer(result)];
+  const out = quiet
+    ? [...head, '', '<details><summary>Details</summary>', ...verdict, ...details, ...foot, '', '</details>']
+    : [...head, ...verdict, ...(details.length ? ['', '### Details', ...details] : []), ...foot];
   return out.join('\n') + '\n';
 }
 
@@ -105,95 +70,74 @@ export function openingLines(result: RunResult): string[] {
   return [`## ${headline(result, escapeMarkdown)}`, ...(base ? ['', base] : [])];
 }
 
-function verdictLine(result: RunResult): string {
-  const n = result.profiles.length;
-  const failed = result.profiles.filter((p) => p.status === 'fail').length;
-  const parts = [`${n} profile${n === 1 ? '' : 's'}`];
-  if (failed) parts.push(`${failed} failed`);
-  const warned = result.warnings.length;
-  if (warned) parts.push(`${warned} warning${warned === 1 ? '' : 's'} (level: warn, not failing)`);
-  parts.push(`in ${(result.durationMs / 1000).toFixed(0)}s`);
-  if (result.git.sha) parts.push(`at ${inlineCode(result.git.sha.slice(0, 7))}`);
-  return parts.join(', ') + '.';
-}
-
-function profileTable(profiles: readonly ProfileResult[]): string {
-  const rows = profiles.map((p) => [
-    `${STATUS_ICON[p.status]} ${escapeMarkdown(p.name)}`,
-    loadOf(p),
-    p.requests.total.toLocaleString('en-US'),
-    formatRate(p.throughput.rps),
-    formatMs(p.latency.p50),
-    formatMs(p.latency.p90),
-    formatOptionalMs(percentileReader(p)('p95')),
-    formatMs(p.latency.p99),
-    formatMs(p.latency.max),
-    p.errors.total === 0 ? '0' : `${p.errors.total} (${formatPercent(p.errors.total / Math.max(1, p.requests.total))})`,
-  ]);
-  return markdownTable(
-    [['profile', 'load', 'requests', 'req/s', 'p50', 'p90', 'p95', 'p99', 'max', 'errors'], ...rows],
-    { align: ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'] },
-  );
-}
-
-function loadOf(p: ProfileResult): string {
-  if (p.stress) {
-    const last = p.stress.steps.at(-1);
-    return last
-      ? `ramp to ${last.connections !== undefined ? `${last.connections} conns` : `${formatRate(last.offered)} req/s`}`
-      : 'ramp';
+/** What decided the run: its reasons and warnings, the comparison, the profiles' table, bottlenecks and suggestions. */
+function verdictSections(result: RunResult, options: MarkdownOptions): string[] {
+  const out: string[] = [];
+  const reasons = reasonsNotInTables(result);
+  if (reasons.length) {
+    out.push('');
+    for (const r of reasons.slice(0, 20)) out.push(`- ${escapeMarkdown(r)}`);
+    if (reasons.length > 20) out.push(`- … and ${reasons.length - 20} more (see result.json)`);
   }
-  if (p.kind === 'load') return p.model === 'open' ? `${formatRate(p.rate ?? 0)} req/s` : `${p.connections ?? 0} conns`;
-  return p.kind;
-}
-
-/** `lastHeadTrial`: the profile is the last head trial of an A/B (src/run/ab.ts), and the heading says so. */
-function profileSection(p: ProfileResult, options: MarkdownOptions, lastHeadTrial: boolean): string[] {
-  const heading = `${escapeMarkdown(p.name)} (${p.kind})${lastHeadTrial ? ' — last head trial' : ''}`;
-  const out: string[] = ['', `### ${heading}`, ''];
-  if (p.slo.checks.length) {
-    out.push(
-      `SLO${p.slo.checks.some((c) => c.level === 'warn') ? ' (level: warn)' : ''}: ${p.slo.checks.map((c) => `${checkIcon(c)} ${escapeMarkdown(describeCheck(c))}`).join(' · ')}`,
-    );
-  } else {
-    out.push('No SLO configured for this profile.');
+  if (result.warnings.length) {
+    out.push('');
+    for (const w of result.warnings.slice(0, 20)) out.push(`- ⚠️ ${escapeMarkdown(w)}`);
+    if (result.warnings.length > 20) out.push(`- … and ${result.warnings.length - 20} more warnings (see result.json)`);
   }
-  for (const r of p.reasons.filter((r) => !r.startsWith('SLO:'))) out.push(`- ${escapeMarkdown(r)}`);
-  out.push(...endpointSection(p, options.maxEndpoints));
-  if (p.errors.total > 0) {
-    const classes = Object.entries(p.errors.byClass)
-      .filter(([, n]) => n > 0)
-      .map(([k, n]) => `${escapeMarkdown(k)}: ${n}`);
-    const statuses = Object.entries(p.errors.byStatus).map(([k, n]) => `${escapeMarkdown(k)}: ${n}`);
-    out.push('', `Errors by class: ${classes.join(', ')}${statuses.length ? ` (status ${statuses.join(', ')})` : ''}`);
-    if (!options.compact && p.errors.samples.length)
-      out.push('', ...p.errors.samples.slice(0, 5).map((s) => `- ${inlineCode(s)}`));
-  }
-  if (!options.compact && p.timeline.length > 1) {
-    out.push(
-      '',
-      `Per second over ${p.timeline.length}s — req/s \`${sparkline(p.timeline.map((t) => t.rps))}\` p99 \`${sparkline(p.timeline.map((t) => t.p99))}\`` +
-        (p.timeline.some((t) => t.errors > 0) ? ` errors \`${sparkline(p.timeline.map((t) => t.errors))}\`` : ''),
-    );
-  }
-  out.push(...stressSection(p), ...robustnessSection(p));
-  if (!options.compact) {
-    const charts = [...timelineCharts(p), ...stressCharts(p)];
-    if (charts.length) out.push('', '<details><summary>Charts</summary>', '', charts.join('\n\n'), '', '</details>');
-  }
-  if (p.degradation)
-    out.push('', `Within the run: ${p.degradation.degraded ? '⚠️ ' : ''}${escapeMarkdown(p.degradation.detail)}.`);
-  if (p.throughput.bytesPerSec > 0 && !options.compact)
-    out.push(
-      '',
-      `Received ${formatBytes(p.throughput.bytesPerSec)}/s; latency mean ${formatMs(p.latency.mean)} ± ${formatMs(p.latency.stdev)}, p99.9 ${formatMs(p.latency.p999)}.`,
-    );
-  if (p.generator?.saturated)
-    out.push(
-      '',
-      `⚠️ The load generator was saturated (${p.generator.evidence.map(escapeMarkdown).join('; ')}): numbers may show perfgate's limit rather than the SUT's.`,
-    );
+  const c = result.comparison;
+  if (c) out.push(...comparisonSection(c, { summaryOnly: options.summaryOnly }));
+  // An A/B's profiles are its last head trial: its main table is base and head side by side instead.
+  const sides = c?.method === 'ab' ? abSidesSection(c, result.profiles, options) : [];
+  if (sides.length) out.push(...sides);
+  else if (result.profiles.length) out.push('', '### Profiles and their SLOs', '', profileTable(result.profiles));
+  out.push(...bottleneckSection(result), ...suggestionSection(result));
   return out;
+}
+
+/** Each profile, the resources, the trends, how the SUT ended and the notices. */
+function detailSections(result: RunResult, options: MarkdownOptions): string[] {
+  const out: string[] = [];
+  const c = result.comparison;
+  if (c) out.push(...comparisonDetails(c, { summaryOnly: options.summaryOnly }));
+  const lastHeadTrial = c?.method === 'ab';
+  if (!options.summaryOnly) {
+    for (const p of result.profiles) out.push(...profileSection(p, { ...options, lastHeadTrial }));
+    out.push(...resourceSection(result.profiles));
+  }
+  if (!options.compact) out.push(...trendSection(result));
+  const exit = result.sut.exit;
+  if (exit) {
+    const how = exit.signal ? `on ${escapeMarkdown(exit.signal)}` : `with code ${exit.code}`;
+    const during = exit.duringProfile ? `, during profile ${escapeMarkdown(exit.duringProfile)}` : '';
+    out.push('', '#### The SUT exited during the run', '');
+    out.push(`It exited ${how} ${formatSeconds(exit.atMs / 1000)} after start${during}.`);
+  }
+  if (result.sut.logTail && result.status === 'error')
+    out.push(
+      '',
+      "<details><summary>Last lines of the SUT's output</summary>",
+      '',
+      fence(result.sut.logTail),
+      '',
+      '</details>',
+    );
+  if (result.notices.length) {
+    out.push('', '#### Notices', '');
+    for (const n of result.notices) out.push(`- ${escapeMarkdown(n)}`);
+  }
+  return out;
+}
+
+/**
+ * The line under the headline and the base; a quiet run's comment shows only it, so it also
+ * counts the bottlenecks under its Details, and it links report.html when there is a link.
+ */
+function summaryLine(result: RunResult, options: { artifactsUrl?: string | undefined; quiet: boolean }): string {
+  const parts = [summaryWords(result, inlineCode)];
+  const b = result.bottlenecks.length;
+  if (options.quiet && b) parts.push(`${b} bottleneck${b === 1 ? '' : 's'} under Details`);
+  if (options.artifactsUrl) parts.push(`[report.html with charts](${options.artifactsUrl})`);
+  return parts.join(' · ');
 }
 
 function fence(text: string): string {
@@ -202,7 +146,19 @@ function fence(text: string): string {
   return `${f}text\n${text}\n${f}`;
 }
 
+/**
+ * perfgate, the machine and the start of the run in local time with its zone. A line that opens
+ * with <sub> and goes on is a paragraph, not an HTML block (CommonMark §4.6, type 7 needs the
+ * tag alone on its line), so its text takes markdown escapes, which GitHub removes there.
+ */
 function footer(result: RunResult): string {
   const env = result.environment;
-  return `<sub>perfgate ${escapeMarkdown(result.tool.version)} · ${env.cores}× ${escapeMarkdown(env.cpuModel)} · Node ${escapeMarkdown(env.node)} · ${env.ci ? escapeMarkdown(env.runner) : 'local'} · ${escapeMarkdown(result.startedAt)}</sub>`;
+  const words = [
+    `perfgate ${result.tool.version}`,
+    `${env.cores}× ${env.cpuModel}`,
+    `Node ${env.node}`,
+    env.ci ? env.runner : 'local',
+    `started ${formatTimestamp(result.startedAt)}`,
+  ];
+  return `<sub>${words.map(escapeMarkdown).join(' · ')}</sub>`;
 }

@@ -1,19 +1,22 @@
 /**
  * Charts that render in a GitHub comment without images: Mermaid `xychart-beta` blocks. xychart
- * has no legend, so each chart's title says which line is which; series are thinned to at most
- * MAX_POINTS so that long runs stay readable and small. Names from outside perfgate are reduced
- * to plain characters: a quote or a newline could otherwise end the Mermaid statement.
+ * has one y axis and no legend, so each chart holds one quantity (throughput and errors once
+ * shared a "requests" axis), its y axis starts at zero, and its title says which line is which
+ * (SLO limits are flat lines). Series are thinned to at most MAX_POINTS so that long runs stay
+ * readable and small. Names from outside perfgate are reduced to plain characters: a quote or a
+ * newline could otherwise end the Mermaid statement.
  */
+import { percentileLabel } from '../model/percentiles.js';
 import type { ProfileResult } from '../model/result.js';
 
 const MAX_POINTS = 60;
 
-function label(text: string): string {
+function label(text: string, max = 100): string {
   return text
     .replace(/[^A-Za-z0-9 _.:/(),%-]/g, ' ')
     .replace(/\s+/g, ' ')
     .trim()
-    .slice(0, 100);
+    .slice(0, max);
 }
 
 /** Keeps at most `max` points, evenly spaced, always including the last one. */
@@ -36,7 +39,7 @@ function chart(
   return [
     '```mermaid',
     'xychart-beta',
-    `  title "${label(title)}"`,
+    `  title "${label(title, 200)}"`,
     `  x-axis "${label(xName)}" [${xs.map((x) => `"${typeof x === 'number' ? num(x) : label(x)}"`).join(', ')}]`,
     `  y-axis "${label(yName)}" 0 --> ${num(max * 1.1)}`,
     ...series.map((s) => `  ${s.kind} [${s.values.map(num).join(', ')}]`),
@@ -44,21 +47,51 @@ function chart(
   ].join('\n');
 }
 
-/** Latency (p50 lower line, p99 upper line) and throughput per second of a profile. */
+/** The profile's own SLO limits in `unit`, as flat lines with their words for the title. */
+function sloLines(p: ProfileResult, unit: 'ms' | 'rps', length: number): { words: string; values: number[] }[] {
+  return p.slo.checks
+    .filter((c) => c.unit === unit && c.endpoint === undefined)
+    .map((c) => ({
+      words: `SLO ${percentileLabel(c.metric)} limit ${num(c.limit)} (flat line)`,
+      values: Array.from({ length }, () => c.limit),
+    }));
+}
+
+/**
+ * Latency (p50 lower line, p99 upper line, each latency SLO limit a flat line), throughput (with
+ * its SLO limit) and, when there were any, errors per second, each on its own axis from zero.
+ * The timeline starts after the warmup, which the x axis says.
+ */
 export function timelineCharts(p: ProfileResult): string[] {
   if (p.timeline.length < 2) return [];
   const points = thin(p.timeline);
   const xs = points.map((t) => t.t);
+  const x = p.warmupSec > 0 ? `seconds after the ${num(p.warmupSec)} s warmup` : 'second';
+  const latencySlo = sloLines(p, 'ms', points.length);
+  const rpsSlo = sloLines(p, 'rps', points.length);
   const out = [
-    chart(`${p.name}: latency per second, p50 (lower) and p99 (upper), ms`, 'second', xs, 'ms', [
-      { kind: 'line', values: points.map((t) => t.p50) },
-      { kind: 'line', values: points.map((t) => t.p99) },
-    ]),
-    chart(`${p.name}: throughput (bars) and errors (line) per second`, 'second', xs, 'requests', [
+    chart(
+      [`${p.name}: latency per second, ms: p50 (lower), p99 (upper)`, ...latencySlo.map((l) => l.words)].join(', '),
+      x,
+      xs,
+      'ms',
+      [
+        { kind: 'line', values: points.map((t) => t.p50) },
+        { kind: 'line', values: points.map((t) => t.p99) },
+        ...latencySlo.map((l) => ({ kind: 'line' as const, values: l.values })),
+      ],
+    ),
+    chart([`${p.name}: throughput per second (bars)`, ...rpsSlo.map((l) => l.words)].join(', '), x, xs, 'req per s', [
       { kind: 'bar', values: points.map((t) => t.rps) },
-      { kind: 'line', values: points.map((t) => t.errors) },
+      ...rpsSlo.map((l) => ({ kind: 'line' as const, values: l.values })),
     ]),
   ];
+  if (points.some((t) => t.errors > 0))
+    out.push(
+      chart(`${p.name}: errors per second`, x, xs, 'errors per s', [
+        { kind: 'line', values: points.map((t) => t.errors) },
+      ]),
+    );
   return out;
 }
 
@@ -82,15 +115,19 @@ export function stressCharts(p: ProfileResult): string[] {
   ];
 }
 
-/** A metric over stored results (oldest first), e.g. p50 per commit from the baseline history. */
-export function trendChart(title: string, points: readonly { label: string; value: number }[]): string | undefined {
+/** A metric over stored results (oldest first), e.g. p50 per commit from the baseline history; `unit` names the y axis. */
+export function trendChart(
+  title: string,
+  points: readonly { label: string; value: number }[],
+  unit: string,
+): string | undefined {
   if (points.length < 2) return undefined;
   const thinned = thin(points);
   return chart(
     title,
     'commit',
     thinned.map((p) => p.label.slice(0, 7)),
-    'value',
+    unit,
     [{ kind: 'line', values: thinned.map((p) => p.value) }],
   );
 }

@@ -11,6 +11,9 @@
  * error samples, the SUT's log tail, even record keys) is cut to a fixed length with a visible
  * marker, lists are shortened (but not the comparison's rows, whose gated ones must stay), and a
  * last, minimal body (headline, base and counts, names cut short) always fits.
+ *
+ * A quiet run (passed, unchanged, no warning) is laid out short at every step (issue 16): the
+ * headline, the base and one summary line, and the rest in one collapsed Details section.
  */
 import type { Comparison } from '../model/compare.js';
 import type { RunResult } from '../model/result.js';
@@ -38,13 +41,17 @@ export interface PlannedComment {
   omittedProfiles: number;
 }
 
-/** `measure`: how the limit counts (GitHub counts a comment in characters, the job summary in bytes). */
+/**
+ * `measure`: how the limit counts (GitHub counts a comment in characters, the job summary in
+ * bytes). A quiet run is collapsed unless `collapseQuiet` is false.
+ */
 export function planComment(
   result: RunResult,
-  options: MarkdownOptions & { fullReportHint?: string } = {},
+  given: MarkdownOptions & { fullReportHint?: string } = {},
   limit = COMMENT_LIMIT,
   measure: (text: string) => number = (t) => t.length,
 ): PlannedComment {
+  const options = { collapseQuiet: true, ...given };
   const hint = `\n> [!NOTE]\n> Some detail was left out to fit GitHub's size limit. ${options.fullReportHint ?? 'The full report is in the job summary and in the uploaded report artifact (report.md, report.html).'}\n`;
   const full = buildMarkdownReport(result, options);
   if (measure(full) <= limit) return { body: full, level: 'full', omittedProfiles: 0 };

@@ -7,8 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { formatComparisonTable } from '../../src/compare/format.js';
 import type { ComparedMetric, Comparison } from '../../src/model/compare.js';
 import type { RunResult } from '../../src/model/result.js';
+import { escapeMarkdown } from '../../src/report/escape.js';
 import { buildHtmlReport } from '../../src/report/html.js';
 import { buildMarkdownReport } from '../../src/report/markdown.js';
+import { formatTimestamp } from '../../src/report/numbers.js';
 import { planComment } from '../../src/report/size.js';
 import { profile, result } from '../helpers/results.js';
 
@@ -102,12 +104,14 @@ describe('an A/B with regressions past the default gates, in report.md', () => {
   it('shows the comparison before the side-by-side table and before any detail of the last head trial', () => {
     const comparison = md.indexOf('### Same-runner A/B');
     const sides = md.indexOf('### Base and head (medians of the trials)');
-    const detail = md.indexOf('### checkout (load) — last head trial');
+    const detail = md.indexOf('#### checkout (load) — last head trial');
     expect(comparison).toBeGreaterThan(0);
     expect(comparison).toBeLessThan(sides);
     expect(sides).toBeLessThan(detail);
     expect(md).not.toContain('| profile  | load');
-    expect(squash(md)).toContain('| ❌ checkout | 10.00ms → 12.49ms | 20.00ms → 20.00ms | 900 → 742 | 0.00% → 0.00% |');
+    expect(squash(md)).toContain(
+      '| ❌ checkout | 10.0 ms → 12.5 ms | 20.0 ms → 20.0 ms | 900 → 742 | 0.00 % → 0.00 % |',
+    );
   });
 
   it('says the gates are perfgate’s defaults and where to set others', () => {
@@ -127,11 +131,17 @@ describe('an A/B with regressions past the default gates, in report.md', () => {
     const planned = planComment(bulky, {}, buildMarkdownReport(bulky, { compact: true }).length);
     expect(planned.level).toBe('summary');
     expect(planned.omittedProfiles).toBe(0);
-    expect(squash(planned.body)).toContain('| ❌ checkout | 10.00ms → 12.49ms |');
+    expect(squash(planned.body)).toContain('| ❌ checkout | 10.0 ms → 12.5 ms |');
     expect(planned.body.split('\n')[0]).toBe(lines[0]);
     expect(planned.body).toContain(lines[1]);
-    const rows = planned.body.split('\n').filter((l) => l.startsWith('| checkout |'));
-    expect(rows.map((r) => r.split(' | ')[1])).toEqual(['p50', 'p90', 'p99', 'throughput']);
+    // The gated regressions first, marked ❌; then the rest, ✅ (the p90 moved, but has no gate).
+    const rows = planned.body.split('\n').filter((l) => /^\| \S+ \| checkout \|/.test(l));
+    expect(rows.map((r) => r.split(' | ').slice(0, 3))).toEqual([
+      ['| ❌', 'checkout', 'p50'],
+      ['| ❌', 'checkout', 'throughput'],
+      ['| ✅', 'checkout', 'p90'],
+      ['| ✅', 'checkout', 'p99'],
+    ]);
     expect(planned.body).toContain('1 more row without a gate and without a change is in report.md.');
   });
 
@@ -175,8 +185,10 @@ describe('the medians beside the Hodges–Lehmann change', () => {
   it('prints base and head medians, the change with its interval, and why they can disagree', () => {
     const md = buildMarkdownReport(r);
     expect(md).toContain('| base (median of trials) | head (median of trials) | change (HL) [CI] |');
-    // Markdown escapes the brackets; GitHub shows them as they are.
-    expect(md).toContain('| search | p50 | 10.599 ms | 10.935 ms | -3.4% \\[-5.0% … -1.8%\\] |');
+    // Markdown escapes the brackets; GitHub shows them as they are. A row without a gate and
+    // without a change is in the details.
+    expect(md).toContain('| ✅ | search | p50 | 10.6 ms | 10.9 ms | −3.4 % \\[−5.0 % … −1.8 %\\] |');
+    expect(md.indexOf('| ✅ | search | p50 |')).toBeGreaterThan(md.indexOf('### Details'));
     expect(md).toContain(
       'The change is the Hodges–Lehmann estimate of the per-pair changes (each head trial against the base trial it was paired with), so it can differ from the ratio of the two medians',
     );
@@ -185,11 +197,11 @@ describe('the medians beside the Hodges–Lehmann change', () => {
   it('shows the same columns and sentence on the console and in report.html', () => {
     const table = formatComparisonTable(r.comparison!);
     expect(table.split('\n')[0]).toMatch(/^profile +metric +base \(median of trials\) +head \(median of trials\)/);
-    expect(table).toMatch(/search +p50 +10\.599 ms +10\.935 ms +-3\.4% \[-5\.0% … -1\.8%\]/);
+    expect(table).toMatch(/search +p50 +10\.6 ms +10\.9 ms +−3\.4 % \[−5\.0 % … −1\.8 %\]/);
     expect(table).toContain('the pairing cancels the drift, the medians do not.');
     const html = buildHtmlReport(r);
     expect(html).toContain('<th>change (HL) [CI]</th>');
-    expect(html).toContain('<td>10.599 ms</td><td>10.935 ms</td><td>-3.4% [-5.0% … -1.8%]</td>');
+    expect(html).toContain('<td>10.6 ms</td><td>10.9 ms</td><td>−3.4 % [−5.0 % … −1.8 %]</td>');
     expect(html).toContain('the pairing cancels the drift, the medians do not.');
   });
 });
@@ -209,10 +221,10 @@ describe('a stored-baseline comparison', () => {
   it('names the stored baseline under the headline and keeps the profile table after the comparison', () => {
     expect(nonEmpty(md).slice(0, 2)).toEqual([
       '## ✅ perfgate: pass',
-      'Compared with the stored baseline `4444444` of main (stored 2026-11-20 08:30 UTC): each metric against the median of its stored runs.',
+      `Compared with the stored baseline \`4444444\` of main (stored ${escapeMarkdown(formatTimestamp('2026-11-20T08:30:12.000Z'))}): each metric against the median of its stored runs.`,
     ]);
     expect(md.indexOf('### Comparison with the baseline (`4444444`)')).toBeLessThan(md.indexOf('| ✅ browse'));
-    expect(md).toContain('### browse (load)\n');
+    expect(md).toContain('#### browse (load)\n');
     expect(md).not.toContain('last head trial');
   });
 
@@ -239,7 +251,9 @@ describe('names from outside perfgate in the headline', () => {
 
   it('stay escaped in report.html', () => {
     const html = buildHtmlReport(r);
-    expect(html).toMatch(/<h1 class="fail">❌ perfgate: fail — 1 regression: p50 \+30\.0 % on &lt;img src=x/);
+    expect(html).toMatch(
+      /<h1 id="verdict" class="fail">❌ perfgate: fail — 1 regression: p50 \+30\.0 % on &lt;img src=x/,
+    );
     expect(html).not.toContain('<img src=x');
   });
 });

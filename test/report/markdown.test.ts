@@ -53,7 +53,7 @@ describe('untrusted text in the report', () => {
 
   it('keeps a table row on one line and its cells intact', () => {
     const row = md.split('\n').find((l) => l.startsWith('| ❌'));
-    expect(row?.split(/(?<!\\)\|/).length).toBe(12);
+    expect(row?.split(/(?<!\\)\|/).length).toBe(13);
   });
 });
 
@@ -95,8 +95,18 @@ describe('planComment', () => {
   });
 
   it('leaves a report that fits as it is', () => {
-    const r = result([profile('browse')]);
+    const r = result([profile('browse', { status: 'fail' })]);
     expect(planComment(r)).toEqual({ body: buildMarkdownReport(r), level: 'full', omittedProfiles: 0 });
+  });
+
+  it('collapses a quiet run that fits, and nothing else', () => {
+    const r = result([profile('browse')]);
+    expect(planComment(r)).toEqual({
+      body: buildMarkdownReport(r, { collapseQuiet: true }),
+      level: 'full',
+      omittedProfiles: 0,
+    });
+    expect(planComment(r).body).not.toBe(buildMarkdownReport(r));
   });
 
   it('builds the comment of a 10-profile run in well under a second', () => {
@@ -113,7 +123,9 @@ describe('mermaid charts', () => {
     const p = profile('evil" ]\n  title "x');
     const charts = timelineCharts(p);
     expect(charts).toHaveLength(2);
-    expect(charts[0]).toContain('title "evil title x: latency per second, p50 (lower) and p99 (upper), ms"');
+    expect(charts[0]).toContain(
+      'title "evil title x: latency per second, ms: p50 (lower), p99 (upper), SLO p99 limit 50 (flat line)"',
+    );
     for (const c of charts) {
       const lines = c.split('\n');
       expect(lines[0]).toBe('```mermaid');
@@ -146,7 +158,7 @@ describe('analysis sections', () => {
       ],
     });
     const md = buildMarkdownReport(r);
-    expect(md).toContain('- **cpu** in browse (confidence 90%): SUT CPU 98% of a core for 9 of 10 s');
+    expect(md).toContain('- **cpu** in browse (confidence 90 %): SUT CPU 98% of a core for 9 of 10 s');
     expect(md).toContain("need a human's review; perfgate applies nothing");
     expect(md).toContain('code: Look at &lt;hot&gt; in server.js:42');
     expect(openDetails(md)).toBe(0);
@@ -167,7 +179,7 @@ describe('trend section', () => {
     });
     const md = buildMarkdownReport(r);
     expect(md).toContain('Trend over the stored history');
-    expect(md).toContain('- browse p50 stepped +20.0% at `666666666666`');
+    expect(md).toContain('- browse p50 stepped +20.0 % at `666666666666`');
     expect(md).toMatch(/x-axis "commit" \["0000000", "1111111"/);
     expect(openDetails(md)).toBe(0);
   });

@@ -9,6 +9,7 @@ import { buildJunitXml } from '../../src/export/junit.js';
 import { formatConsoleSummary } from '../../src/report/console.js';
 import { buildHtmlReport } from '../../src/report/html.js';
 import { buildMarkdownReport } from '../../src/report/markdown.js';
+import { formatMs } from '../../src/report/numbers.js';
 import { planComment } from '../../src/report/size.js';
 import { profile, result } from '../helpers/results.js';
 
@@ -30,11 +31,13 @@ describe('a warn-level miss in the reports', () => {
   it('is listed with ⚠️ under a passing verdict in report.md, and its check is marked ⚠️', () => {
     const md = buildMarkdownReport(warned);
     expect(md).toContain('## ✅ perfgate: pass');
-    expect(md).toContain('1 profile, 1 warning (level: warn, not failing), in 20s');
+    expect(md).toContain(
+      '1 profile · 1 warning (level: warn, not failing) · 1,000 requests · p50 900 µs · p99 2.50 ms · 20 s at `aaaaaaa`',
+    );
     // Markdown escapes the parentheses of the text it did not write itself.
     const text = md.replaceAll('\\(', '(').replaceAll('\\)', ')');
     expect(text).toContain('- ⚠️ api: SLO (level: warn): p95 12.000 ms (limit ≤ 1.000 ms)');
-    expect(text).toContain('SLO (level: warn): ⚠️ p95 12.0 ms (limit ≤ 1.000 ms)');
+    expect(text).toContain('SLO (level: warn): ⚠️ p95 12.0 ms (limit ≤ 1.00 ms)');
     expect(md).not.toContain('❌');
   });
 
@@ -65,9 +68,9 @@ describe('the p95 column', () => {
     const md = buildMarkdownReport(r);
     expect(md).toMatch(/\| +p50 \| +p90 \| +p95 \| +p99 \|/);
     const row = (name: string) => md.split('\n').find((l) => l.includes(`✅ ${name} `)) ?? '';
-    expect(row('new')).toMatch(/\| +1\.80ms \| +2\.50ms/);
-    expect(row('old')).toContain(` ${(h.getValueAtPercentile(95) / 1000).toFixed(2)}ms | `);
-    expect(row('bare')).toMatch(/\| 1\.40ms \| +– \| 2\.50ms/);
+    expect(row('new')).toMatch(/\| +1\.80 ms \| +2\.50 ms/);
+    expect(row('old')).toContain(` ${formatMs(h.getValueAtPercentile(95) / 1000)} | `);
+    expect(row('bare')).toMatch(/\| 1\.40 ms \| +– \| 2\.50 ms/);
     expect(formatConsoleSummary(r)).toMatch(/p90 +p95 +p99/);
   });
 });
