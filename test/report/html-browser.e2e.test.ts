@@ -1,11 +1,13 @@
 /**
  * report.html in a real browser: Debian's Chromium driven by playwright-core, every network
- * request blocked, the file opened from disk. Every chart must be drawn (a canvas with pixels),
- * the page must log no errors, and hostile text must stay text. A screenshot is kept in
- * test-artifacts/ for a human to look at.
+ * request blocked, the file opened from disk. Every chart must be drawn (a canvas with pixels)
+ * with labelled axes and a legend of labels (no "--" placeholders), the page must read in the
+ * order of issue 16 (verdict, the comparison and SLO tables, bottlenecks, details) and log no
+ * errors, and hostile text must stay text. A full-page screenshot is taken into the test's temp
+ * folder (not kept: the folder is removed).
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -40,6 +42,7 @@ const timeline = Array.from({ length: 30 }, (_, t) => ({
 const rich = result(
   [
     profile(`browse ${hostile}`, {
+      warmupSec: 5,
       timeline,
       errors: {
         total: 9,
@@ -50,6 +53,7 @@ const rich = result(
     }),
     profile('capacity', {
       kind: 'stress',
+      warmupSec: 3,
       timeline,
       stress: {
         maxSustainableRps: 400,
@@ -102,6 +106,7 @@ const rich = result(
           pValue: 0.4,
           verdict: 'no-change',
           mde: 0.015,
+          threshold: 0.05,
         },
       ],
       warnings: [],
@@ -128,7 +133,7 @@ const rich = result(
 );
 
 describe('report.html in Chromium', () => {
-  it('draws every chart offline, logs no errors, keeps hostile text inert, and leaves a screenshot', async () => {
+  it('draws every chart offline with labelled axes and legends, logs no errors, keeps hostile text inert, and screenshots', async () => {
     const file = path.join(dir, 'report.html');
     await writeFile(file, buildHtmlReport(rich));
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
@@ -155,15 +160,25 @@ describe('report.html in Chromium', () => {
             canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray();
           for (let i = 3; i < data.length; i += 4) if ((data[i] ?? 0) > 0) painted++;
         }
-        return { kind: el.getAttribute('data-chart'), rendered: el.getAttribute('data-rendered'), painted };
+        return {
+          kind: el.getAttribute('data-chart'),
+          rendered: el.getAttribute('data-rendered'),
+          painted,
+          axes: (el.getAttribute('data-axes') ?? '').split(' | ').filter(Boolean),
+          legend: [...el.querySelectorAll('.u-legend .u-label')].map((l) => l.textContent ?? ''),
+        };
       }),
     );
     expect(charts.map((c) => c.kind).sort()).toEqual([
       'ab-trials',
       'comparison',
+      'cpu',
+      'errors',
+      'errors',
+      'event-loop',
       'latency',
       'latency',
-      'resources',
+      'memory',
       'stress',
       'throughput',
       'throughput',
@@ -172,15 +187,45 @@ describe('report.html in Chromium', () => {
     for (const c of charts) {
       expect(c.rendered, c.kind ?? '').toBe('true');
       expect(c.painted, c.kind ?? '').toBeGreaterThan(500);
+      // Every axis labelled, and the legend names its series without "--" value placeholders.
+      expect(c.axes.length, c.kind ?? '').toBeGreaterThanOrEqual(2);
+      for (const label of c.axes) expect(label, c.kind ?? '').toMatch(/\w/);
+      expect(c.legend, c.kind ?? '').not.toContain('--');
+      expect(c.legend.length, c.kind ?? '').toBeGreaterThan(0);
     }
+    const byKind = (kind: string) => charts.filter((c) => c.kind === kind);
+    // One quantity per axis: the event-loop delay has its own chart, CPU its own; the warmup is on the time axis.
+    expect(byKind('cpu')[0]?.axes).toEqual(['seconds after the warmup (shaded: warmup)', 'CPU (% of one core)']);
+    expect(byKind('event-loop')[0]?.axes[1]).toBe('event-loop delay (ms)');
+    expect(byKind('latency')[0]?.legend).toContain('SLO p99 ≤ 50.0 ms');
+    expect(byKind('comparison')[0]?.legend).toEqual(expect.arrayContaining(['estimate', '95 % CI', 'gate']));
     expect(errors).toEqual([]);
     expect(blocked).toEqual([]);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
-    expect(await page.textContent('h2#profile-0')).toContain('<img src=x onerror=');
-    await mkdir('test-artifacts', { recursive: true });
-    await page.screenshot({ path: 'test-artifacts/report.png', fullPage: true });
+    expect(await page.textContent('h3#profile-0')).toContain('<img src=x onerror=');
+    const shot = path.join(dir, 'report.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    expect((await stat(shot)).size).toBeGreaterThan(10_000);
     await page.close();
   }, 30_000);
+});
+
+describe('report.html read from the top', () => {
+  it('shows the verdict, then the comparison and the SLO table, then bottlenecks, then the details', async () => {
+    const file = path.join(dir, 'order.html');
+    await writeFile(file, buildHtmlReport(rich));
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    await page.goto(pathToFileURL(file).href);
+    const order = await page.$$eval('#verdict, #comparison, #profiles, #bottlenecks, #details, [data-chart]', (els) =>
+      els.map((el) => el.id || `chart:${el.getAttribute('data-chart') ?? ''}`),
+    );
+    expect(order.slice(0, 5)).toEqual(['verdict', 'comparison', 'profiles', 'bottlenecks', 'details']);
+    expect(order.slice(5).every((id) => id.startsWith('chart:'))).toBe(true);
+    expect(await page.textContent('#verdict')).toBe('✅ perfgate: pass');
+    expect(await page.textContent('#comparison tbody tr:first-child')).toMatch(/^✅browsep50.*\+8\.0 %/);
+    expect(await page.textContent('#profiles')).toContain('SLO');
+    await page.close();
+  });
 });
 
 describe('perfgate report', () => {
