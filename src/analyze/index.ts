@@ -8,7 +8,7 @@ import type { ProfileConfig } from '../config/schema.js';
 import type { HygieneFinding } from '../model/hygiene.js';
 import type { Bottleneck, Suggestion } from '../model/monitor.js';
 import type { ProfileResult } from '../model/result.js';
-import { RULES } from './bottlenecks.js';
+import { rankBottlenecks, RULES } from './bottlenecks.js';
 import { hygieneSuggestions } from './hygiene.js';
 import { suggestImprovements } from './suggestions.js';
 
@@ -47,17 +47,20 @@ export function analyzeRun(input: AnalysisInput, options: { budgetMs?: number; n
   let ran = 0;
   const total = measured.length * RULES.length;
   outer: for (const p of measured) {
+    const found: Bottleneck[] = [];
     for (const rule of RULES) {
       if (now() > deadline) {
         out.notices.push(
           `bottleneck identification stopped at its ${Math.round((options.budgetMs ?? ANALYSIS_BUDGET_MS) / 1000)}s budget after ${ran} of ${total} rule checks: the findings below are incomplete`,
         );
+        out.bottlenecks.push(...rankBottlenecks(found));
         break outer;
       }
-      const found = rule(p, context);
-      if (found) out.bottlenecks.push(found);
+      const finding = rule(p, context);
+      if (finding) found.push(finding);
       ran++;
     }
+    out.bottlenecks.push(...rankBottlenecks(found));
   }
   out.suggestions.push(...suggestImprovements(measured, out.bottlenecks, input.configs, context));
   for (const p of measured)

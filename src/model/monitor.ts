@@ -90,6 +90,10 @@ export const resourceSummarySchema = z
     heapGrowthBytesPerMin: z.number(),
     /** Node probe: V8 heapUsed at the last line, bytes. */
     heapEndBytes: z.number(),
+    /** Node probe: mean ms the SUT's HTTP servers spent per request (the 'request' event to the response's end). */
+    serverTimeMeanMs: z.number(),
+    /** Node probe: requests the SUT's HTTP servers finished in the window (what serverTimeMeanMs averages). */
+    serverRequests: z.number(),
     /** The busiest main thread (schedstat): % of the window on a CPU or queued for one, at most 100. */
     mainThreadRunnablePercent: z.number(),
     /** The same thread: % of the window queued behind other threads for a CPU. */
@@ -119,7 +123,8 @@ export const resourcesSchema = z.object({
           liveRows: z.number(),
         }),
       ),
-      connections: z.object({ used: z.number(), max: z.number() }),
+      /** Client sessions now: all, the server's limit, and those other than perfgate's own (the SUT's pool, mostly). */
+      connections: z.object({ used: z.number(), max: z.number(), others: z.number().optional() }),
       lockWaits: z.number(),
     })
     .optional(),

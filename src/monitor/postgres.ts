@@ -103,14 +103,14 @@ export class PostgresMonitor {
       .filter((t) => t.seqScans > 0)
       .sort((x, y) => y.seqRowsRead - x.seqRowsRead)
       .slice(0, 10);
-    const act = await this.client.query<{ used: string; max: string; locks: string }>(
-      "SELECT count(*)::text AS used, current_setting('max_connections') AS max, count(*) FILTER (WHERE wait_event_type = 'Lock')::text AS locks FROM pg_stat_activity WHERE backend_type = 'client backend'",
+    const act = await this.client.query<{ used: string; max: string; locks: string; others: string }>(
+      "SELECT count(*)::text AS used, current_setting('max_connections') AS max, count(*) FILTER (WHERE wait_event_type = 'Lock')::text AS locks, count(*) FILTER (WHERE pid <> pg_backend_pid())::text AS others FROM pg_stat_activity WHERE backend_type = 'client backend'",
     );
     const row = act.rows[0];
     return {
       statements,
       seqScans,
-      connections: { used: Number(row?.used ?? 0), max: Number(row?.max ?? 0) },
+      connections: { used: Number(row?.used ?? 0), max: Number(row?.max ?? 0), others: Number(row?.others ?? 0) },
       lockWaits: Number(row?.locks ?? 0),
     };
   }

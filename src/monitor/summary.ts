@@ -21,6 +21,9 @@ export interface ProbeLine {
   /** Memory outside the V8 heap held by JavaScript objects (Buffers, ArrayBuffers, native objects); includes arrayBuffers. Absent from older probes. */
   external?: number;
   arrayBuffers?: number;
+  /** ms the SUT's HTTP servers spent on the requests that finished in the interval, and how many. Absent from older probes. */
+  srvMs?: number;
+  srvN?: number;
 }
 
 type Sample = Resources['samples'][number];
@@ -131,7 +134,14 @@ function probeSummary(probe: readonly ProbeLine[], seconds: number): ResourceSum
     gcMsPerSec: probe.reduce((s, p) => s + p.gcMs, 0) / seconds,
     heapGrowthBytesPerMin: perMinute(probe.map((p) => [(p.ts - t0) / 1000, p.heapUsed])),
     heapEndBytes: probe.at(-1)?.heapUsed ?? 0,
+    ...serverTime(probe),
   };
+}
+
+/** Mean time the SUT's HTTP servers spent per request over the window, when the probe timed any. */
+function serverTime(probe: readonly ProbeLine[]): ResourceSummary {
+  const n = probe.reduce((s, p) => s + (p.srvN ?? 0), 0);
+  return n > 0 ? { serverTimeMeanMs: probe.reduce((s, p) => s + (p.srvMs ?? 0), 0) / n, serverRequests: n } : {};
 }
 
 function mainThreadSummary(shares: SchedShares | undefined): ResourceSummary {

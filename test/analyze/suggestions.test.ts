@@ -31,6 +31,15 @@ describe('more cores', () => {
     const s = suggestImprovements([withCpu('a', 139, 190)], [cpu('a')], []);
     expect(s.map((x) => x.category)).not.toContain('resources');
   });
+  it('is not suggested when its JavaScript thread was not the one at work (crypto on the libuv pool)', () => {
+    const pool = profile('a', {
+      resources: {
+        samples: [],
+        summary: { cores: 2, cpuPercentMedian: 105, cpuPercentP90: 125, mainThreadRunnablePercent: 29 },
+      },
+    });
+    expect(suggestImprovements([pool], [cpu('a')], []).map((x) => x.category)).not.toContain('resources');
+  });
 });
 
 describe('a hot function', () => {

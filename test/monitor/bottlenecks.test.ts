@@ -109,6 +109,12 @@ describe('bottleneck identification', () => {
     expect(r.profiles[0]?.resources?.samples.length).toBeGreaterThan(20);
     expect(r.profiles[0]?.resources?.summary.eventLoopDelayP50Ms).toBeLessThan(5);
     expect(r.profiles[0]?.resources?.summary.mainThreadRunnablePercent).toBeLessThan(50);
+    // The probe timed the SUT's own requests (150 over 3 s at 50 req/s, give or take the edges),
+    // each well under what perfgate saw: the network rule's other clock.
+    const s = r.profiles[0]?.resources?.summary;
+    expect(s?.serverRequests).toBeGreaterThan(120);
+    expect(s?.serverTimeMeanMs).toBeGreaterThan(0);
+    expect(s?.serverTimeMeanMs).toBeLessThan(r.profiles[0]?.latency.mean ?? 0);
   }, 30_000);
 });
 

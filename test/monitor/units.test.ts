@@ -174,6 +174,8 @@ describe('resource summary', () => {
     gcMs: 5,
     heapUsed: 50e6 + i * 1e6,
     rss: 0,
+    srvMs: 10 + i,
+    srvN: 10,
   });
   // Two seconds with every source present: 150 ticks (1.5 s) of CPU, 50 of them in the kernel.
   const full: SummaryInput = {
@@ -229,6 +231,9 @@ describe('resource summary', () => {
       gcMsPerSec: 10,
       heapGrowthBytesPerMin: 240e6,
       heapEndBytes: 53e6,
+      // 46 ms over 40 requests the probe timed inside the SUT.
+      serverTimeMeanMs: 1.15,
+      serverRequests: 40,
       mainThreadRunnablePercent: 95,
       mainThreadRunQueuePercent: 20,
     });
