@@ -41,6 +41,10 @@ if (FAULT.startsWith('pg-')) {
 }
 let seq = 0;
 const ring = new Array(400);
+const bigDocument =
+  FAULT === 'json'
+    ? Array.from({ length: 250000 }, (_, i) => ({ id: i, name: `item ${i}`, tags: ['a', 'b', 'c'], n: i / 7 }))
+    : [];
 
 const faults = {
   healthy: async () => 'ok',
@@ -57,6 +61,9 @@ const faults = {
   },
   // The leaks retain about 100 KiB per request behind 1 ms of work, so that they grow steadily
   // (about 40 MiB/s) for the whole run instead of hitting the cap in the first seconds.
+  // One long block per request: JSON.stringify of a 19 MB document (75–90 ms here), the loop
+  // stalled for every request queued behind it.
+  json: async () => String(JSON.stringify(bigDocument).length),
   heap: async () => {
     spin(1);
     keep(

@@ -39,6 +39,7 @@ const CASES: Case[] = [
   { name: 'cpu-bound JS', fault: 'cpu', truth: 'cpu', load: CLOSED },
   { name: 'CPU on the libuv pool', fault: 'pool', truth: 'cpu', load: CLOSED, falseFor: [/more than one core/i] },
   { name: 'event loop blocked', fault: 'block', truth: 'event-loop', load: CLOSED },
+  { name: 'event loop blocked by JSON', fault: 'json', truth: 'event-loop', load: CLOSED },
   { name: 'heap leak', fault: 'heap', truth: 'memory', load: CLOSED },
   { name: 'Buffer leak', fault: 'buffer', truth: 'memory', load: CLOSED },
   { name: 'GC pressure, no leak', fault: 'gc', truth: 'memory', load: CLOSED },

@@ -74,6 +74,10 @@ export const resourceSummarySchema = z
     iowaitPercent: z.number(),
     /** TCP segments retransmitted, % of segments sent, machine-wide. */
     tcpRetransPercent: z.number(),
+    /** The busiest disk of the machine: % of the window it had I/O in flight (/proc/diskstats). */
+    diskBusyPercent: z.number(),
+    /** The same disk: average number of requests in flight over the window (its queue). */
+    diskQueueDepth: z.number(),
     /** Times a connection arrived at a full listen queue (TcpExt ListenOverflows), machine-wide. */
     listenOverflows: z.number(),
     /** Node probe: event-loop delay, ms: median of each probe interval's p50. */

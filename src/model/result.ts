@@ -121,6 +121,7 @@ export const endpointResultSchema = z.object({
   path: z.string(),
   requests: z.object({ total: z.number(), ok: z.number() }),
   errors: errorsSchema,
+  /** rps: answers per second (any status); attempts that got no answer (refused, reset, timeout) are errors only. */
   throughput: z.object({ rps: z.number(), bytesPerSec: z.number() }),
   latency: latencySchema,
   /** HDR histogram of this endpoint's latencies in µs, as the profile's. */
@@ -153,6 +154,7 @@ export const profileResultSchema = z.object({
     dropped: z.number(),
   }),
   errors: errorsSchema,
+  /** rps: answers per second (any status); attempts that got no answer (refused, reset, timeout) are errors only. */
   throughput: z.object({ rps: z.number(), bytesPerSec: z.number() }),
   latency: latencySchema,
   /** HDR histogram of latencies in µs, base64-compressed (hdr-histogram-js encodeIntoCompressedBase64). */

@@ -52,7 +52,7 @@ export const PROBE_SOURCE = String.raw`'use strict';
         var d = perf.performance.eventLoopUtilization(now, elu);
         elu = now;
         var m = process.memoryUsage();
-        var line = { pid: process.pid, ts: Date.now(), eldP50: Math.max(0, eld.percentile(50) / 1e6 - 10), eldP99: Math.max(0, eld.percentile(99) / 1e6 - 10), eldMax: Math.max(0, eld.max / 1e6 - 10), elu: d.utilization, gcMs: gcMs, heapUsed: m.heapUsed, heapTotal: m.heapTotal, rss: m.rss, external: m.external, arrayBuffers: m.arrayBuffers, srvMs: srvMs, srvN: srvN };
+        var line = { pid: process.pid, ts: Date.now(), eldN: eld.count, eldP50: Math.max(0, eld.percentile(50) / 1e6 - 10), eldP99: Math.max(0, eld.percentile(99) / 1e6 - 10), eldMax: Math.max(0, eld.max / 1e6 - 10), elu: d.utilization, gcMs: gcMs, heapUsed: m.heapUsed, heapTotal: m.heapTotal, rss: m.rss, external: m.external, arrayBuffers: m.arrayBuffers, srvMs: srvMs, srvN: srvN };
         eld.reset();
         gcMs = 0;
         srvMs = 0;

@@ -31,6 +31,33 @@ export interface SystemCounters {
   retransSegs: number;
   outSegs: number;
   listenOverflows: number;
+  /** Per block device (whole disks): ms spent doing I/O, and the queue-weighted ms (/proc/diskstats). */
+  disks: Record<string, { busyMs: number; weightedMs: number }>;
+}
+
+/** Devices that are no disk's: loop files, RAM and compressed-RAM swap, device-mapper layers. */
+const NOT_A_DISK = /^(loop|ram|zram|dm-|md|sr)/;
+
+/**
+ * /proc/diskstats, whole disks only (a partition's time is its disk's too): field 10 of the
+ * counters is the time the device had I/O in flight (utilization), field 11 that time weighted
+ * by the requests in flight (saturation: the average queue).
+ */
+function readDisks(): SystemCounters['disks'] {
+  const disks: SystemCounters['disks'] = {};
+  let whole: Set<string>;
+  try {
+    whole = new Set(readdirSync('/sys/block'));
+  } catch {
+    return disks;
+  }
+  for (const line of read('/proc/diskstats').split('\n')) {
+    const f = line.trim().split(/\s+/);
+    const name = f[2];
+    if (!name || !whole.has(name) || NOT_A_DISK.test(name)) continue;
+    disks[name] = { busyMs: Number(f[12] ?? 0), weightedMs: Number(f[13] ?? 0) };
+  }
+  return disks;
 }
 
 function readProcess(pid: number): ProcessCounters | undefined {
@@ -72,6 +99,7 @@ export function readSystem(): SystemCounters {
     retransSegs: snmp.Tcp?.RetransSegs ?? 0,
     outSegs: snmp.Tcp?.OutSegs ?? 0,
     listenOverflows: netstat.TcpExt?.ListenOverflows ?? 0,
+    disks: readDisks(),
   };
 }
 

@@ -180,3 +180,23 @@ describe('CPU per request', () => {
     expect(cpuMsPerRequest(ramp)).toBeCloseTo(0.5, 2);
   });
 });
+
+describe('the disk', () => {
+  it('is busy when it had I/O in flight most of the window while the SUT wrote to it (fsync per request)', () => {
+    const p = withSummary({
+      cpuPercentMedian: 80,
+      writeBytesPerSec: 22e6,
+      iowaitPercent: 12,
+      diskBusyPercent: 97,
+      diskQueueDepth: 1.4,
+    });
+    expect(kinds(p)).toEqual(['io']);
+    expect(finding(p, 'io')?.evidence[1]).toBe(
+      'the busiest disk had I/O in flight 97% of the window, 1.4 requests queued on average',
+    );
+  });
+
+  it('is not the SUT’s when another process keeps it busy and the SUT writes only its probe lines', () => {
+    expect(kinds(withSummary({ cpuPercentMedian: 5, writeBytesPerSec: 3000, diskBusyPercent: 97 }))).toEqual([]);
+  });
+});

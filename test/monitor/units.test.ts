@@ -162,6 +162,7 @@ describe('resource summary', () => {
     retransSegs: 0,
     outSegs: 0,
     listenOverflows: 0,
+    disks: { vda: { busyMs: 0, weightedMs: 0 } },
     ...c,
   });
   const line = (i: number): ProbeLine => ({
@@ -195,7 +196,15 @@ describe('resource summary', () => {
     },
     system: {
       start: system({}),
-      end: system({ total: 1000, steal: 10, iowait: 50, outSegs: 200, retransSegs: 4, listenOverflows: 3 }),
+      end: system({
+        total: 1000,
+        steal: 10,
+        iowait: 50,
+        outSegs: 200,
+        retransSegs: 4,
+        listenOverflows: 3,
+        disks: { vda: { busyMs: 1500, weightedMs: 3000 }, vdb: { busyMs: 100, weightedMs: 100 } },
+      }),
     },
     mainThread: { runnablePercent: 95, queuedPercent: 20 },
   };
@@ -231,12 +240,28 @@ describe('resource summary', () => {
       gcMsPerSec: 10,
       heapGrowthBytesPerMin: 240e6,
       heapEndBytes: 53e6,
+      // vda had I/O in flight 1.5 s of the 2 s window, 2 requests on average.
+      diskBusyPercent: 75,
+      diskQueueDepth: 1.5,
       // 46 ms over 40 requests the probe timed inside the SUT.
       serverTimeMeanMs: 1.15,
       serverRequests: 40,
       mainThreadRunnablePercent: 95,
       mainThreadRunQueuePercent: 20,
     });
+  });
+
+  it('reads the event-loop delay from the intervals in which the loop reached its timer', () => {
+    // A loop held 45 ms per request, four requests per turn: most intervals saw no timer at all.
+    const held = [0, 1, 2, 3, 4].map((i) => ({
+      ...line(i),
+      eldN: i % 2 === 0 ? 0 : 1,
+      eldP50: i % 2 === 0 ? 0 : 160,
+      eldP99: i % 2 === 0 ? 0 : 160,
+    }));
+    const s = summarize({ cores: 2, seconds: 1.25, samples: [], probe: held });
+    expect(s.eventLoopDelayP50Ms).toBe(160);
+    expect(s.eventLoopDelayP99Ms).toBe(160);
   });
 
   it('leaves out what a missing source would have given', () => {
