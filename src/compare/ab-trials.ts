@@ -19,6 +19,7 @@ import { candidateHosts, isPortOpen, portOf } from '../sut/readiness.js';
 import { inheritedSutEnv } from '../secrets/collect.js';
 import { assertSocketLimits } from '../load/capacity.js';
 import { assertTargetAllowed } from '../sut/target.js';
+import { watchNeighbours } from '../proc/neighbours.js';
 import { comparedMetrics, metricValues, type MetricValues } from './metrics.js';
 import type { TrialPair } from './paired.js';
 import { seededRandom, shuffle } from './prng.js';
@@ -61,6 +62,8 @@ export interface AbTrials {
   loadMs: number;
   /** The last head trial of each profile (its full result, for the report). */
   lastHead: ProfileResult[];
+  /** Per trial, in the order run: CPU other processes used on the machine, % of one core. */
+  neighbours: number[];
 }
 
 function abProfiles(settings: Settings, only?: string[]): LoadProfile[] {
@@ -120,6 +123,7 @@ export async function runAbTrials(input: AbInput, deps: AbDeps): Promise<AbTrial
     order: [],
     loadMs: 0,
     lastHead: [],
+    neighbours: [],
   };
   deps.logger.info(
     `A/B: ${pairs} pairs × ${profiles.length} profile(s), ${trialDuration / 1000}s trials after ${warmup / 1000}s warmup, seed ${input.seed} (${Math.round(planned / 1000)}s of load)`,
@@ -134,7 +138,7 @@ export async function runAbTrials(input: AbInput, deps: AbDeps): Promise<AbTrial
         if (limit.signal.aborted)
           throw new SutError(`A/B stopped: ${(limit.signal.reason as Error | undefined)?.message ?? 'aborted'}`);
         deps.logger.info(trialLine(out.order.length + 1));
-        const results = await runTrial(
+        const { results, neighbours } = await runTrial(
           side === 'base' ? input.base : input.head,
           side,
           profiles,
@@ -143,6 +147,7 @@ export async function runAbTrials(input: AbInput, deps: AbDeps): Promise<AbTrial
           limit.signal,
         );
         out.order.push(side);
+        out.neighbours.push(neighbours);
         out.loadMs += profiles.length * (trialDuration + warmup);
         measured[side] = Object.fromEntries(results.map((r) => [r.name, metricValues(r, metrics)]));
         endpointsMeasured[side] = Object.fromEntries(
@@ -182,7 +187,7 @@ async function runTrial(
   input: AbInput,
   deps: AbDeps,
   signal: AbortSignal,
-): Promise<ProfileResult[]> {
+): Promise<{ results: ProfileResult[]; neighbours: number }> {
   const { trialDuration, warmup } = input.base.config.ab;
   await waitForPortFree(settings.config.sut.url, signal);
   const sut = await deps.startSut({
@@ -196,6 +201,7 @@ async function runTrial(
     onLeftover: (leftover) => deps.logger.warn(describeLeftover(leftover)),
   });
   const results: ProfileResult[] = [];
+  const others = watchNeighbours(() => sut.pids());
   try {
     for (const profile of profiles) {
       const r = await runLoadProfile(
@@ -226,10 +232,10 @@ async function runTrial(
         );
       results.push(r);
     }
+    return { results, neighbours: others.stop() };
   } finally {
     await sut.stop();
   }
-  return results;
 }
 
 /**

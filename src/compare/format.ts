@@ -93,6 +93,13 @@ export function gatesSentence(c: Comparison): string | undefined {
     : `Gates: ${list} (gates.regression)${warn}${raised}.`;
 }
 
+/** How much CPU the rest of the machine used during an A/B's trials, in one sentence; undefined without a measure. */
+export function neighboursSentence(c: Comparison): string | undefined {
+  const n = c.neighbours;
+  if (!n) return undefined;
+  return `Other processes on the machine used ${n.medianPercent.toFixed(0)} % of a core in the median trial, ${n.maxPercent.toFixed(0)} % at most (${n.trials} trials; CPU not used by the SUT or perfgate).`;
+}
+
 export function formatComparisonTable(c: Comparison): string {
   const header = comparisonHeader(c.method);
   const rows = c.metrics.map(cells);
@@ -103,12 +110,14 @@ export function formatComparisonTable(c: Comparison): string {
       .join('  ')
       .trimEnd();
   const gates = gatesSentence(c);
+  const neighbours = neighboursSentence(c);
   return [
     line(header),
     widths.map((w) => '─'.repeat(w)).join('  '),
     ...rows.map(line),
     ...(c.method === 'ab' ? ['', AB_CHANGE_NOTE] : []),
     ...(gates ? [gates] : []),
+    ...(neighbours ? [neighbours] : []),
     ...c.warnings.map((w) => `warning: ${w}`),
   ].join('\n');
 }

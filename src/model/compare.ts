@@ -47,6 +47,11 @@ export const comparisonSchema = z.object({
     .optional(),
   /** The regression gate applied: `default` when the config sets no gates.regression (the thresholds are perfgate's). */
   gates: z.object({ source: z.enum(['config', 'default']), thresholds: z.record(z.string(), z.number()) }).optional(),
+  /**
+   * A/B: CPU that processes other than the SUT and perfgate used on the machine during the trials,
+   * % of one core: the median and the highest trial's. Another job on the runner shows here.
+   */
+  neighbours: z.object({ medianPercent: z.number(), maxPercent: z.number(), trials: z.number() }).optional(),
   metrics: z.array(comparedMetricSchema),
   warnings: z.array(z.string()).default([]),
 });

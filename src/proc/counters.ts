@@ -27,6 +27,8 @@ export interface ProcessCounters {
 export interface SystemCounters {
   steal: number;
   total: number;
+  /** Ticks idle (not counting iowait). */
+  idle: number;
   iowait: number;
   retransSegs: number;
   outSegs: number;
@@ -94,6 +96,7 @@ export function readSystem(): SystemCounters {
   const netstat = parseNetstat(read('/proc/net/netstat'));
   return {
     steal: cpu[7] ?? 0,
+    idle: cpu[3] ?? 0,
     iowait: cpu[4] ?? 0,
     total: cpu.reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0),
     retransSegs: snmp.Tcp?.RetransSegs ?? 0,

@@ -7,7 +7,7 @@
  * details (issue 16: a report read in ten seconds).
  */
 import { markdownTable } from 'markdown-table';
-import { AB_CHANGE_NOTE, cells, comparisonHeader, gatesSentence } from '../compare/format.js';
+import { AB_CHANGE_NOTE, cells, comparisonHeader, gatesSentence, neighboursSentence } from '../compare/format.js';
 import type { ComparedMetric, Comparison } from '../model/compare.js';
 import type { ProfileResult } from '../model/result.js';
 import { escapeMarkdown, inlineCode } from './escape.js';
@@ -44,6 +44,8 @@ export function comparisonSection(c: Comparison, options: ComparisonOptions = {}
   }
   const gates = gatesSentence(c);
   if (gates) out.push('', gates);
+  const neighbours = neighboursSentence(c);
+  if (neighbours) out.push('', neighbours);
   if (c.warnings.length) out.push('');
   for (const w of c.warnings) out.push(`- ⚠️ ${escapeMarkdown(w)}`);
   return out;

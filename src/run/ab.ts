@@ -7,6 +7,7 @@
 import { analyzeRun } from '../analyze/index.js';
 import { runAbTrials, type AbDeps } from '../compare/ab-trials.js';
 import { comparePaired } from '../compare/paired.js';
+import type { Comparison } from '../model/compare.js';
 import { numericThresholds, regressionGatesOf } from '../compare/gates.js';
 import { reviewNotice, thresholdChanges } from '../compare/review.js';
 import type { Settings } from '../config/schema.js';
@@ -95,10 +96,12 @@ export async function executeAb<P extends { notices: string[] } = never>(
         }
       : {}),
     gates: { source: applied.source, thresholds: numericThresholds(applied.gates) },
+    ...neighboursOf(trials.neighbours),
     metrics: paired.metrics,
     warnings: [
       ...paired.warnings,
       `seed ${request.seed}; order ${trials.order.map((s) => s[0]).join('')} (b = base, h = head); ${Math.round(trials.loadMs / 1000)}s of load`,
+      ...sharedRunnerWarning(trials.neighbours),
     ],
   };
   const analysis = analyzeRun({
@@ -116,6 +119,27 @@ export async function executeAb<P extends { notices: string[] } = never>(
     { settings: base, outDir: request.outDir, secrets },
     { logger, env: deps.env, publish: deps.publish },
   );
+}
+
+/** Other processes' CPU above this share of a core in some trial: the runner was shared, and the report says so. */
+const BUSY_NEIGHBOUR_PERCENT = 25;
+
+/** The trials' neighbour CPU as the comparison keeps it, and a warning when some trial shared the machine. */
+function neighboursOf(perTrial: readonly number[]): Pick<Comparison, 'neighbours'> {
+  if (perTrial.length === 0) return {};
+  const sorted = [...perTrial].sort((a, b) => a - b);
+  const medianPercent = sorted[Math.floor((sorted.length - 1) / 2)] ?? 0;
+  const maxPercent = sorted.at(-1) ?? 0;
+  return { neighbours: { medianPercent, maxPercent, trials: perTrial.length } };
+}
+
+function sharedRunnerWarning(perTrial: readonly number[]): string[] {
+  const max = Math.max(0, ...perTrial);
+  if (max < BUSY_NEIGHBOUR_PERCENT) return [];
+  const trial = perTrial.indexOf(max) + 1;
+  return [
+    `other processes on this machine used up to ${max.toFixed(0)}% of a core (trial ${trial} of ${perTrial.length}) while the A/B ran: the runner was shared, which widens the interval and the MDE; rerun when it is quiet, or with more pairs`,
+  ];
 }
 
 /** Each checkout's build (its sut.build, or the action's install) before its first trial, not timed. */

@@ -101,6 +101,11 @@ describe('perfgate ab against the shop example', () => {
     expect(result.notices.join('\n')).toMatch(/threshold change needs review: .*gates\.regression\.p50: 0\.05 → 0\.2/);
     expect(stdout).toMatch(/report\s+p50\s+.*regression/);
     expect(result.comparison!.warnings.join('\n')).toMatch(/seed 11; order [bh]{24}/);
+    // Each trial measured what the rest of the machine used beside the SUT and perfgate.
+    expect(result.comparison!.neighbours).toMatchObject({ trials: 24 });
+    expect(result.comparison!.neighbours!.maxPercent).toBeGreaterThanOrEqual(
+      result.comparison!.neighbours!.medianPercent,
+    );
     expect(await pidsWithMarker(marker)).toEqual([]);
   }, 60_000);
 

@@ -48,3 +48,20 @@ describe('regression gates without a configured gates.regression', () => {
     expect(c.metrics.filter((m) => m.endpoint !== undefined && m.threshold === 0.05)).toHaveLength(2);
   });
 });
+
+describe('the machine beside an A/B', () => {
+  it('is said under the table: the median and the highest trial’s CPU of other processes', async () => {
+    const { formatComparisonTable } = await import('../../src/compare/format.js');
+    const { comparisonSection } = await import('../../src/report/markdown-compare.js');
+    const c = {
+      method: 'ab' as const,
+      metrics: [],
+      warnings: [],
+      neighbours: { medianPercent: 3.2, maxPercent: 41.7, trials: 32 },
+    };
+    const sentence =
+      'Other processes on the machine used 3 % of a core in the median trial, 42 % at most (32 trials; CPU not used by the SUT or perfgate).';
+    expect(formatComparisonTable(c)).toContain(sentence);
+    expect(comparisonSection(c)).toContain(sentence);
+  });
+});

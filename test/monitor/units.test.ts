@@ -158,6 +158,7 @@ describe('resource summary', () => {
   const system = (c: Partial<SystemCounters>): SystemCounters => ({
     steal: 0,
     total: 0,
+    idle: 0,
     iowait: 0,
     retransSegs: 0,
     outSegs: 0,
