@@ -22,6 +22,7 @@ import { assertTargetAllowed } from '../sut/target.js';
 import { watchNeighbours } from '../proc/neighbours.js';
 import { comparedMetrics, metricValues, type MetricValues } from './metrics.js';
 import type { TrialPair } from './paired.js';
+import type { TrialSeries } from './noise.js';
 import { seededRandom, shuffle } from './prng.js';
 
 /** Hard cap on the load of one A/B (warmups included): a load test's 10-minute budget (README: Safety). */
@@ -64,6 +65,8 @@ export interface AbTrials {
   lastHead: ProfileResult[];
   /** Per trial, in the order run: CPU other processes used on the machine, % of one core. */
   neighbours: number[];
+  /** Per profile, each trial's p50 and per-second p50s (for the noise split, compare/noise.ts). */
+  series: Record<string, TrialSeries[]>;
 }
 
 function abProfiles(settings: Settings, only?: string[]): LoadProfile[] {
@@ -124,6 +127,7 @@ export async function runAbTrials(input: AbInput, deps: AbDeps): Promise<AbTrial
     loadMs: 0,
     lastHead: [],
     neighbours: [],
+    series: {},
   };
   deps.logger.info(
     `A/B: ${pairs} pairs × ${profiles.length} profile(s), ${trialDuration / 1000}s trials after ${warmup / 1000}s warmup, seed ${input.seed} (${Math.round(planned / 1000)}s of load)`,
@@ -148,6 +152,7 @@ export async function runAbTrials(input: AbInput, deps: AbDeps): Promise<AbTrial
         );
         out.order.push(side);
         out.neighbours.push(neighbours);
+        for (const r of results) (out.series[r.name] ??= []).push(seriesOf(side, r));
         out.loadMs += profiles.length * (trialDuration + warmup);
         measured[side] = Object.fromEntries(results.map((r) => [r.name, metricValues(r, metrics)]));
         endpointsMeasured[side] = Object.fromEntries(
@@ -236,6 +241,11 @@ async function runTrial(
   } finally {
     await sut.stop();
   }
+}
+
+/** A trial's p50 and its seconds' p50s (the timeline leaves out seconds without an answer as 0). */
+function seriesOf(side: Side, r: ProfileResult): TrialSeries {
+  return { side, p50: r.latency.p50, seconds: r.timeline.map((t) => t.p50) };
 }
 
 /**

@@ -9,6 +9,7 @@
  *
  * Every number is written by src/report/numbers.ts, as in the rest of the reports (issue 16).
  */
+import { noiseSentences } from './noise.js';
 import { subjectOf, type Comparison, type ComparedMetric } from '../model/compare.js';
 import { percentileLabel } from '../model/percentiles.js';
 import {
@@ -118,6 +119,7 @@ export function formatComparisonTable(c: Comparison): string {
     ...(c.method === 'ab' ? ['', AB_CHANGE_NOTE] : []),
     ...(gates ? [gates] : []),
     ...(neighbours ? [neighbours] : []),
+    ...noiseSentences(c),
     ...c.warnings.map((w) => `warning: ${w}`),
   ].join('\n');
 }

@@ -63,11 +63,25 @@ export function unseenGateRows(comparison: Comparison): ComparedMetric[] {
   );
 }
 
+/**
+ * A row whose whole interval is past its gate, yet without a verdict: the pairs were too few for
+ * the test to reach significance (4 pairs read "could not be told from a 5 % change" beside +19 %).
+ */
+export function pastGateUncalled(m: ComparedMetric): boolean {
+  if (m.threshold === undefined || !isRatioMetric(m.metric)) return false;
+  const nearest = worseDirection(m.metric) > 0 ? m.ci[0] - 1 : 1 - m.ci[1];
+  return nearest > m.threshold;
+}
+
 /** unseenGateRows in words, for the run's reasons. */
 export function unseenGates(comparison: Comparison): string[] {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   return unseenGateRows(comparison).map((m) => {
-    const mde = m.mde === null ? 'not measured' : pct(m.mde);
-    return `inconclusive: ${subjectOf(m)} ${percentileLabel(m.metric)} could not be told from a ${pct(m.threshold ?? 0)} change (MDE ${mde}, change ${m.ratio >= 1 ? '+' : ''}${pct(m.ratio - 1)}, CI ${m.ci[0].toFixed(3)}–${m.ci[1].toFixed(3)}): more pairs or longer trials (ab.pairs, ab.trialDuration) narrow it`;
+    const mde = m.mde === null ? 'n/a: too few pairs' : pct(m.mde);
+    const what = `${subjectOf(m)} ${percentileLabel(m.metric)}`;
+    const change = `${m.ratio >= 1 ? '+' : ''}${pct(m.ratio - 1)}, CI ${m.ci[0].toFixed(3)}–${m.ci[1].toFixed(3)}`;
+    if (pastGateUncalled(m))
+      return `inconclusive: ${what} ${change} is past the ${pct(m.threshold ?? 0)} gate, but too few pairs to call it significant (MDE ${mde}): more pairs (ab.pairs) decide it`;
+    return `inconclusive: ${what} could not be told from a ${pct(m.threshold ?? 0)} change (MDE ${mde}, change ${change}): more pairs or longer trials (ab.pairs, ab.trialDuration) narrow it`;
   });
 }

@@ -52,6 +52,22 @@ export const comparisonSchema = z.object({
    * % of one core: the median and the highest trial's. Another job on the runner shows here.
    */
   neighbours: z.object({ medianPercent: z.number(), maxPercent: z.number(), trials: z.number() }).optional(),
+  /**
+   * A/B: where each profile's p50 noise comes from: the spread between trials (each a fresh boot)
+   * and what a trial's own seconds explain (compare/noise.ts), as ± percent, and which dominates.
+   */
+  noise: z
+    .array(
+      z.object({
+        profile: z.string(),
+        metric: z.literal('p50'),
+        withinPercent: z.number(),
+        betweenPercent: z.number(),
+        dominant: z.enum(['within', 'between']),
+        trials: z.number(),
+      }),
+    )
+    .optional(),
   metrics: z.array(comparedMetricSchema),
   warnings: z.array(z.string()).default([]),
 });

@@ -8,7 +8,7 @@
  */
 import { formatMetricValue } from '../compare/format.js';
 import { isRatioMetric } from '../compare/metrics.js';
-import { gatedRegressionRows, unseenGateRows } from '../compare/regression-gate.js';
+import { gatedRegressionRows, pastGateUncalled, unseenGateRows } from '../compare/regression-gate.js';
 import { subjectOf, type Comparison, type ComparedMetric } from '../model/compare.js';
 import { percentileLabel } from '../model/percentiles.js';
 import type { ProfileResult, RunResult } from '../model/result.js';
@@ -49,7 +49,9 @@ function verdictDetail(result: RunResult, escape: Escape): string | undefined {
     const [only] = unseen;
     if (!only) return undefined;
     if (unseen.length === 1)
-      return `${metricWords(only)} on ${escape(subjectOf(only))} could not be told from a ${plainPercent(only.threshold ?? 0)} change`;
+      return pastGateUncalled(only)
+        ? `${metricWords(only)} ${changeWords(only)} on ${escape(subjectOf(only))} is past its ${plainPercent(only.threshold ?? 0)} gate, but too few pairs to call it`
+        : `${metricWords(only)} on ${escape(subjectOf(only))} could not be told from a ${plainPercent(only.threshold ?? 0)} change`;
     const named = unseen.map(
       (m) => `${metricWords(m)} on ${escape(subjectOf(m))} (${plainPercent(m.threshold ?? 0)} gate)`,
     );

@@ -8,6 +8,7 @@
  */
 import { markdownTable } from 'markdown-table';
 import { AB_CHANGE_NOTE, cells, comparisonHeader, gatesSentence, neighboursSentence } from '../compare/format.js';
+import { noiseSentences } from '../compare/noise.js';
 import type { ComparedMetric, Comparison } from '../model/compare.js';
 import type { ProfileResult } from '../model/result.js';
 import { escapeMarkdown, inlineCode } from './escape.js';
@@ -46,6 +47,8 @@ export function comparisonSection(c: Comparison, options: ComparisonOptions = {}
   if (gates) out.push('', gates);
   const neighbours = neighboursSentence(c);
   if (neighbours) out.push('', neighbours);
+  const noise = noiseSentences(c);
+  if (noise.length) out.push('', ...noise.map((n) => `- ${escapeMarkdown(n)}`));
   if (c.warnings.length) out.push('');
   for (const w of c.warnings) out.push(`- ⚠️ ${escapeMarkdown(w)}`);
   return out;

@@ -7,6 +7,7 @@
 import { analyzeRun } from '../analyze/index.js';
 import { runAbTrials, type AbDeps } from '../compare/ab-trials.js';
 import { comparePaired } from '../compare/paired.js';
+import { splitNoise } from '../compare/noise.js';
 import type { Comparison } from '../model/compare.js';
 import { numericThresholds, regressionGatesOf } from '../compare/gates.js';
 import { reviewNotice, thresholdChanges } from '../compare/review.js';
@@ -97,6 +98,7 @@ export async function executeAb<P extends { notices: string[] } = never>(
       : {}),
     gates: { source: applied.source, thresholds: numericThresholds(applied.gates) },
     ...neighboursOf(trials.neighbours),
+    noise: Object.entries(trials.series).flatMap(([profile, series]) => splitNoise(profile, series) ?? []),
     metrics: paired.metrics,
     warnings: [
       ...paired.warnings,

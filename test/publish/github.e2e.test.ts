@@ -90,7 +90,7 @@ describe('the sticky PR comment', () => {
     );
     expect(second.comment?.action).toBe('updated');
     expect(ours()).toHaveLength(1);
-    expect(ours()[0]?.body).toContain('7.77ms');
+    expect(ours()[0]?.body).toContain('7.77 ms');
     expect(ours()[0]?.body).toContain(`perfgate:sha=${SHA2}`);
   });
 

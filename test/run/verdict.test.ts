@@ -196,3 +196,25 @@ describe('the last head trial of an A/B', () => {
     expect(p.reasons).toContain('SLO: p99 9 ms (limit ≤ 5 ms) (not gated)');
   });
 });
+
+describe('a gate the interval is past but too few pairs could call', () => {
+  it('says the change is past the gate and that more pairs decide it, not that it could not be told', () => {
+    const few = {
+      ...unseen,
+      metric: 'p50',
+      ratio: 1.194,
+      ci: [1.181, 1.202] as [number, number],
+      mde: null,
+      threshold: 0.05,
+    };
+    const v = rollUpVerdict({
+      problems: [],
+      profiles: [profile('api')],
+      comparison: { method: 'ab', metrics: [few], warnings: [] },
+    });
+    expect(v.status).toBe('inconclusive');
+    expect(v.reasons[0]).toBe(
+      'inconclusive: api p50 +19.4%, CI 1.181–1.202 is past the 5.0% gate, but too few pairs to call it significant (MDE n/a: too few pairs): more pairs (ab.pairs) decide it',
+    );
+  });
+});
