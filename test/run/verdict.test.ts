@@ -199,7 +199,7 @@ describe('the last head trial of an A/B', () => {
 
 describe('a gate the interval is past but too few pairs could call', () => {
   it('says the change is past the gate and that more pairs decide it, not that it could not be told', () => {
-    const few = {
+    const few: ComparedMetric = {
       ...unseen,
       metric: 'p50',
       ratio: 1.194,
