@@ -8,11 +8,10 @@ import { percentileReader } from '../verdict/percentile.js';
 import { escapeHtml } from './escape.js';
 import { checkIcon, sloCell, sloCheckWords, STATUS_ICON } from './format.js';
 import { busiestEndpoints } from './markdown-endpoints.js';
-import { errorsCell } from './markdown-profile.js';
+import { profileNumbers } from './markdown-profile.js';
 import {
   formatCount,
   formatMs,
-  formatOptionalMs,
   formatPercent,
   formatRate,
   formatSeconds,
@@ -35,16 +34,7 @@ export const markClass = (marked: string) =>
 export function profileTable(profiles: readonly ProfileResult[]): string {
   const head = ['profile', 'requests', 'req/s', 'p50', 'p90', 'p95', 'p99', 'max', 'errors', 'SLO'];
   const rows = profiles.map((p) => {
-    const numbers = [
-      formatCount(p.requests.total),
-      formatRate(p.throughput.rps),
-      formatMs(p.latency.p50),
-      formatMs(p.latency.p90),
-      formatOptionalMs(percentileReader(p)('p95')),
-      formatMs(p.latency.p99),
-      formatMs(p.latency.max),
-      errorsCell(p),
-    ];
+    const numbers = profileNumbers(p);
     const slo = sloCell(p.slo.checks)
       .map((words) => `<span class="${markClass(words)}">${escapeHtml(words)}</span>`)
       .join('<br>');

@@ -23,16 +23,14 @@ import {
 } from './numbers.js';
 
 /** A profile's errors: "0", or "12 (1.20 %)". */
-export function errorsCell(m: Pick<ProfileResult, 'errors' | 'requests'>): string {
+function errorsCell(m: Pick<ProfileResult, 'errors' | 'requests'>): string {
   if (m.errors.total === 0) return '0';
   return `${formatCount(m.errors.total)} (${formatPercent(m.errors.total / Math.max(1, m.requests.total))})`;
 }
 
-/** Every profile with its numbers and, last, its SLO: ✅, or each limit it missed. */
-export function profileTable(profiles: readonly ProfileResult[]): string {
-  const rows = profiles.map((p) => [
-    `${STATUS_ICON[p.status]} ${escapeMarkdown(p.name)}`,
-    loadOf(p),
+/** A profile's numbers as both tables show them: requests, req/s, p50, p90, p95, p99, max, errors. */
+export function profileNumbers(p: ProfileResult): string[] {
+  return [
     formatCount(p.requests.total),
     formatRate(p.throughput.rps),
     formatMs(p.latency.p50),
@@ -41,6 +39,15 @@ export function profileTable(profiles: readonly ProfileResult[]): string {
     formatMs(p.latency.p99),
     formatMs(p.latency.max),
     errorsCell(p),
+  ];
+}
+
+/** Every profile with its numbers and, last, its SLO: ✅, or each limit it missed. */
+export function profileTable(profiles: readonly ProfileResult[]): string {
+  const rows = profiles.map((p) => [
+    `${STATUS_ICON[p.status]} ${escapeMarkdown(p.name)}`,
+    loadOf(p),
+    ...profileNumbers(p),
     sloCell(p.slo.checks).map(escapeMarkdown).join('; '),
   ]);
   return markdownTable(
