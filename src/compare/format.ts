@@ -94,6 +94,14 @@ export function gatesSentence(c: Comparison): string | undefined {
     : `Gates: ${list} (gates.regression)${warn}${raised}.`;
 }
 
+/** How an A/B's trials ran, in one line; undefined for a stored-baseline comparison. */
+export function designSentence(c: Comparison): string | undefined {
+  const d = c.design;
+  return d
+    ? `Trial order ${d.order} (b = base, h = head) from seed ${d.seed} (--seed replays it); ${d.loadSeconds}s of load.`
+    : undefined;
+}
+
 /** How much CPU the rest of the machine used during an A/B's trials, in one sentence; undefined without a measure. */
 export function neighboursSentence(c: Comparison): string | undefined {
   const n = c.neighbours;
@@ -112,6 +120,7 @@ export function formatComparisonTable(c: Comparison): string {
       .trimEnd();
   const gates = gatesSentence(c);
   const neighbours = neighboursSentence(c);
+  const design = designSentence(c);
   return [
     line(header),
     widths.map((w) => '─'.repeat(w)).join('  '),
@@ -120,6 +129,7 @@ export function formatComparisonTable(c: Comparison): string {
     ...(gates ? [gates] : []),
     ...(neighbours ? [neighbours] : []),
     ...noiseSentences(c),
+    ...(design ? [design] : []),
     ...c.warnings.map((w) => `warning: ${w}`),
   ].join('\n');
 }

@@ -9,7 +9,14 @@
  * browser; the result is embedded as JSON with `<` escaped so that it cannot close its script
  * element.
  */
-import { AB_CHANGE_NOTE, cells, comparisonHeader, gatesSentence, neighboursSentence } from '../compare/format.js';
+import {
+  AB_CHANGE_NOTE,
+  cells,
+  comparisonHeader,
+  designSentence,
+  gatesSentence,
+  neighboursSentence,
+} from '../compare/format.js';
 import type { ComparedMetric, Comparison } from '../model/compare.js';
 import type { RunResult } from '../model/result.js';
 import { CHART_SCRIPT } from './html-charts.js';
@@ -161,8 +168,9 @@ function comparisonSection(c: Comparison): string {
     : '';
   const gates = gatesSentence(c);
   const neighbours = neighboursSentence(c);
+  const design = designSentence(c);
   const title = `Comparison (${c.method === 'ab' ? 'same-runner A/B' : 'stored baseline'})`;
-  return `<h2 id="comparison-title">${title}</h2><div class="card">${table}${more}${gates ? h('p', gates) : ''}${neighbours ? h('p', neighbours) : ''}${list(c.warnings)}</div>`;
+  return `<h2 id="comparison-title">${title}</h2><div class="card">${table}${more}${gates ? h('p', gates) : ''}${neighbours ? h('p', neighbours) : ''}${design ? h('p', design, 'muted') : ''}${list(c.warnings)}</div>`;
 }
 
 /** The quiet rows, how to read the table, the change of each row with its interval and gate, and each A/B pair. */

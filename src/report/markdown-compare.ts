@@ -7,7 +7,14 @@
  * details (issue 16: a report read in ten seconds).
  */
 import { markdownTable } from 'markdown-table';
-import { AB_CHANGE_NOTE, cells, comparisonHeader, gatesSentence, neighboursSentence } from '../compare/format.js';
+import {
+  AB_CHANGE_NOTE,
+  cells,
+  comparisonHeader,
+  designSentence,
+  gatesSentence,
+  neighboursSentence,
+} from '../compare/format.js';
 import { noiseSentences } from '../compare/noise.js';
 import type { ComparedMetric, Comparison } from '../model/compare.js';
 import type { ProfileResult } from '../model/result.js';
@@ -49,6 +56,8 @@ export function comparisonSection(c: Comparison, options: ComparisonOptions = {}
   if (neighbours) out.push('', neighbours);
   const noise = noiseSentences(c);
   if (noise.length) out.push('', ...noise.map((n) => `- ${escapeMarkdown(n)}`));
+  const design = designSentence(c);
+  if (design) out.push('', escapeMarkdown(design));
   if (c.warnings.length) out.push('');
   for (const w of c.warnings) out.push(`- ⚠️ ${escapeMarkdown(w)}`);
   return out;

@@ -97,14 +97,16 @@ export async function executeAb<P extends { notices: string[] } = never>(
         }
       : {}),
     gates: { source: applied.source, thresholds: numericThresholds(applied.gates) },
+    // How the trials ran is a fact of the run, not a warning (it was one, shown with ⚠️ on every A/B).
+    design: {
+      seed: request.seed,
+      order: trials.order.map((s) => s[0]).join(''),
+      loadSeconds: Math.round(trials.loadMs / 1000),
+    },
     ...neighboursOf(trials.neighbours),
     noise: Object.entries(trials.series).flatMap(([profile, series]) => splitNoise(profile, series) ?? []),
     metrics: paired.metrics,
-    warnings: [
-      ...paired.warnings,
-      `seed ${request.seed}; order ${trials.order.map((s) => s[0]).join('')} (b = base, h = head); ${Math.round(trials.loadMs / 1000)}s of load`,
-      ...sharedRunnerWarning(trials.neighbours),
-    ],
+    warnings: [...paired.warnings, ...sharedRunnerWarning(trials.neighbours)],
   };
   const analysis = analyzeRun({
     profiles: result.profiles,
