@@ -13,7 +13,7 @@ import { loadSettings } from '../config/read.js';
 import type { Settings } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
 import { readRunEvent } from '../publish/event.js';
-import { executeAb, type AbRequest } from '../run/ab.js';
+import { executeAb } from '../run/ab.js';
 import type { PublishStep, RunDeps, RunOutcome } from '../run/index.js';
 import type { ActionSettings } from './inputs.js';
 import { addWorktree, checkoutRoot, resolveBase } from './base.js';
@@ -33,7 +33,8 @@ const exists = (p: string) =>
  */
 export async function installCommandFor(settings: Settings, root: string): Promise<string | undefined> {
   if (settings.config.sut.build || !settings.config.sut.command) return undefined;
-  let dir = path.resolve(settings.dir, settings.config.sut.cwd);
+  const cwd = path.resolve(settings.dir, settings.config.sut.cwd);
+  let dir = cwd;
   for (;;) {
     if (await exists(path.join(dir, 'package.json'))) {
       if (await exists(path.join(dir, 'node_modules'))) return undefined;
@@ -45,7 +46,6 @@ export async function installCommandFor(settings: Settings, root: string): Promi
           : (await has('package-lock.json')) || (await has('npm-shrinkwrap.json'))
             ? 'npm ci'
             : 'npm install';
-      const cwd = path.resolve(settings.dir, settings.config.sut.cwd);
       return dir === cwd ? tool : `cd ${shellQuote(dir)} && ${tool}`;
     }
     const up = path.dirname(dir);
@@ -62,7 +62,6 @@ export async function runAbMode<P extends { notices: string[] }>(
   inputs: ActionSettings,
   head: Settings,
   deps: Omit<RunDeps<P>, 'publish'> & { publish: PublishStep<P>; logger: Logger },
-  extra: Pick<AbRequest, 'notices'> = {},
 ): Promise<RunOutcome<P>> {
   const env = deps.env;
   const event = readRunEvent(env);
@@ -74,7 +73,7 @@ export async function runAbMode<P extends { notices: string[] }>(
   try {
     const relativeConfig = path.relative(root, head.path);
     const baseConfig = path.join(worktree.dir, relativeConfig);
-    const notices = [...(extra.notices ?? [])];
+    const notices: string[] = [];
     if (!(await exists(baseConfig))) {
       // The pull request that adds perfgate: the base has no gate to keep, so the head's config drives both sides.
       await mkdir(path.dirname(baseConfig), { recursive: true });

@@ -7,6 +7,7 @@
  * uses: a diagnosis, never part of the verdict.
  */
 import type { Comparison } from '../model/compare.js';
+import { sampleSd } from './signed-rank.js';
 
 export interface TrialSeries {
   side: 'base' | 'head';
@@ -21,10 +22,9 @@ export type NoiseSplit = NonNullable<Comparison['noise']>[number];
 /** Fewer trials than this per side and the split is not estimated. */
 const MIN_TRIALS_PER_SIDE = 3;
 
-function variance(xs: readonly number[]): number {
-  if (xs.length < 2) return 0;
-  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-  return xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (xs.length - 1);
+/** Sample variance; 0 under two values (nothing to spread). */
+function variance(xs: number[]): number {
+  return xs.length < 2 ? 0 : sampleSd(xs) ** 2;
 }
 
 const asPercent = (v: number) => (Math.exp(Math.sqrt(Math.max(0, v))) - 1) * 100;

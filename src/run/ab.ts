@@ -18,6 +18,7 @@ import { collectSecrets } from '../secrets/collect.js';
 import { maskError, maskFile, maskingLogger } from '../secrets/mask.js';
 import { isLoopbackUrl } from '../sut/target.js';
 import { prepareCheckout } from '../sut/build.js';
+import { missedErrorLimit } from '../verdict/slo.js';
 import { newRunResult } from './frame.js';
 import { recordRun, type PublishStep, type RunContext, type RunOutcome } from './index.js';
 
@@ -179,10 +180,7 @@ async function prepareCheckouts(
  * 401 to everything compare as "no change" (issue 14 measured 100 % 401s printed PASS).
  */
 export function lastHeadTrial(p: ProfileResult, trialMs: number): ProfileResult {
-  const errorLimitMissed = p.slo.checks.some(
-    (c) => !c.pass && c.level !== 'warn' && c.metric === 'errorRate' && c.endpoint === undefined,
-  );
-  const gated = p.status === 'fail' && errorLimitMissed;
+  const gated = p.status === 'fail' && missedErrorLimit(p.slo.checks);
   const note = `last head trial of the A/B (${trialMs / 1000}s); latency and throughput SLOs are not gated in an A/B, error-rate limits are`;
   const reasons = [...p.reasons, ...(p.warnings ?? [])].map((r) =>
     r.startsWith('SLO') && !(gated && r.includes('error')) ? `${r} (not gated)` : r,

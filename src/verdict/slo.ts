@@ -151,6 +151,11 @@ export function endpointSloChecks(
   return checks;
 }
 
+/** A profile's own error-rate limit (not an endpoint's, not `level: warn`) was missed, the implicit ceiling included. */
+export function missedErrorLimit(checks: readonly SloCheck[]): boolean {
+  return checks.some((c) => !c.pass && c.level !== 'warn' && c.metric === 'errorRate' && c.endpoint === undefined);
+}
+
 /**
  * The status of an SLO verdict measured by a saturated load generator. Its own queueing only makes
  * latency and throughput look worse, so a pass stands, and a latency or throughput failure may be
@@ -164,7 +169,6 @@ export function statusWithSaturatedGenerator(
   errors: Pick<ProfileResult['errors'], 'byClass' | 'total'>,
 ): Status {
   if (status !== 'fail') return status;
-  const missedErrorLimit = checks.some((c) => !c.pass && c.level !== 'warn' && c.metric === 'errorRate' && !c.endpoint);
   const answered = errors.byClass['4xx'] + errors.byClass['5xx'] + errors.byClass.check;
-  return missedErrorLimit && answered >= errors.total / 2 ? 'fail' : 'inconclusive';
+  return missedErrorLimit(checks) && answered >= errors.total / 2 ? 'fail' : 'inconclusive';
 }
