@@ -34,6 +34,7 @@ export function socketLimitProblems(profiles: readonly ProfileConfig[], limit = 
       check(`${at}.maxInFlight`, p.maxInFlight, 'requests in flight');
     } else if (p.kind === 'stress') {
       check(`${at}.connections.max`, p.connections?.max, 'connections');
+      check(`${at}.maxInFlight`, p.maxInFlight, 'requests in flight');
     }
   });
   return problems;

@@ -1,6 +1,13 @@
 import { z } from 'zod';
+import { bottleneckSchema } from './monitor.js';
 
 const BREAK_REASONS = ['slo', 'errors', 'knee', 'crash', 'max', 'budget'] as const;
+
+/**
+ * What limited a step: a bottleneck kind, `none` (every rule was judged on the step's samples and
+ * none fired) or `not measured` (no samples of the SUT during the step, and nothing else fired).
+ */
+const STEP_LIMITS = [...bottleneckSchema.shape.kind.options, 'none', 'not measured'] as const;
 
 const stressStepSchema = z.object({
   offered: z.number(),
@@ -13,6 +20,8 @@ const stressStepSchema = z.object({
   metSlo: z.boolean(),
   /** perfgate's own client was saturated during this step: its numbers are perfgate's limit. */
   generatorSaturated: z.boolean().optional(),
+  /** The resource that limited this step, from what was measured during it only (src/stress/limit.ts). */
+  limitedBy: z.object({ resource: z.enum(STEP_LIMITS), evidence: z.string() }).optional(),
 });
 
 /** profiles[].stress — names are a contract. */

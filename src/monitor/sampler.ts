@@ -22,6 +22,16 @@ import {
 
 type Sample = Resources['samples'][number];
 
+/** Where a window inside the sampling begins (a stress step's measured part): see `since`. */
+export interface SamplerMark {
+  /** Seconds since start(), on the samples' clock. */
+  t: number;
+  wall: number;
+  tree: ProcessCounters;
+  system: SystemCounters;
+  sched: Map<number, SchedStat>;
+}
+
 export class ResourceSampler {
   private readonly samples: Sample[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -47,10 +57,7 @@ export class ResourceSampler {
     this.wall0 = Date.now();
     const pids = this.treePids();
     this.first = this.last = readTree(pids);
-    for (const pid of pids) {
-      const st = readSchedStat(pid);
-      if (st) this.sched0.set(pid, st);
-    }
+    this.sched0 = readSched(pids);
     this.lastAt = this.t0;
     this.sys0 = readSystem();
     this.timer = setInterval(() => this.sample(), this.intervalMs);
@@ -100,6 +107,43 @@ export class ResourceSampler {
     return { rssMaxBytes, fdsMax };
   }
 
+  /** The start of a window that `since` sums up, while sampling goes on. */
+  mark(): SamplerMark {
+    const pids = this.treePids();
+    return {
+      t: (performance.now() - this.t0) / 1000,
+      wall: Date.now(),
+      tree: readTree(pids),
+      system: readSystem(),
+      sched: readSched(pids),
+    };
+  }
+
+  /**
+   * The window from `mark` to now, summed up as stop() sums up the whole profile (its samples on
+   * their own clock from 0): a stress step's own resources, so that each step can be judged by
+   * the bottleneck rules. Undefined when the tree has no process to read (a SUT perfgate did not
+   * start and could not find), since zeros would read as an idle SUT.
+   */
+  since(mark: SamplerMark): Resources | undefined {
+    const pids = this.treePids();
+    if (pids.length === 0) return undefined;
+    const seconds = Math.max(0.001, (performance.now() - this.t0) / 1000 - mark.t);
+    const samples = this.samples.filter((s) => s.t > mark.t).map((s) => ({ ...s, t: s.t - mark.t }));
+    const probe = readProbeLines(this.probeFile, mark.wall, Date.now());
+    mergeProbe(samples, probe, mark.wall);
+    const summary = summarize({
+      cores: os.cpus().length,
+      seconds,
+      samples,
+      probe,
+      tree: { start: mark.tree, end: readTree(pids) },
+      system: { start: mark.system, end: readSystem() },
+      mainThread: busiestMainThread(mark.sched, seconds),
+    });
+    return { samples, summary };
+  }
+
   stop(): Resources {
     if (this.timer) clearInterval(this.timer);
     this.sample();
@@ -118,6 +162,15 @@ export class ResourceSampler {
     });
     return { samples: this.samples, summary };
   }
+}
+
+function readSched(pids: readonly number[]): Map<number, SchedStat> {
+  const out = new Map<number, SchedStat>();
+  for (const pid of pids) {
+    const st = readSchedStat(pid);
+    if (st) out.set(pid, st);
+  }
+  return out;
 }
 
 /**

@@ -4,6 +4,7 @@ import type { LoadMeasurement } from '../load/types.js';
 import type { ProfileResult, TimelinePoint } from '../model/result.js';
 import type { StressResult } from '../model/stress.js';
 import { stepSlo } from '../stress/breaking.js';
+import { describeFirstLimit } from '../stress/limit.js';
 import { measureBreakingPoint } from '../stress/ramp.js';
 import { runRobustnessChecks } from '../stress/robustness.js';
 import { emptyMeasurement } from '../load/empty.js';
@@ -39,10 +40,7 @@ export async function runStressProfile(ctx: ProfileContext, profile: StressProfi
   const warnings: string[] = [];
   let status: ProfileResult['status'] = 'pass';
   const bp = stress.breakingPoint;
-  const capacity = stress.maxSustainableRps;
-  ctx.logger.info(
-    `${profile.name}: ${capacity === null ? 'no step met the SLO' : `max sustainable ${capacity.toFixed(0)} req/s${stress.maxSustainableConnections ? ` (${stress.maxSustainableConnections} connections)` : ''}`}; stopped by ${bp.reason}: ${bp.detail}`,
-  );
+  ctx.logger.info(describeOutcome(profile.name, stress));
   if (stress.steps.length === 0) {
     status = 'error';
     reasons.push(`no step ran: ${bp.detail}`);
@@ -101,6 +99,14 @@ export async function runStressProfile(ctx: ProfileContext, profile: StressProfi
     ...(robustness ? { robustness } : {}),
     ...(warnings.length ? { warnings } : {}),
   };
+}
+
+/** The console line of a ramp's outcome: its capacity, what stopped it, and the first limit a step reached. */
+function describeOutcome(name: string, stress: StressResult): string {
+  const bp = stress.breakingPoint;
+  const capacity = stress.maxSustainableRps;
+  const firstLimit = describeFirstLimit(stress.steps);
+  return `${name}: ${capacity === null ? 'no step met the SLO' : `max sustainable ${capacity.toFixed(0)} req/s${stress.maxSustainableConnections ? ` (${stress.maxSustainableConnections} connections)` : ''}`}; stopped by ${bp.reason}: ${bp.detail}${firstLimit ? `. ${firstLimit}` : ''}`;
 }
 
 /** Why the ramp missed the SLO: no step met its limits, or the capacity is under `slo.throughput`. */

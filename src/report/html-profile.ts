@@ -5,6 +5,7 @@
  */
 import type { ProfileResult } from '../model/result.js';
 import { percentileReader } from '../verdict/percentile.js';
+import { describeFirstLimit } from '../stress/limit.js';
 import { escapeHtml } from './escape.js';
 import { checkIcon, sloCell, sloCheckWords, STATUS_ICON } from './format.js';
 import { busiestEndpoints } from './markdown-endpoints.js';
@@ -80,8 +81,12 @@ function stressParts(p: ProfileResult, index: number): string[] {
   const s = p.stress;
   if (!s) return [];
   const capacity = s.maxSustainableRps === null ? 'none (no step met the SLO)' : formatThroughput(s.maxSustainableRps);
+  const firstLimit = describeFirstLimit(s.steps);
   const parts = [
-    h('p', `Max sustainable load: ${capacity}. Stopped by ${s.breakingPoint.reason}: ${s.breakingPoint.detail}.`),
+    h(
+      'p',
+      `Max sustainable load: ${capacity}. Stopped by ${s.breakingPoint.reason}: ${s.breakingPoint.detail}.${firstLimit ? ` ${firstLimit}.` : ''}`,
+    ),
   ];
   if (s.recovery)
     parts.push(

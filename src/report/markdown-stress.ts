@@ -3,6 +3,7 @@ import { markdownTable } from 'markdown-table';
 import type { ProfileResult } from '../model/result.js';
 import { formatCount, formatMs, formatPercent, formatRate, formatSeconds, formatThroughput } from './numbers.js';
 import { escapeMarkdown } from './escape.js';
+import { describeFirstLimit } from '../stress/limit.js';
 
 export function stressSection(p: ProfileResult): string[] {
   const s = p.stress;
@@ -12,8 +13,9 @@ export function stressSection(p: ProfileResult): string[] {
     s.maxSustainableRps === null
       ? 'no step met the SLO'
       : `**${formatThroughput(s.maxSustainableRps)}**${s.maxSustainableConnections ? ` at ${formatCount(s.maxSustainableConnections)} connections` : ''}`;
+  const firstLimit = describeFirstLimit(s.steps);
   out.push(
-    `Max sustainable load: ${capacity}. Stopped by **${escapeMarkdown(s.breakingPoint.reason)}**: ${escapeMarkdown(s.breakingPoint.detail)}.`,
+    `Max sustainable load: ${capacity}. Stopped by **${escapeMarkdown(s.breakingPoint.reason)}**: ${escapeMarkdown(s.breakingPoint.detail)}.${firstLimit ? ` ${escapeMarkdown(firstLimit)}.` : ''}`,
   );
   if (s.recovery) {
     out.push(
@@ -39,13 +41,14 @@ export function stressSection(p: ProfileResult): string[] {
     formatMs(st.p99),
     formatPercent(st.errorRate),
     `${st.metSlo ? '✅' : '❌'}${st.generatorSaturated ? ' ⚠️ generator' : ''}${s.breakingPoint.step === i ? ' ← break' : ''}`,
+    st.limitedBy ? escapeMarkdown(st.limitedBy.resource) : '',
   ]);
   out.push(
     '',
     '<details><summary>Steps</summary>',
     '',
-    markdownTable([['step', 'offered', 'achieved req/s', 'p50', 'p99', 'errors', 'SLO'], ...rows], {
-      align: ['r', 'l', 'r', 'r', 'r', 'r', 'l'],
+    markdownTable([['step', 'offered', 'achieved req/s', 'p50', 'p99', 'errors', 'SLO', 'limited by'], ...rows], {
+      align: ['r', 'l', 'r', 'r', 'r', 'r', 'l', 'l'],
     }),
     '',
     '</details>',

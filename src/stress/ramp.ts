@@ -2,16 +2,17 @@
  * The stepped ramp of a stress profile: one load run per step (open model for a rate ramp,
  * closed model for a users ramp), each judged by the rules in breaking.ts, then a recovery run
  * at low load. The SUT's resources come from the monitor's sampler of this profile (the ramp
- * runs its own only when the monitor is off: never two samplers on one tree). Stops itself
- * before the profile's budget.
+ * runs its own only when the monitor is off: never two samplers on one tree); each step's own
+ * window of them names what limited it (limit.ts). Stops itself before the profile's budget.
  */
 import type { StressProfile } from '../config/sections/stress.js';
 import { defaultMaxInFlight } from '../load/model.js';
 import type { LoadMeasurement, LoadModel } from '../load/types.js';
 import { formatElapsed, formatProgressLine, type SecondStats } from '../log/progress.js';
 import type { StressResult } from '../model/stress.js';
-import { ResourceSampler } from '../monitor/sampler.js';
+import { ResourceSampler, type SamplerMark } from '../monitor/sampler.js';
 import { snapshotResources, type ResourceSnapshot } from '../proc/snapshot.js';
+import { isLoopbackUrl } from '../sut/target.js';
 import type { StressContext } from './types.js';
 import type { Workload } from '../load/workload.js';
 import {
@@ -24,6 +25,7 @@ import {
   type StressStep,
 } from './breaking.js';
 import { exhaustionFindings, maxSnapshot } from './exhaustion.js';
+import { classifyStepLimit } from './limit.js';
 import { judgeRecovery, type RecoveryLimits } from './recovery.js';
 
 /** Kept free at the end of the budget for request drains and the report: 5 s, less for tiny budgets. */
@@ -152,7 +154,11 @@ async function rampAndRecover(ramp: Ramp, sampler: ResourceSampler | undefined):
 const modelAt = (ramp: Ramp, offered: number): LoadModel =>
   ramp.byUsers
     ? { kind: 'closed', connections: Math.max(1, Math.round(offered)) }
-    : { kind: 'open', rate: offered, maxInFlight: defaultMaxInFlight(offered, ramp.profile.timeout) };
+    : {
+        kind: 'open',
+        rate: offered,
+        maxInFlight: ramp.profile.maxInFlight ?? defaultMaxInFlight(offered, ramp.profile.timeout),
+      };
 const describeAt = (ramp: Ramp, offered: number) =>
   describeOffered({ offered, ...(ramp.byUsers ? { connections: Math.max(1, Math.round(offered)) } : {}) });
 
@@ -178,6 +184,7 @@ async function runSteps(ramp: Ramp, before: ResourceSnapshot, sampler: ResourceS
     ctx.logger.info(
       `${profile.name}: step ${i + 1}/${ramp.offers.length}, ${describeAt(ramp, offered)} for ${profile.stepDuration / 1000}s${warmupMs ? ` after ${warmupMs / 1000}s warmup` : ''}`,
     );
+    const stepResources = stepWindow(sampler, warmupMs);
     const m = await ctx.loadRunner.run({
       baseUrl: ctx.baseUrl,
       requests: profile.requests,
@@ -194,13 +201,17 @@ async function runSteps(ramp: Ramp, before: ResourceSnapshot, sampler: ResourceS
           s,
         ),
     });
+    const limitedBy = classifyStepLimit(
+      { measurement: m, resources: stepResources.end() },
+      { loopbackTarget: isLoopbackUrl(ctx.baseUrl) },
+    );
     peak = peakAfterStep(peak, snapshotResources(ramp.pids()), sampler);
     const step = toStep(offered, ramp.byUsers ? offered : undefined, m, profile.slo, ramp.errorLimit);
     const { sloDetail: _detail, ...plain } = step;
-    steps.push(plain);
+    steps.push({ ...plain, limitedBy });
     measurements.push(m);
     ctx.logger.info(
-      `${profile.name}: ${describeOffered(step)} → ${step.achievedRps.toFixed(0)} req/s, p99 ${step.p99.toFixed(2)} ms, errors ${(step.errorRate * 100).toFixed(2)}%`,
+      `${profile.name}: ${describeOffered(step)} → ${step.achievedRps.toFixed(0)} req/s, p99 ${step.p99.toFixed(2)} ms, errors ${(step.errorRate * 100).toFixed(2)}%; limited by ${limitedBy.resource}: ${limitedBy.evidence}`,
     );
     const exit = ctx.sut?.exit();
     const why = exit
@@ -215,6 +226,22 @@ async function runSteps(ramp: Ramp, before: ResourceSnapshot, sampler: ResourceS
     }
   }
   return { steps, measurements, peak, broke: broke ?? rampEnd(ramp, steps) };
+}
+
+/**
+ * The SUT's resources over one step's measured window: marked when the step's warmup should be
+ * over (the runner starts it at once), summed up when the step's run returned.
+ */
+function stepWindow(sampler: ResourceSampler | undefined, warmupMs: number) {
+  if (!sampler) return { end: () => undefined };
+  let mark: SamplerMark | undefined = warmupMs > 0 ? undefined : sampler.mark();
+  const afterWarmup = warmupMs > 0 ? setTimeout(() => (mark = sampler.mark()), warmupMs) : undefined;
+  return {
+    end: () => {
+      clearTimeout(afterWarmup);
+      return mark ? sampler.since(mark) : undefined;
+    },
+  };
 }
 
 /** The peak so far: the sampler's highest readings during the step, and a reading at its end. */

@@ -79,6 +79,16 @@ describe('stress profile', () => {
     expect(stress?.steps.every((s, i, all) => i === 0 || s.offered > (all[i - 1]?.offered ?? 0))).toBe(true);
     expect(result.profiles[0]?.status).toBe('pass');
     expect(code).toBe(0);
+    // The capacity is a fixed number of slots served by timers: no resource of the SUT runs out,
+    // and the monitor samples it, so each step reads `none` (or perfgate's own client, on a busy
+    // machine), with the SUT's CPU as its evidence.
+    for (const step of stress?.steps ?? []) {
+      expect(['none', 'load-generator'], JSON.stringify(step.limitedBy)).toContain(step.limitedBy?.resource);
+      if (step.limitedBy?.resource === 'none') expect(step.limitedBy.evidence).toMatch(/the SUT used \d+% of a core/);
+    }
+    const report = await readFile(path.join(dir, 'out', 'report.md'), 'utf8');
+    expect(report).toMatch(/No measured resource reached its limit in any step|First limit reached: load-generator/);
+    expect(report).toContain('| limited by');
   }, 60_000);
 
   it('names a crash as the breaking point, with the exit code and the output tail, and exits 3', async () => {

@@ -26,6 +26,11 @@ export const stressProfileSchema = z
      * first 1000 req/s step read p99 43–110 ms cold and 6 ms warm, on a busy 2-core machine.
      */
     warmup: durationOrZero().default(2_000),
+    /**
+     * Rate ramps (open model) only: the most requests in flight at once before arrivals count as
+     * dropped; default: sized from each step's rate and the timeout (src/load/model.ts).
+     */
+    maxInFlight: positiveInt('a number of requests in flight').optional(),
     timeout: duration('"5s"').default(5_000),
     requests: z.array(requestSchema).min(1, 'expected at least one request').default(defaultRequests),
     slo: sloSchema.default({}),
@@ -50,6 +55,13 @@ export const stressProfileSchema = z
         path: ['setupScope'],
         message:
           'connection: each virtual user logs in on its own, which needs the closed model (connections); with a rate ramp (open model) there are no users to log in: use setupScope: profile',
+      });
+    if (p.maxInFlight !== undefined && p.connections !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maxInFlight'],
+        message:
+          'applies to a rate ramp (open model) only; a connections ramp (closed model) has one request in flight per connection: remove maxInFlight or ramp the rate',
       });
     if ((p.rate === undefined) === (p.connections === undefined)) {
       ctx.addIssue({
