@@ -128,7 +128,7 @@ async function measureAndCompare(inputs: ActionSettings, signal: AbortSignal): P
 function runDeps(inputs: ActionSettings, settings: Settings, signal: AbortSignal) {
   return {
     logger: actionLogger,
-    loadRunner: createLoadRunner(),
+    loadRunner: createLoadRunner(settings.config.engine),
     startSut,
     env: process.env,
     signal,

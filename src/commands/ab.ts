@@ -78,7 +78,7 @@ Exit codes: 0 pass, 1 a regression past a gate, 2 usage or config error, 3 a SUT
         only: values.profile,
         baseIdentity: checkoutIdentity(base.dir, `the checkout in --base ${values.base}`),
       },
-      { logger, loadRunner: createLoadRunner(), startSut, env: io.env, signal: io.signal },
+      { logger, loadRunner: createLoadRunner(head.config.engine), startSut, env: io.env, signal: io.signal },
     );
     if (result.comparison && !values.quiet) {
       const line = baseLine(

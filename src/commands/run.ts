@@ -100,7 +100,9 @@ Exit codes: 0 pass (or inconclusive), 1 a gate failed, 2 usage or config error,
       },
       {
         logger,
-        loadRunner: shard ? keepingSecondHistograms(createLoadRunner()) : createLoadRunner(),
+        loadRunner: shard
+          ? keepingSecondHistograms(createLoadRunner(settings.config.engine))
+          : createLoadRunner(settings.config.engine),
         startSut,
         env: io.env,
         signal: io.signal,

@@ -91,6 +91,14 @@ export const configSchema = z
     targets: z.strictObject({ allow: z.array(z.string().min(1)).default([]) }).default({ allow: [] }),
     variables: variablesSchema.default({}),
     profiles: z.array(profileSchema).min(1, 'expected at least one profile'),
+    engine: z
+      .enum(['perfgate', 'autocannon'], {
+        error: (i) => `${JSON.stringify(i.input)} is not a load engine; expected perfgate or autocannon`,
+      })
+      .default('perfgate')
+      .describe(
+        "What sends the load. perfgate: its own HTTP/1.1 connections, for both models (bench/README.md compares it with wrk). autocannon: the closed model on autocannon and the open model on undici's pool, the engines before it, kept as the reference.",
+      ),
     monitor: monitorSchema,
     gates: gatesSchema,
     baseline: baselineSchema,

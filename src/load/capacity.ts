@@ -31,10 +31,10 @@ export function socketLimitProblems(profiles: readonly ProfileConfig[], limit = 
     const at = `profiles[${i}] (${p.name})`;
     if (p.kind === 'load') {
       check(`${at}.connections`, p.connections, 'connections');
-      check(`${at}.maxInFlight`, p.maxInFlight, 'requests in flight');
+      // Open model: arrivals past maxConnections wait for a connection, so only the pool needs sockets.
+      check(`${at}.maxConnections`, p.maxConnections, 'connections');
     } else if (p.kind === 'stress') {
       check(`${at}.connections.max`, p.connections?.max, 'connections');
-      check(`${at}.maxInFlight`, p.maxInFlight, 'requests in flight');
     }
   });
   return problems;

@@ -1,5 +1,5 @@
 /**
- * Closed model on autocannon: `connections` users, each sending its next request as soon as
+ * Closed model on autocannon (`engine: autocannon`; perfgate's own engine is http1/closed.ts): `connections` users, each sending its next request as soon as
  * the last one is answered. autocannon drives the sockets; perfgate keeps its own books from the
  * per-response events (autocannon's histogram stores whole ms and its coordinated-omission
  * correction is broken, so neither is used) and its own clock for the window (autocannon's
@@ -94,7 +94,7 @@ export async function runClosedModel(options: LoadOptions, connections: number):
     ...recorder.finish(Math.max(endMs, recorder.windowStartMs), 0, {
       secondHistograms: options.secondHistograms ?? false,
     }),
-    generator: generator.stop(),
+    generator: { ...generator.stop(), engine: 'autocannon' },
   };
 }
 

@@ -9,14 +9,17 @@
  * real user would have seen. Lateness within a tick (setTimeout's 1 ms granularity) is the
  * generator's, not the server's, and is not charged to the server.
  */
-import { Pool, type Dispatcher } from 'undici';
 import { LoadError } from '../errors.js';
 import { classifyTransportError } from './classify.js';
 import { watchGenerator } from './generator.js';
 import type { PreparedRequest } from './mix.js';
 import { LoadRecorder } from './recorder.js';
-import type { LoadMeasurement, LoadOptions } from './types.js';
+import type { LoadMeasurement, LoadModel, LoadOptions } from './types.js';
 import { fixedWorkload, headerReader, type CheckedResponse, type WorkloadRequest } from './workload.js';
+import type { Exchange } from './http1/connection.js';
+import { headerOf } from './http1/parser.js';
+import { netTransport, type PoolStats } from './http1/pool.js';
+import { undiciTransport } from './undici.js';
 
 /** Lateness the timer itself causes; beyond it, latency counts from the intended time. */
 const TIMER_SLACK_MS = 2;
@@ -30,68 +33,62 @@ const DRAIN_SLACK_MS = 500;
 const MAX_SENDS_PER_TURN = 2_000;
 
 /**
- * One request on its way, and undici's handler for it: the low-level `dispatch` API, without the
- * Readable body stream and the AbortController that `pool.request` would need per request
- * (measured: a signal per request cost ~50 % more client CPU per request). The body is counted,
- * and kept only as far as the request's check reads it. `controller` arrives when the request is written to a socket; a request given up
- * before that is aborted as soon as it starts.
+ * One arrival on its way: what the transport fills in as the answer comes (status, bytes, the
+ * head and the first body bytes a check reads), and how to give it up.
  */
-class Flight implements Dispatcher.DispatchHandler {
-  readonly sentMs = performance.now();
+export class Flight implements Exchange {
+  /** When the arrival was handed to the transport: its timeout runs from here. */
+  readonly createdMs = performance.now();
+  /** When it was written to a connection (after a wait for a free one, if any). */
+  sentMs = this.createdMs;
   settled = false;
-  private controller: Dispatcher.DispatchController | undefined;
   status = 0;
   bytes = 0;
-  private headers: Record<string, string | string[] | undefined> = {};
-  private kept: Buffer[] | undefined;
-  private keptBytes = 0;
+  readonly head: boolean;
+  readonly keepBody: number;
+  readonly keepHead: boolean;
+  headText: string | undefined;
+  kept: Buffer[] | undefined;
+  keptBytes = 0;
+  /** Headers as undici parsed them (the undici transport); the net transport keeps `headText`. */
+  headers: Record<string, string | string[] | undefined> | undefined;
+  /** Set by the transport: closes what carries the request. */
+  abort: () => void = () => {};
 
   constructor(
     readonly intendedMs: number,
     readonly request: WorkloadRequest,
-    private readonly done: (flight: Flight, error?: NodeJS.ErrnoException) => void,
-  ) {}
+    method: string,
+  ) {
+    this.head = method === 'HEAD';
+    this.keepBody = request.check?.bodyLimit ?? 0;
+    this.keepHead = request.check !== undefined;
+  }
 
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.controller = controller;
-    if (this.settled) controller.abort(new Error('given up'));
-  }
-  onResponseStart(
-    _c: Dispatcher.DispatchController,
-    statusCode: number,
-    headers: Record<string, string | string[] | undefined>,
-  ): void {
-    this.status = statusCode;
-    if (this.request.check) this.headers = headers;
-  }
-  onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
-    this.bytes += chunk.length;
-    // Kept only as far as the request's check reads (bounded); otherwise counted only.
-    const limit = this.request.check?.bodyLimit ?? 0;
-    if (this.keptBytes < limit) {
-      (this.kept ??= []).push(chunk.subarray(0, limit - this.keptBytes));
-      this.keptBytes += Math.min(chunk.length, limit - this.keptBytes);
-    }
-  }
-  onResponseEnd(): void {
-    this.done(this);
-  }
-  onResponseError(_c: Dispatcher.DispatchController, error: Error): void {
-    this.done(this, error);
-  }
-  abort(): void {
-    if (this.controller && !this.controller.aborted) this.controller.abort(new Error('given up'));
-  }
   /** What the request's check reads of the answer (built only for a request with a check). */
   checked(): CheckedResponse {
+    const { headText, headers } = this;
     return {
       status: this.status,
-      headers: headerReader(this.headers),
+      headers: headers
+        ? headerReader(headers)
+        : (name) => (headText === undefined ? undefined : headerOf(headText, name)),
       body: this.kept && Buffer.concat(this.kept),
-      bodyBytes: this.bytes,
+      bodyBytes: headers ? this.bytes : this.keptBytes,
     };
   }
 }
+
+/** What carries the open model's requests: perfgate's own connections, or undici's pool. */
+export interface Transport {
+  /** Sends `request` for `flight`; the transport calls back once with the answer or the error. */
+  dispatch(flight: Flight, request: PreparedRequest): void;
+  close(): Promise<void>;
+  /** How the connection pool fared (perfgate's transport; undici does not tell). */
+  stats?(): PoolStats;
+}
+
+export type TransportDone = (flight: Flight, error?: NodeJS.ErrnoException) => void;
 
 /**
  * The requests in flight, in send order. undici's headers and body timeouts are idle timeouts: a
@@ -150,7 +147,7 @@ class InFlight {
   private sweep(): void {
     const now = performance.now();
     for (const flight of this.flights) {
-      if (now - flight.sentMs < this.timeoutMs) break;
+      if (now - flight.createdMs < this.timeoutMs) break;
       this.expire(flight, true);
     }
   }
@@ -162,15 +159,17 @@ class InFlight {
   }
 }
 
-export async function runOpenModel(options: LoadOptions, rate: number, maxInFlight: number): Promise<LoadMeasurement> {
+export async function runOpenModel(
+  options: LoadOptions,
+  model: Extract<LoadModel, { kind: 'open' }>,
+  engine: 'perfgate' | 'undici' = 'perfgate',
+): Promise<LoadMeasurement> {
+  const { rate, maxInFlight, maxConnections } = model;
   const workload = options.workload ?? fixedWorkload(options.requests);
   const { cycle } = workload;
   if (cycle.length === 0) throw new LoadError('the profile has no requests to send');
   // The open model has no connections of its own: one user state for the run (data rows are drawn per request).
   const user = workload.newUser();
-  const base = new URL(options.baseUrl);
-  const pathPrefix = base.pathname.replace(/\/$/, '');
-  const pool = createPool(base, maxInFlight, options.timeoutMs);
   const startedAt = new Date().toISOString();
   const generator = watchGenerator();
   const t0 = performance.now();
@@ -184,7 +183,7 @@ export async function runOpenModel(options: LoadOptions, rate: number, maxInFlig
     ),
   );
 
-  const done = (flight: Flight, error?: NodeJS.ErrnoException) => {
+  const done: TransportDone = (flight, error) => {
     if (!inFlight.settle(flight)) return;
     const { endpoint, check } = flight.request;
     // Open model: a request belongs to the window its arrival was scheduled in.
@@ -197,6 +196,16 @@ export async function runOpenModel(options: LoadOptions, rate: number, maxInFlig
       recorder.response(flight.intendedMs, latencyMs, flight.status, flight.bytes, endpoint, failed);
     }
   };
+  let transport: Transport;
+  try {
+    transport =
+      engine === 'undici'
+        ? undiciTransport(options.baseUrl, maxConnections, options.timeoutMs, done)
+        : netTransport(options.baseUrl, maxConnections, done);
+  } catch (e) {
+    generator.stop();
+    throw new LoadError(`could not start the load on ${options.baseUrl}: ${(e as Error).message}`);
+  }
   /** Sends arrival `i`; false when the workload has nothing more to send (its data ran out). */
   const send = (i: number, intendedMs: number): boolean => {
     const entry = cycle[i % cycle.length] as WorkloadRequest;
@@ -209,17 +218,9 @@ export async function runOpenModel(options: LoadOptions, rate: number, maxInFlig
       return true;
     }
     if (!request) return false;
-    const flight = new Flight(intendedMs, entry, done);
+    const flight = new Flight(intendedMs, entry, request.method);
     inFlight.add(flight);
-    pool.dispatch(
-      {
-        method: request.method as 'GET',
-        path: pathPrefix + request.path,
-        headers: request.headers,
-        body: request.body ?? null,
-      },
-      flight,
-    );
+    transport.dispatch(flight, request);
     return true;
   };
 
@@ -235,9 +236,14 @@ export async function runOpenModel(options: LoadOptions, rate: number, maxInFlig
   const interrupted = options.signal?.aborted ?? false;
   await inFlight.drain(interrupted);
   inFlight.abandon(!interrupted);
-  await pool.destroy().catch(() => {});
+  await transport.close();
   const measurement = summarize(recorder, endMs, dropped, maxInFlight, options);
-  return { startedAt, ...measurement, generator: generator.stop() };
+  const pool = transport.stats?.();
+  return {
+    startedAt,
+    ...measurement,
+    generator: { ...generator.stop(), engine, ...(pool && { connections: pool }) },
+  };
 }
 
 interface Schedule {
@@ -297,18 +303,6 @@ function schedule(s: Schedule, hooks: ScheduleHooks): Promise<{ endMs: number; d
       timer = setTimeout(tick, Math.max(0, wait));
     };
     tick();
-  });
-}
-
-/** One connection per in-flight slot, each request alone on its socket (no pipelining). */
-function createPool(base: URL, maxInFlight: number, timeoutMs: number): Pool {
-  return new Pool(base.origin, {
-    connections: maxInFlight,
-    pipelining: 1,
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-    connect: { timeout: timeoutMs },
-    keepAliveTimeout: 30_000,
   });
 }
 

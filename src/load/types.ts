@@ -5,8 +5,12 @@ import type { Workload } from './workload.js';
 export type LoadModel =
   /** Closed model: `connections` users, each sends its next request when the last one is answered. */
   | { kind: 'closed'; connections: number }
-  /** Open model: requests arrive at `rate` per second on a schedule, whatever the server does. */
-  | { kind: 'open'; rate: number; maxInFlight: number };
+  /**
+   * Open model: requests arrive at `rate` per second on a schedule, whatever the server does; at
+   * most `maxInFlight` outstanding (past it, arrivals are dropped) on at most `maxConnections`
+   * connections (past it, arrivals wait for a free one).
+   */
+  | { kind: 'open'; rate: number; maxInFlight: number; maxConnections: number };
 
 export interface LoadOptions {
   /** Base URL; request paths are appended. Must already have passed the target allow-list. */

@@ -91,6 +91,19 @@ export type Degradation = z.infer<typeof degradationSchema>;
 
 /** How hard the load generator itself worked: a saturated generator makes the numbers its own. */
 const generatorSchema = z.object({
+  /**
+   * What sent the load: perfgate's own HTTP/1.1 connections, autocannon (closed model) or undici's
+   * pool (open model), the engines `engine: autocannon` keeps. Absent in older results.
+   */
+  engine: z.enum(['perfgate', 'autocannon', 'undici']).optional(),
+  /**
+   * The open model's connection pool: the most connections open at once and the cap
+   * (maxConnections), and the arrivals that found every connection busy and waited for one (their
+   * latency includes the wait, counted from their intended time).
+   */
+  connections: z
+    .object({ peakConnections: z.number(), maxConnections: z.number(), waited: z.number(), longestWaitMs: z.number() })
+    .optional(),
   cpuPercent: z.number(),
   /** Share of the wall time the client thread was on a CPU or queued for one (Linux schedstat). */
   runnablePercent: z.number().optional(),

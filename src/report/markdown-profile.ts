@@ -113,6 +113,9 @@ export function profileSection(p: ProfileResult, options: ProfileSectionOptions)
       '',
       `⚠️ The load generator was saturated (${p.generator.evidence.map(escapeMarkdown).join('; ')}): numbers may show perfgate's limit rather than the SUT's.`,
     );
+  const waits = poolWaitLine(p);
+  if (waits) out.push('', waits);
+  if (p.generator?.engine && !options.compact) out.push('', `Load sent by ${ENGINE_WORDS[p.generator.engine]}.`);
   return out;
 }
 
@@ -130,4 +133,22 @@ function errorLines(p: ProfileResult, options: ProfileSectionOptions): string[] 
   if (!options.compact && p.errors.samples.length)
     out.push('', ...p.errors.samples.slice(0, 5).map((s) => `- ${inlineCode(s)}`));
   return out;
+}
+
+const ENGINE_WORDS: Record<NonNullable<NonNullable<ProfileResult['generator']>['engine']>, string> = {
+  perfgate: "perfgate's HTTP/1.1 engine",
+  autocannon: 'autocannon (engine: autocannon)',
+  undici: "undici's connection pool (engine: autocannon)",
+};
+
+/**
+ * The open model's arrivals that waited for one of perfgate's connections, when they are more than
+ * 1 % of the requests: their latency includes the wait, which a SUT able to serve more requests at
+ * once would not have caused.
+ */
+function poolWaitLine(p: ProfileResult): string | undefined {
+  const pool = p.generator?.connections;
+  const attempts = p.requests.total + p.requests.dropped;
+  if (!pool || pool.waited === 0 || pool.waited < 0.01 * attempts) return undefined;
+  return `ℹ️ ${formatCount(pool.waited)} arrivals found all ${formatCount(pool.maxConnections)} of perfgate's connections busy and waited for one (longest ${formatMs(pool.longestWaitMs)}); their latency counts from their intended time, so it includes the wait. If the SUT can serve more requests at once, raise \`maxConnections\`.`;
 }

@@ -6,7 +6,7 @@
  * window of them names what limited it (limit.ts). Stops itself before the profile's budget.
  */
 import type { StressProfile } from '../config/sections/stress.js';
-import { defaultMaxInFlight } from '../load/model.js';
+import { openModel } from '../load/model.js';
 import type { LoadMeasurement, LoadModel } from '../load/types.js';
 import { formatElapsed, formatProgressLine, type SecondStats } from '../log/progress.js';
 import type { StressResult } from '../model/stress.js';
@@ -154,11 +154,7 @@ async function rampAndRecover(ramp: Ramp, sampler: ResourceSampler | undefined):
 const modelAt = (ramp: Ramp, offered: number): LoadModel =>
   ramp.byUsers
     ? { kind: 'closed', connections: Math.max(1, Math.round(offered)) }
-    : {
-        kind: 'open',
-        rate: offered,
-        maxInFlight: ramp.profile.maxInFlight ?? defaultMaxInFlight(offered, ramp.profile.timeout),
-      };
+    : openModel(offered, ramp.profile.timeout, { maxInFlight: ramp.profile.maxInFlight });
 const describeAt = (ramp: Ramp, offered: number) =>
   describeOffered({ offered, ...(ramp.byUsers ? { connections: Math.max(1, Math.round(offered)) } : {}) });
 

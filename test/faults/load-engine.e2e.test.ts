@@ -47,14 +47,13 @@ describe('responses that trickle and never finish, open model (case 7)', () => {
     const m = await runOpenModel(
       {
         baseUrl: server().url,
-        model: { kind: 'open', rate: 30, maxInFlight: 200 },
+        model: { kind: 'open', rate: 30, maxInFlight: 200, maxConnections: 200 },
         requests: [requestSchema.parse({ path: '/trickle?every=200' })],
         durationMs: 2000,
         warmupMs: 0,
         timeoutMs: 1000,
       },
-      30,
-      200,
+      { kind: 'open', rate: 30, maxInFlight: 200, maxConnections: 200 },
     );
     expect(m.requests.total).toBe(60);
     expect(m.errors.byClass.timeout).toBe(60);
@@ -76,7 +75,7 @@ describe('responses that trickle and never finish, open model (case 7)', () => {
 describe('settings past what the machine can do (case 10)', () => {
   it.each([
     ['connections: 10000000', 'profiles[0] (huge).connections: 10000000 connections need 10000000 open sockets'],
-    ['rate: 10000, maxInFlight: 10000000', 'profiles[0] (huge).maxInFlight: 10000000 requests in flight'],
+    ['rate: 10000, maxConnections: 10000000', 'profiles[0] (huge).maxConnections: 10000000 connections need'],
   ])('refuses %s before the SUT starts, naming the field and the limit (exit 2)', async (setting, message) => {
     const run = await runConfig(dir(), config(`{ name: huge, kind: load, duration: 2s, ${setting} }`));
     expect(run.code).toBe(2);
@@ -98,15 +97,14 @@ describe('settings past what the machine can do (case 10)', () => {
     const m = await runOpenModel(
       {
         baseUrl: server().url,
-        model: { kind: 'open', rate: 1e12, maxInFlight: 50 },
+        model: { kind: 'open', rate: 1e12, maxInFlight: 50, maxConnections: 50 },
         requests: [requestSchema.parse({ path: '/fast' })],
         durationMs: 30_000,
         warmupMs: 0,
         timeoutMs: 1000,
         signal: controller.signal,
       },
-      1e12,
-      50,
+      { kind: 'open', rate: 1e12, maxInFlight: 50, maxConnections: 50 },
     );
     expect(performance.now() - t0).toBeLessThan(5_000);
     expect(m.requests.dropped).toBeGreaterThan(0);

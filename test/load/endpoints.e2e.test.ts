@@ -20,7 +20,7 @@ afterAll(async () => {
 
 describe.each<[string, LoadModel]>([
   ['closed', { kind: 'closed', connections: 2 }],
-  ['open', { kind: 'open', rate: 200, maxInFlight: 64 }],
+  ['open', { kind: 'open', rate: 200, maxInFlight: 64, maxConnections: 64 }],
 ])('endpoints in the %s model', (_name, model) => {
   it('keeps each name’s numbers apart, and the profile’s are their sums', async () => {
     const m = await runner.run({
@@ -60,7 +60,7 @@ describe.each<[string, LoadModel]>([
 
 describe.each<[string, LoadModel]>([
   ['closed', { kind: 'closed', connections: 2 }],
-  ['open', { kind: 'open', rate: 200, maxInFlight: 64 }],
+  ['open', { kind: 'open', rate: 200, maxInFlight: 64, maxConnections: 64 }],
 ])('templated requests in the %s model', (_name, model) => {
   it('renders each send from its data row, and never sends a header value with a line break', async () => {
     const requests = [requestSchema.parse({ path: '/echo?item={{item}}', headers: { 'x-item': '{{item}}' } })];

@@ -43,7 +43,7 @@ describe('latency precision', () => {
 
   it.each([
     ['closed', { kind: 'closed', connections: 1 }],
-    ['open', { kind: 'open', rate: 100, maxInFlight: 64 }],
+    ['open', { kind: 'open', rate: 100, maxInFlight: 64, maxConnections: 64 }],
   ] as const)(
     'measures at least the 2 ms a server spends per request, and no more than that for the fastest request (%s model)',
     async (_name, model) => {
@@ -65,7 +65,7 @@ describe('latency precision', () => {
 
 describe('open model', () => {
   it('delivers the configured rate within 2% over 8 s', async () => {
-    const m = await run({ model: { kind: 'open', rate: 500, maxInFlight: 64 }, durationMs: 8_000 });
+    const m = await run({ model: { kind: 'open', rate: 500, maxInFlight: 64, maxConnections: 64 }, durationMs: 8_000 });
     expect(m.throughput.rps).toBeGreaterThan(500 * 0.98);
     expect(m.throughput.rps).toBeLessThan(500 * 1.02);
     expect(m.requests.dropped).toBe(0);
@@ -76,7 +76,7 @@ describe('open model', () => {
   it('charges queueing to latency and counts dropped arrivals when maxInFlight is reached', async () => {
     // 2 slots, 20 ms per answer: at most 100 req/s get through of 400 offered.
     const m = await run({
-      model: { kind: 'open', rate: 400, maxInFlight: 2 },
+      model: { kind: 'open', rate: 400, maxInFlight: 2, maxConnections: 2 },
       requests: [req({ path: '/cpu?ms=20' })],
       durationMs: 2000,
     });
@@ -89,7 +89,11 @@ describe('open model', () => {
 describe('warmup and mix', () => {
   it('leaves warmup out of the statistics and of requests.total', async () => {
     const before = (await hits())['/fast'] ?? 0;
-    const m = await run({ model: { kind: 'open', rate: 200, maxInFlight: 64 }, warmupMs: 1000, durationMs: 2000 });
+    const m = await run({
+      model: { kind: 'open', rate: 200, maxInFlight: 64, maxConnections: 64 },
+      warmupMs: 1000,
+      durationMs: 2000,
+    });
     const sent = ((await hits())['/fast'] ?? 0) - before;
     expect(sent).toBeGreaterThanOrEqual(590);
     expect(m.requests.total).toBeGreaterThanOrEqual(396);
@@ -129,7 +133,7 @@ describe('warmup and mix', () => {
 
 describe('errors', () => {
   const closed = { kind: 'closed', connections: 2 } as const;
-  const open = { kind: 'open', rate: 200, maxInFlight: 64 } as const;
+  const open = { kind: 'open', rate: 200, maxInFlight: 64, maxConnections: 64 } as const;
   it.each([
     ['4xx', '/missing', { '4xx': 1 }, closed],
     ['5xx', '/boom', { '5xx': 1 }, closed],
@@ -148,7 +152,7 @@ describe('errors', () => {
 
   it.each([
     ['closed', { kind: 'closed', connections: 2 }],
-    ['open', { kind: 'open', rate: 20, maxInFlight: 64 }],
+    ['open', { kind: 'open', rate: 20, maxInFlight: 64, maxConnections: 64 }],
   ] as const)('counts a server that never answers as timeouts (%s model)', async (_n, model) => {
     const m = await run({ model, requests: [req({ path: '/hang' })], durationMs: 2000, timeoutMs: 1000 });
     expect(m.errors.byClass.timeout).toBeGreaterThan(0);
@@ -157,7 +161,7 @@ describe('errors', () => {
 
   it.each([
     ['closed', { kind: 'closed', connections: 2 }],
-    ['open', { kind: 'open', rate: 50, maxInFlight: 64 }],
+    ['open', { kind: 'open', rate: 50, maxInFlight: 64, maxConnections: 64 }],
   ] as const)('counts a closed port as refused connections (%s model)', async (_n, model) => {
     const { freePort } = await import('../helpers/processes.js');
     const port = await freePort();

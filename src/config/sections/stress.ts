@@ -30,7 +30,10 @@ export const stressProfileSchema = z
      * Rate ramps (open model) only: the most requests in flight at once before arrivals count as
      * dropped; default: sized from each step's rate and the timeout (src/load/model.ts).
      */
-    maxInFlight: positiveInt('a number of requests in flight').optional(),
+    maxInFlight: positiveInt('a number of requests in flight')
+      // Each outstanding arrival holds a few hundred bytes: a million is ~300 MB, a bound, not a target.
+      .max(1_000_000, 'expected at most 1000000 requests in flight (each holds memory while it waits)')
+      .optional(),
     timeout: duration('"5s"').default(5_000),
     requests: z.array(requestSchema).min(1, 'expected at least one request').default(defaultRequests),
     slo: sloSchema.default({}),

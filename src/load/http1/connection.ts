@@ -1,0 +1,174 @@
+/**
+ * One keep-alive HTTP/1.1 connection of the load engine: requests are written as ready-made bytes,
+ * answered in order (pipelining keeps several outstanding), and each answer is matched to the
+ * exchange at the head of the queue. What happens next (another request, a reconnect, an error)
+ * is the engine's business: the connection only reports.
+ */
+import net from 'node:net';
+import tls from 'node:tls';
+import { ParseError, ResponseParser, type ResponseHandler } from './parser.js';
+
+/** Where the load goes: parsed once from the base URL. */
+export interface Target {
+  host: string;
+  port: number;
+  tls: boolean;
+  /** The Host header: host and port as in the URL. */
+  authority: string;
+  /** The base URL's path without its trailing slash, put before every request's path. */
+  pathPrefix: string;
+}
+
+export function targetOf(baseUrl: string): Target {
+  const url = new URL(baseUrl);
+  const secure = url.protocol === 'https:';
+  return {
+    // An IPv6 literal comes bracketed in a URL ("[::1]"); the socket wants it bare.
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: url.port ? Number(url.port) : secure ? 443 : 80,
+    tls: secure,
+    authority: url.host,
+    pathPrefix: url.pathname.replace(/\/$/, ''),
+  };
+}
+
+/** One request written on a connection and what came back of its answer. */
+export interface Exchange {
+  /** performance.now() when the request was handed to the connection. */
+  sentMs: number;
+  /** A HEAD request: its answer has no body. */
+  head: boolean;
+  /** Bytes of the answer's body to keep (for a check); 0 counts them only. */
+  keepBody: number;
+  status: number;
+  /** The raw status line and headers, kept only when the body is kept or `keepHead` is set. */
+  headText: string | undefined;
+  keepHead: boolean;
+  kept: Buffer[] | undefined;
+  keptBytes: number;
+}
+
+export interface ConnectionEvents<E extends Exchange> {
+  /** The answer to `exchange` is complete; `keepAlive` false: the server will close the connection. */
+  response(connection: Connection<E>, exchange: E, bytes: number, keepAlive: boolean): void;
+  /**
+   * The connection ended without the engine asking: `lost` were written and never (completely)
+   * answered. `error` is undefined when the server closed it cleanly.
+   */
+  closed(connection: Connection<E>, lost: E[], error: NodeJS.ErrnoException | undefined): void;
+}
+
+export class Connection<E extends Exchange> implements ResponseHandler {
+  private readonly socket: net.Socket;
+  private readonly parser: ResponseParser;
+  private readonly queue: E[] = [];
+  private error: NodeJS.ErrnoException | undefined;
+  private ended = false;
+
+  constructor(
+    target: Target,
+    private readonly events: ConnectionEvents<E>,
+  ) {
+    this.parser = new ResponseParser(this);
+    this.socket = target.tls
+      ? tls.connect({ host: target.host, port: target.port, servername: net.isIP(target.host) ? '' : target.host })
+      : net.connect({ host: target.host, port: target.port });
+    this.socket.setNoDelay(true);
+    this.socket.on('data', (data: Buffer) => this.read(data));
+    this.socket.on('end', () => this.serverEnded());
+    this.socket.on('error', (e: NodeJS.ErrnoException) => (this.error ??= e));
+    this.socket.on('close', () => this.lost());
+  }
+
+  /** Requests written and not yet answered. */
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  /** The longest-waiting request. */
+  get oldest(): E | undefined {
+    return this.queue[0];
+  }
+
+  get destroyed(): boolean {
+    return this.ended;
+  }
+
+  /** Writes a request (buffered by the socket until it connects). */
+  send(bytes: Buffer, exchange: E): void {
+    exchange.sentMs = performance.now();
+    this.queue.push(exchange);
+    this.socket.write(bytes);
+  }
+
+  /** Closes the connection at once, without events; answers the requests it had in flight. */
+  destroy(): E[] {
+    const lost = this.queue.splice(0);
+    if (!this.ended) {
+      this.ended = true;
+      this.socket.destroy();
+    }
+    return lost;
+  }
+
+  isHeadRequest(): boolean {
+    return this.queue[0]?.head ?? false;
+  }
+
+  onHead(status: number, head: string): boolean {
+    const exchange = this.queue[0];
+    if (!exchange) return false;
+    exchange.status = status;
+    if (exchange.keepHead) exchange.headText = head;
+    return exchange.keepBody > 0;
+  }
+
+  onBody(chunk: Buffer): void {
+    const exchange = this.queue[0];
+    if (!exchange || exchange.keptBytes >= exchange.keepBody) return;
+    const take = Math.min(chunk.length, exchange.keepBody - exchange.keptBytes);
+    // A copy: the read buffer is reused once this handler returns.
+    (exchange.kept ??= []).push(Buffer.from(chunk.subarray(0, take)));
+    exchange.keptBytes += take;
+  }
+
+  onComplete(bytes: number, keepAlive: boolean): void {
+    const exchange = this.queue.shift();
+    // An answer nobody asked for: the server is out of step with the requests.
+    if (!exchange) return this.fail(new ParseError('HPE_UNEXPECTED', 'a response to no request'));
+    this.events.response(this, exchange, bytes, keepAlive);
+  }
+
+  private read(data: Buffer): void {
+    if (this.ended) return;
+    try {
+      this.parser.execute(data);
+    } catch (e) {
+      if (!(e instanceof ParseError)) throw e;
+      this.fail(e);
+    }
+  }
+
+  private serverEnded(): void {
+    if (this.ended) return;
+    try {
+      this.parser.end();
+    } catch (e) {
+      if (!(e instanceof ParseError)) throw e;
+      // Cut off mid-answer: a reset of the request it answered, as Node's own client calls it.
+      this.error ??= Object.assign(new Error(e.message), { code: 'ECONNRESET' });
+    }
+  }
+
+  private fail(error: Error): void {
+    this.error ??= Object.assign(error, { code: (error as ParseError).code });
+    this.lost();
+  }
+
+  /** Reports the connection's end once, with what it still owed. */
+  private lost(): void {
+    if (this.ended) return;
+    const lost = this.destroy();
+    this.events.closed(this, lost, this.error);
+  }
+}

@@ -1,0 +1,294 @@
+/**
+ * An incremental HTTP/1.1 response parser for the load engine: status line, headers, bodies sized
+ * by `content-length`, `chunked` (extensions and trailers read and ignored) or the end of the
+ * connection, 1xx interim responses, and responses without a body (HEAD, 204, 304).
+ *
+ * Written by hand rather than taken from a library: Node's llhttp binding (`HTTPParser`) is
+ * internal and undocumented, undici's llhttp is a WebAssembly module it does not export, and
+ * http-parser-js (what autocannon uses) builds a header array and a string per line for every
+ * response. A load generator reads only a handful of headers of responses it mostly discards; this
+ * parser finds the end of the head with one native `indexOf`, reads the three headers that frame
+ * the message (content-length, transfer-encoding, connection), hands a check the raw head only
+ * when it asked for one, and counts body bytes without copying them. bench/load-engine.ts measures
+ * the engine built on it against wrk and autocannon.
+ */
+
+/** A response the server sent that is not valid HTTP/1.x: the connection cannot be trusted past it. */
+export class ParseError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** What the connection does with each response the parser reads. */
+export interface ResponseHandler {
+  /** Whether the request this response answers was a HEAD (its response has no body). */
+  isHeadRequest(): boolean;
+  /**
+   * A final (non-1xx) response's head is complete. `head` is the raw status line and header lines.
+   * Answers whether the body's bytes are wanted (`onBody`); otherwise they are only counted.
+   */
+  onHead(status: number, head: string): boolean;
+  onBody(chunk: Buffer): void;
+  /** The response is complete: its bytes on the wire (head and body), and whether the connection may carry another. */
+  onComplete(bytes: number, keepAlive: boolean): void;
+}
+
+const enum State {
+  Head,
+  /** `remaining` bytes of a content-length body. */
+  Body,
+  ChunkSize,
+  /** `remaining` bytes of a chunk's data. */
+  ChunkData,
+  /** `remaining` bytes of the CRLF after a chunk's data. */
+  ChunkEnd,
+  Trailers,
+  /** A body that ends when the server closes the connection. */
+  UntilClose,
+}
+
+const CRLF2 = Buffer.from('\r\n\r\n');
+/** Longest response head accepted (Node's own limit is 16 KiB; some proxies allow 64 KiB). */
+const MAX_HEAD_BYTES = 64 * 1024;
+/** Longest chunk-size or trailer line accepted. */
+const MAX_LINE_BYTES = 8 * 1024;
+
+export class ResponseParser {
+  private state = State.Head;
+  /** Bytes of a head (or a chunk/trailer line) that arrived split over reads. */
+  private pending: Buffer | undefined;
+  private line = '';
+  private remaining = 0;
+  private bytes = 0;
+  private keepAlive = true;
+  private wantBody = false;
+
+  constructor(private readonly handler: ResponseHandler) {}
+
+  /** Whether a response is partly read (its head or body started). */
+  get inMessage(): boolean {
+    return this.state !== State.Head || this.pending !== undefined;
+  }
+
+  /** Feeds the bytes of one read; calls the handler for every response completed in them. Throws ParseError. */
+  execute(data: Buffer): void {
+    let at = 0;
+    const end = data.length;
+    while (at < end) {
+      switch (this.state) {
+        case State.Head:
+          at = this.readHead(data, at);
+          break;
+        case State.Body: {
+          const take = Math.min(this.remaining, end - at);
+          this.body(data, at, take);
+          at += take;
+          this.remaining -= take;
+          if (this.remaining === 0) this.complete();
+          break;
+        }
+        case State.UntilClose:
+          this.body(data, at, end - at);
+          at = end;
+          break;
+        case State.ChunkSize:
+        case State.Trailers: {
+          const lineEnd = this.readLine(data, at);
+          if (lineEnd < 0) return;
+          at = lineEnd;
+          if (this.state === State.ChunkSize) this.chunkSize();
+          else if (this.line === '') this.complete();
+          this.line = '';
+          break;
+        }
+        case State.ChunkData: {
+          const take = Math.min(this.remaining, end - at);
+          this.body(data, at, take);
+          at += take;
+          this.remaining -= take;
+          if (this.remaining === 0) {
+            this.state = State.ChunkEnd;
+            this.remaining = 2;
+          }
+          break;
+        }
+        case State.ChunkEnd: {
+          const take = Math.min(this.remaining, end - at);
+          for (let i = 0; i < take; i++) {
+            const expected = this.remaining - i === 2 ? 13 : 10;
+            if (data[at + i] !== expected) throw new ParseError('HPE_INVALID_CHUNK', 'no CRLF after a chunk');
+          }
+          this.bytes += take;
+          at += take;
+          this.remaining -= take;
+          if (this.remaining === 0) this.state = State.ChunkSize;
+          break;
+        }
+      }
+    }
+  }
+
+  /**
+   * The server closed the connection. A body read until the close is complete now; a response cut
+   * off mid-head or mid-body throws (the request it answered got no complete answer).
+   */
+  end(): void {
+    if (this.state === State.UntilClose) {
+      this.keepAlive = false;
+      this.complete();
+      return;
+    }
+    if (this.inMessage)
+      throw new ParseError('HPE_INCOMPLETE', 'the server closed the connection in the middle of a response');
+  }
+
+  private body(data: Buffer, at: number, length: number): void {
+    this.bytes += length;
+    if (this.wantBody && length > 0) this.handler.onBody(data.subarray(at, at + length));
+  }
+
+  private complete(): void {
+    const { bytes, keepAlive } = this;
+    this.state = State.Head;
+    this.bytes = 0;
+    this.handler.onComplete(bytes, keepAlive);
+  }
+
+  /** Reads a head from `at`; answers where parsing goes on. */
+  private readHead(data: Buffer, at: number): number {
+    let buf = data;
+    let from = at;
+    let searchFrom = at;
+    if (this.pending) {
+      // Rare: the head arrived split. Join it with this read (bounded by MAX_HEAD_BYTES).
+      const before = this.pending.length;
+      buf = Buffer.concat([this.pending, data.subarray(at)]);
+      from = 0;
+      searchFrom = Math.max(0, before - 3);
+      this.pending = undefined;
+      at -= before;
+    }
+    const headEnd = buf.indexOf(CRLF2, searchFrom);
+    if (headEnd < 0) {
+      if (buf.length - from > MAX_HEAD_BYTES)
+        throw new ParseError('HPE_HEADER_OVERFLOW', `a response head longer than ${MAX_HEAD_BYTES} bytes`);
+      this.pending = Buffer.from(buf.subarray(from));
+      return data.length;
+    }
+    if (headEnd - from > MAX_HEAD_BYTES)
+      throw new ParseError('HPE_HEADER_OVERFLOW', `a response head longer than ${MAX_HEAD_BYTES} bytes`);
+    const head = buf.toString('latin1', from, headEnd);
+    this.bytes += headEnd + 4 - from;
+    this.startMessage(head);
+    // Where the head ended, as an offset into `data` (`at` was shifted by the pending bytes).
+    return headEnd + 4 + (buf === data ? 0 : at);
+  }
+
+  private startMessage(head: string): void {
+    if (!head.startsWith('HTTP/1.') || head.charCodeAt(8) !== 32)
+      throw new ParseError('HPE_INVALID_CONSTANT', `not an HTTP/1.x status line: ${JSON.stringify(head.slice(0, 40))}`);
+    const status = Number(head.slice(9, 12));
+    if (!Number.isInteger(status) || status < 100 || status > 999 || !/^\d{3}$/.test(head.slice(9, 12)))
+      throw new ParseError('HPE_INVALID_STATUS', `invalid status in ${JSON.stringify(head.slice(0, 40))}`);
+    const http10 = head.charCodeAt(7) === 48; // "HTTP/1.0"
+    let length = -1;
+    let chunked = false;
+    let encoded = false;
+    let connection = '';
+    // Only the framing headers are read; names are matched by their first letter, then length.
+    for (let i = head.indexOf('\r\n'); i >= 0;) {
+      const start = i + 2;
+      const next = head.indexOf('\r\n', start);
+      const stop = next < 0 ? head.length : next;
+      i = next;
+      const first = head.charCodeAt(start) | 0x20;
+      if (first !== 99 /* c */ && first !== 116 /* t */) continue;
+      const colon = head.indexOf(':', start);
+      if (colon < 0 || colon > stop) continue;
+      const name = head.slice(start, colon).toLowerCase();
+      if (name === 'content-length') {
+        const value = head.slice(colon + 1, stop).trim();
+        if (!/^\d+$/.test(value) || (length >= 0 && Number(value) !== length))
+          throw new ParseError('HPE_INVALID_CONTENT_LENGTH', `invalid content-length: ${JSON.stringify(value)}`);
+        length = Number(value);
+      } else if (name === 'transfer-encoding') {
+        encoded = true;
+        const codings = head.slice(colon + 1, stop).toLowerCase();
+        chunked = codings.trim().endsWith('chunked');
+      } else if (name === 'connection') {
+        connection += head.slice(colon + 1, stop).toLowerCase();
+      }
+    }
+    if (status < 200) {
+      // 101 would hand the connection to another protocol, which a load test never asks for.
+      if (status === 101)
+        throw new ParseError('HPE_UPGRADE', 'the server switched protocols (101), which perfgate does not speak');
+      // An interim response (100 Continue, 103 Early Hints): the final one follows.
+      this.bytes = 0;
+      return;
+    }
+    this.keepAlive = http10 ? connection.includes('keep-alive') : !connection.includes('close');
+    this.wantBody = this.handler.onHead(status, head);
+    if (this.handler.isHeadRequest() || status === 204 || status === 304) return this.complete();
+    if (encoded) {
+      if (chunked) {
+        this.state = State.ChunkSize;
+        return;
+      }
+      this.keepAlive = false;
+      this.state = State.UntilClose;
+      return;
+    }
+    if (length === 0) return this.complete();
+    if (length > 0) {
+      this.state = State.Body;
+      this.remaining = length;
+      return;
+    }
+    this.keepAlive = false;
+    this.state = State.UntilClose;
+  }
+
+  /** Adds bytes up to the next LF to `line`; answers the offset after it, or -1 when the line goes on. */
+  private readLine(data: Buffer, at: number): number {
+    const lf = data.indexOf(10, at);
+    const stop = lf < 0 ? data.length : lf + 1;
+    this.bytes += stop - at;
+    this.line += data.toString('latin1', at, stop);
+    if (this.line.length > MAX_LINE_BYTES) throw new ParseError('HPE_CHUNK_OVERFLOW', 'a chunk line longer than 8 KiB');
+    if (lf < 0) return -1;
+    this.line = this.line.endsWith('\r\n') ? this.line.slice(0, -2) : this.line.slice(0, -1);
+    return stop;
+  }
+
+  private chunkSize(): void {
+    const semicolon = this.line.indexOf(';');
+    const hex = (semicolon < 0 ? this.line : this.line.slice(0, semicolon)).trim();
+    if (!/^[0-9a-fA-F]{1,12}$/.test(hex))
+      throw new ParseError('HPE_INVALID_CHUNK_SIZE', `invalid chunk size: ${JSON.stringify(this.line.slice(0, 40))}`);
+    const size = parseInt(hex, 16);
+    if (size === 0) {
+      this.state = State.Trailers;
+      return;
+    }
+    this.state = State.ChunkData;
+    this.remaining = size;
+  }
+}
+
+/** A header of a raw response head by (case-insensitive) name; repeated headers joined with ", ". */
+export function headerOf(head: string, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  let found: string | undefined;
+  for (const line of head.split('\r\n').slice(1)) {
+    const colon = line.indexOf(':');
+    if (colon < 0 || line.slice(0, colon).trim().toLowerCase() !== wanted) continue;
+    const value = line.slice(colon + 1).trim();
+    found = found === undefined ? value : `${found}, ${value}`;
+  }
+  return found;
+}

@@ -1,0 +1,171 @@
+import { describe, expect, it } from 'vitest';
+import { headerOf, ParseError, ResponseParser, type ResponseHandler } from '../../src/load/http1/parser.js';
+
+interface Parsed {
+  status: number;
+  head: string;
+  body: string;
+  bytes: number;
+  keepAlive: boolean;
+}
+
+/** A parser over a queue of requests (true: HEAD), collecting every completed response. */
+function collect(heads: boolean[] = [], wantBody = true) {
+  const done: Parsed[] = [];
+  let current: Omit<Parsed, 'bytes' | 'keepAlive'> | undefined;
+  const handler: ResponseHandler = {
+    isHeadRequest: () => heads[done.length] ?? false,
+    onHead(status, head) {
+      current = { status, head, body: '' };
+      return wantBody;
+    },
+    onBody(chunk) {
+      if (current) current.body += chunk.toString('latin1');
+    },
+    onComplete(bytes, keepAlive) {
+      if (current) done.push({ ...current, bytes, keepAlive });
+      current = undefined;
+    },
+  };
+  return { parser: new ResponseParser(handler), done };
+}
+
+/** Feeds `wire` split at every byte boundary into two reads, and in one read, and in single bytes: all must agree. */
+function everySplit(wire: string, heads: boolean[] = []): Parsed[] {
+  const whole = collect(heads);
+  whole.parser.execute(Buffer.from(wire, 'latin1'));
+  for (let cut = 0; cut <= wire.length; cut++) {
+    const split = collect(heads);
+    split.parser.execute(Buffer.from(wire.slice(0, cut), 'latin1'));
+    split.parser.execute(Buffer.from(wire.slice(cut), 'latin1'));
+    expect(split.done, `split at byte ${cut}`).toEqual(whole.done);
+  }
+  const bytewise = collect(heads);
+  for (const ch of wire) bytewise.parser.execute(Buffer.from(ch, 'latin1'));
+  expect(bytewise.done).toEqual(whole.done);
+  return whole.done;
+}
+
+const ok = (body: string, extra = '') =>
+  `HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n${extra}Content-Length: ${body.length}\r\n\r\n${body}`;
+
+describe('HTTP/1.1 response parser', () => {
+  it('reads content-length bodies, pipelined back to back, at every split', () => {
+    const wire = ok('hello') + ok('') + ok('x'.repeat(40));
+    const done = everySplit(wire);
+    expect(done.map((d) => [d.status, d.body.length, d.keepAlive])).toEqual([
+      [200, 5, true],
+      [200, 0, true],
+      [200, 40, true],
+    ]);
+    expect(done.reduce((s, d) => s + d.bytes, 0)).toBe(wire.length);
+  });
+
+  it('reads chunked bodies with extensions and trailers, at every split', () => {
+    const wire =
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n' +
+      '5;name=value\r\nhello\r\n' +
+      'A ; other="x;y"\r\n0123456789\r\n' +
+      '0;last\r\nX-Checksum: abc\r\nX-Other: 1\r\n\r\n' +
+      ok('next');
+    const done = everySplit(wire);
+    expect(done).toHaveLength(2);
+    expect(done[0]?.body).toBe('hello0123456789');
+    expect(done[0]?.keepAlive).toBe(true);
+    expect(done[1]?.body).toBe('next');
+    expect((done[0]?.bytes ?? 0) + (done[1]?.bytes ?? 0)).toBe(wire.length);
+  });
+
+  it('honours connection: close, and HTTP/1.0 without keep-alive', () => {
+    expect(everySplit(ok('a', 'Connection: close\r\n'))[0]?.keepAlive).toBe(false);
+    expect(everySplit(ok('a', 'connection: Keep-Alive, Close\r\n'))[0]?.keepAlive).toBe(false);
+    expect(everySplit('HTTP/1.0 200 OK\r\nContent-Length: 1\r\n\r\na')[0]?.keepAlive).toBe(false);
+    expect(everySplit('HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 1\r\n\r\na')[0]?.keepAlive).toBe(
+      true,
+    );
+  });
+
+  it('skips 1xx interim responses and gives the final one to the request', () => {
+    const wire = 'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n' + ok('done');
+    const done = everySplit(wire);
+    expect(done).toHaveLength(1);
+    expect(done[0]?.status).toBe(200);
+    expect(done[0]?.body).toBe('done');
+  });
+
+  it('reads no body after HEAD, 204 and 304, even with a content-length', () => {
+    const wire =
+      'HTTP/1.1 200 OK\r\nContent-Length: 1234\r\n\r\n' +
+      'HTTP/1.1 204 No Content\r\n\r\n' +
+      'HTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\n\r\n' +
+      ok('body');
+    const done = everySplit(wire, [true, false, false, false]);
+    expect(done.map((d) => [d.status, d.body])).toEqual([
+      [200, ''],
+      [204, ''],
+      [304, ''],
+      [200, 'body'],
+    ]);
+  });
+
+  it('reads a body without length until the server closes, and completes it at the end', () => {
+    const { parser, done } = collect();
+    parser.execute(Buffer.from('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\npart one, '));
+    parser.execute(Buffer.from('part two'));
+    expect(done).toHaveLength(0);
+    parser.end();
+    expect(done[0]?.body).toBe('part one, part two');
+    expect(done[0]?.keepAlive).toBe(false);
+  });
+
+  it('reports a response cut off mid-body or mid-head when the server closes', () => {
+    const body = collect();
+    body.parser.execute(Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc'));
+    expect(() => body.parser.end()).toThrow(ParseError);
+    const head = collect();
+    head.parser.execute(Buffer.from('HTTP/1.1 200 OK\r\nContent-Le'));
+    expect(() => head.parser.end()).toThrow(/middle of a response/);
+    const chunk = collect();
+    chunk.parser.execute(Buffer.from('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab'));
+    expect(() => chunk.parser.end()).toThrow(ParseError);
+    // Between responses, a close is no error.
+    const idle = collect();
+    idle.parser.execute(Buffer.from(ok('a')));
+    expect(() => idle.parser.end()).not.toThrow();
+  });
+
+  it('refuses what is not HTTP/1.x: a bad status line, a bad length, a bad chunk size, a switch of protocols', () => {
+    const fails = (wire: string, code: string) => {
+      const { parser } = collect();
+      try {
+        parser.execute(Buffer.from(wire));
+        expect.unreachable(`${JSON.stringify(wire)} parsed`);
+      } catch (e) {
+        expect(e).toBeInstanceOf(ParseError);
+        expect((e as ParseError).code).toBe(code);
+      }
+    };
+    fails('SSH-2.0-OpenSSH\r\n\r\n', 'HPE_INVALID_CONSTANT');
+    fails('HTTP/1.1 2x0 OK\r\n\r\n', 'HPE_INVALID_STATUS');
+    fails('HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n', 'HPE_INVALID_CONTENT_LENGTH');
+    fails('HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n', 'HPE_INVALID_CONTENT_LENGTH');
+    fails('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n', 'HPE_INVALID_CHUNK_SIZE');
+    fails('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nab\r\n', 'HPE_INVALID_CHUNK');
+    fails('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n', 'HPE_UPGRADE');
+    fails(`HTTP/1.1 200 OK\r\nX: ${'a'.repeat(70_000)}`, 'HPE_HEADER_OVERFLOW');
+  });
+
+  it('counts body bytes without handing them over when none are wanted', () => {
+    const { parser, done } = collect([], false);
+    parser.execute(Buffer.from(ok('x'.repeat(1000))));
+    expect(done[0]?.body).toBe('');
+    expect(done[0]?.bytes).toBe(ok('x'.repeat(1000)).length);
+  });
+
+  it('finds a header of a raw head by name, joining repeats', () => {
+    const head = 'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nSet-Cookie: a=1\r\nset-cookie: b=2';
+    expect(headerOf(head, 'content-type')).toBe('application/json');
+    expect(headerOf(head, 'Set-Cookie')).toBe('a=1, b=2');
+    expect(headerOf(head, 'x-missing')).toBeUndefined();
+  });
+});
