@@ -1,137 +1,220 @@
 /**
- * perfgate's load engine against raw autocannon and wrk on the same server, in one run.
+ * perfgate's load engine against wrk and autocannon, side by side in one run (issue 17).
  *
- *   npx tsx bench/load-engine.ts [rounds=3] [seconds=8] [path=/cpu?ms=0.2]
+ *   npx tsx bench/load-engine.ts [rounds=5] [seconds=5] [targets=node,nginx]
  *
- * The server (test/fixtures/servers/behaviours.mjs) runs in its own process. With the default
- * path it spends 0.2 ms of CPU per request, so the server is the limit (~4k req/s) and the
- * generators have slack; with /fast the generator is the limit (each burns a core). Each
- * round runs the three generators one after the other in a shuffled order, 50 connections each,
- * so that drifts of this noisy machine hit all three alike. Prints per-round req/s, the median
- * ratio perfgate / autocannon and perfgate / wrk, and perfgate's CPU cost (its client thread's
- * CPU time per 1000 requests against autocannon's, both measured in this process), with and
- * without templates in the request (issue 13: a request without templates must cost what it did).
+ * Targets: `node`, a trivial Node server (test/fixtures/servers/behaviours.mjs, GET /fast) that
+ * competes with the generator for this machine's cores, so a generator's CPU per request shows as
+ * the server's lost throughput; and `nginx`, Debian's nginx with one worker serving a 1 KiB static
+ * file, which needs far less CPU per request than any generator (not the limit). nginx must be
+ * installed (`apt-get install nginx-light` or `nginx`); wrk too (`apt-get install wrk`).
+ *
+ * Generators, 50 connections each, in a shuffled order per round so that drifts of this noisy
+ * machine hit all alike:
+ *   wrk              1 thread (its CPU from `times` of the shell that ran it)
+ *   autocannon       bare, in this process (no perfgate books)
+ *   perfgate-closed  perfgate's engine, closed model, with its HDR histogram and timeline
+ *   perfgate-open    perfgate's engine, open model, at 85 % of the closed model's rate in a
+ *                    calibration run (just under saturation)
+ *   perfgate-templated  the closed model with a {{uuid}} header and a {{seq}} query, rendered per send
+ *   autocannon-engine   `engine: autocannon` (the previous engine) through perfgate's books
+ * CPU per 1000 requests is the client's user+system time over the requests it completed.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import autocannon from 'autocannon';
 import { requestSchema } from '../src/config/sections/request.js';
 import { compileWorkload } from '../src/load/compile.js';
 import { createLoadRunner } from '../src/load/index.js';
+import type { LoadModel } from '../src/load/types.js';
 import { startFixture } from '../test/helpers/servers.js';
 
-const rounds = Number(process.argv[2] ?? 3);
-const seconds = Number(process.argv[3] ?? 8);
+const rounds = Number(process.argv[2] ?? 5);
+const seconds = Number(process.argv[3] ?? 5);
+const targets = (process.argv[4] ?? 'node,nginx').split(',');
 const connections = 50;
-const server = await startFixture('behaviours.mjs');
-const path = process.argv[4] ?? '/cpu?ms=0.2';
-const url = `${server.url}${path}`;
-const hasWrk = spawnSync('wrk', ['--version']).error === undefined;
 
-type Sample = { rps: number; cpuMsPer1k?: number };
-const results: Record<string, Sample[]> = { perfgate: [], 'perfgate-templated': [], autocannon: [], wrk: [] };
-
-async function measureCpu<T extends { requests: number }>(fn: () => Promise<T>): Promise<Sample> {
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  const r = await fn();
-  const wall = (performance.now() - t0) / 1000;
-  const cpu = process.cpuUsage(cpu0);
-  return { rps: r.requests / wall, cpuMsPer1k: ((cpu.user + cpu.system) / 1000 / r.requests) * 1000 };
+interface Sample {
+  rps: number;
+  cpuMsPer1k: number;
+}
+interface Target {
+  name: string;
+  url: string;
+  path: string;
+  close(): Promise<void>;
 }
 
-const generators: Record<string, () => Promise<Sample>> = {
-  perfgate: async () => {
-    const runner = createLoadRunner();
-    let measured = 0;
-    const s = await measureCpu(async () => {
-      const m = await runner.run({
-        baseUrl: server.url,
-        requests: [requestSchema.parse({ path })],
-        model: { kind: 'closed', connections },
-        durationMs: seconds * 1000,
-        warmupMs: 0,
-        timeoutMs: 10_000,
-      });
-      measured = m.throughput.rps;
-      return { requests: m.requests.total };
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
     });
-    return { rps: measured, cpuMsPer1k: s.cpuMsPer1k };
-  },
-  // The same request with templates (a {{uuid}} header and a {{seq}} query): rendered per send.
-  'perfgate-templated': async () => {
-    const runner = createLoadRunner();
-    const requests = [
-      requestSchema.parse({
-        path: `${path}${path.includes('?') ? '&' : '?'}n={{seq}}`,
-        headers: { 'x-request-id': '{{uuid}}' },
-      }),
-    ];
-    const workload = compileWorkload({ requests, variables: {}, field: 'profiles[0]' });
-    let measured = 0;
-    const s = await measureCpu(async () => {
-      const m = await runner.run({
-        baseUrl: server.url,
-        requests,
-        workload,
-        model: { kind: 'closed', connections },
-        durationMs: seconds * 1000,
-        warmupMs: 0,
-        timeoutMs: 10_000,
-      });
-      measured = m.throughput.rps;
-      return { requests: m.requests.total };
-    });
-    return { rps: measured, cpuMsPer1k: s.cpuMsPer1k };
-  },
-  autocannon: async () => {
-    let rps = 0;
-    const s = await measureCpu(async () => {
-      const r = await autocannon({ url, connections, duration: seconds });
-      rps = r.requests.total / r.duration;
-      return { requests: r.requests.total };
-    });
-    return { rps, cpuMsPer1k: s.cpuMsPer1k };
-  },
-  wrk: async () => {
-    const out = await new Promise<string>((resolve) => {
-      const p = spawn('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, url]);
-      let text = '';
-      p.stdout.on('data', (d: Buffer) => (text += d.toString()));
-      p.on('close', () => resolve(text));
-    });
-    return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0) };
-  },
-};
+  });
 
-for (let round = 1; round <= rounds; round++) {
-  const order = Object.keys(generators)
-    .filter((g) => g !== 'wrk' || hasWrk)
-    .sort(() => Math.random() - 0.5);
-  for (const g of order) {
-    const s = await (generators[g] as () => Promise<Sample>)();
-    results[g]?.push(s);
-    console.log(
-      `round ${round} ${g.padEnd(10)} ${Math.round(s.rps)} req/s${s.cpuMsPer1k ? `  ${s.cpuMsPer1k.toFixed(1)} ms CPU / 1000 req` : ''}`,
+async function nodeTarget(): Promise<Target> {
+  const server = await startFixture('behaviours.mjs');
+  return { name: 'node', url: server.url, path: '/fast', close: () => server.close() };
+}
+
+/** nginx with one worker and a 1 KiB file, in a temp prefix, as a child of this process. */
+async function nginxTarget(): Promise<Target> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'perfgate-nginx-'));
+  const port = await freePort();
+  writeFileSync(path.join(dir, 'file.txt'), 'x'.repeat(1024));
+  // nginx's worker runs as `nobody` when started as root: the folder must be readable (mkdtemp makes it 0700).
+  chmodSync(dir, 0o755);
+  writeFileSync(
+    path.join(dir, 'nginx.conf'),
+    `worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  client_body_temp_path ${dir}/tmp; proxy_temp_path ${dir}/tmp; fastcgi_temp_path ${dir}/tmp;
+  uwsgi_temp_path ${dir}/tmp; scgi_temp_path ${dir}/tmp;
+  server { listen 127.0.0.1:${port}; root ${dir}; }
+}
+`,
+  );
+  const child = spawn('nginx', ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-g', 'daemon off;'], {
+    stdio: 'inherit',
+  });
+  for (let i = 0; i < 50; i++) {
+    const up = await fetch(`http://127.0.0.1:${port}/file.txt`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    name: 'nginx',
+    url: `http://127.0.0.1:${port}`,
+    path: '/file.txt',
+    close: async () => {
+      child.kill('SIGQUIT');
+      await new Promise((r) => child.once('exit', r));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function inProcess(fn: () => Promise<number>): Promise<Sample & { requests: number }> {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const requests = await fn();
+  const wallS = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  return { rps: requests / wallS, cpuMsPer1k: ((cpu.user + cpu.system) / 1000 / requests) * 1000, requests };
+}
+
+async function perfgate(
+  target: Target,
+  model: LoadModel,
+  engine: 'perfgate' | 'autocannon' = 'perfgate',
+  templated = false,
+) {
+  const path = templated ? `${target.path}?n={{seq}}` : target.path;
+  const requests = [requestSchema.parse(templated ? { path, headers: { 'x-request-id': '{{uuid}}' } } : { path })];
+  const workload = templated ? compileWorkload({ requests, variables: {}, field: 'profiles[0]' }) : undefined;
+  let rps = 0;
+  const s = await inProcess(async () => {
+    const m = await createLoadRunner(engine).run({
+      baseUrl: target.url,
+      requests,
+      workload,
+      model,
+      durationMs: seconds * 1000,
+      warmupMs: 0,
+      timeoutMs: 10_000,
+    });
+    rps = m.throughput.rps;
+    return m.requests.total;
+  });
+  return { rps, cpuMsPer1k: s.cpuMsPer1k };
+}
+
+/** wrk in a shell that prints its children's CPU times (`times`) after it. */
+async function wrk(target: Target): Promise<Sample> {
+  const out = await new Promise<string>((resolve) => {
+    const p = spawn('bash', ['-c', `wrk -t1 -c${connections} -d${seconds}s ${target.url}${target.path}; times`]);
+    let text = '';
+    p.stdout.on('data', (d: Buffer) => (text += d.toString()));
+    p.on('close', () => resolve(text));
+  });
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0);
+  const total = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0);
+  // `times`: the shell's own user/sys, then its children's, as "0m1.234s 0m0.567s".
+  const lines = out.trim().split('\n').slice(-2);
+  const children = [...(lines[1] ?? '').matchAll(/(\d+)m([\d.]+)s/g)].reduce(
+    (s, m) => s + Number(m[1]) * 60 + Number(m[2]),
+    0,
+  );
+  return { rps, cpuMsPer1k: ((children * 1000) / total) * 1000 };
+}
+
+async function bareAutocannon(target: Target): Promise<Sample> {
+  let rps = 0;
+  const s = await inProcess(async () => {
+    const r = await autocannon({ url: `${target.url}${target.path}`, connections, duration: seconds });
+    rps = r.requests.total / r.duration;
+    return r.requests.total;
+  });
+  return { rps, cpuMsPer1k: s.cpuMsPer1k };
+}
+
+if (spawnSync('wrk', ['--version']).error) throw new Error('wrk is not installed: apt-get install wrk');
+const closed: LoadModel = { kind: 'closed', connections };
+const report: string[] = [];
+for (const name of targets) {
+  const target = name === 'nginx' ? await nginxTarget() : await nodeTarget();
+  // Calibration: the open model's rate is 85 % of what the closed model reaches here.
+  const calibration = await perfgate(target, closed);
+  const rate = Math.round(calibration.rps * 0.85);
+  const open: LoadModel = { kind: 'open', rate, maxInFlight: 10_000, maxConnections: connections };
+  const generators: Record<string, () => Promise<Sample>> = {
+    wrk: () => wrk(target),
+    autocannon: () => bareAutocannon(target),
+    'perfgate-closed': () => perfgate(target, closed),
+    'perfgate-open': () => perfgate(target, open),
+    'perfgate-templated': () => perfgate(target, closed, 'perfgate', true),
+    'autocannon-engine': () => perfgate(target, closed, 'autocannon'),
+  };
+  const results: Record<string, Sample[]> = {};
+  console.log(`\n${target.name} (${target.url}${target.path}); open model at ${rate} req/s`);
+  for (let round = 1; round <= rounds; round++) {
+    for (const g of Object.keys(generators).sort(() => Math.random() - 0.5)) {
+      const s = await (generators[g] as () => Promise<Sample>)();
+      (results[g] ??= []).push(s);
+      console.log(
+        `  round ${round} ${g.padEnd(19)} ${Math.round(s.rps)} req/s  ${s.cpuMsPer1k.toFixed(2)} ms CPU / 1000 req`,
+      );
+    }
+  }
+  await target.close();
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+  const wrkRps = results.wrk?.map((s) => s.rps) ?? [];
+  const wrkCpu = median(results.wrk?.map((s) => s.cpuMsPer1k) ?? []);
+  report.push(
+    '',
+    `**${target.name}** (${rounds} rounds × ${seconds} s, 50 connections; perfgate-open at ${rate} req/s)`,
+    '',
+    '| generator | median req/s | req/s vs wrk (median of per-round ratios) | CPU ms / 1000 req | CPU vs wrk |',
+    '|---|---:|---:|---:|---:|',
+  );
+  for (const [g, samples] of Object.entries(results)) {
+    const ratio = median(samples.map((s, i) => s.rps / (wrkRps[i] ?? NaN)));
+    const cpu = median(samples.map((s) => s.cpuMsPer1k));
+    report.push(
+      `| ${g} | ${Math.round(median(samples.map((s) => s.rps))).toLocaleString('en-US')} | ${ratio.toFixed(3)} | ${cpu.toFixed(2)} | ${(cpu / wrkCpu).toFixed(2)}× |`,
     );
   }
 }
-await server.close();
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
-const ratios = (a: string, b: string) => (results[a] ?? []).map((s, i) => s.rps / (results[b]?.[i]?.rps ?? NaN));
-console.log(
-  `\nmedian perfgate / autocannon throughput: ${median(ratios('perfgate', 'autocannon')).toFixed(3)} (per round: ${ratios(
-    'perfgate',
-    'autocannon',
-  )
-    .map((r) => r.toFixed(3))
-    .join(', ')})`,
-);
-if (hasWrk) console.log(`median perfgate / wrk throughput: ${median(ratios('perfgate', 'wrk')).toFixed(3)}`);
-const cpu = (g: string) => median((results[g] ?? []).map((s) => s.cpuMsPer1k ?? NaN));
-console.log(
-  `client CPU per 1000 requests: perfgate ${cpu('perfgate').toFixed(1)} ms, autocannon ${cpu('autocannon').toFixed(1)} ms (ratio ${(cpu('perfgate') / cpu('autocannon')).toFixed(2)})`,
-);
-console.log(
-  `with templates ({{uuid}} header, {{seq}} query): ${cpu('perfgate-templated').toFixed(1)} ms per 1000 requests (ratio to none ${(cpu('perfgate-templated') / cpu('perfgate')).toFixed(2)})`,
-);
+console.log(report.join('\n'));

@@ -52,8 +52,10 @@ export class Flight implements Exchange {
   keptBytes = 0;
   /** Headers as undici parsed them (the undici transport); the net transport keeps `headText`. */
   headers: Record<string, string | string[] | undefined> | undefined;
-  /** Set by the transport: closes what carries the request. */
-  abort: () => void = () => {};
+  /** Set by the transport while the request is on a connection: what closes it when the request is given up. */
+  carrier: { giveUp(flight: Flight): void } | undefined;
+  /** The transport's own note of where the request is (its connection). */
+  slot: unknown;
 
   constructor(
     readonly intendedMs: number,
@@ -155,7 +157,7 @@ class InFlight {
   private expire(flight: Flight, count: boolean): void {
     this.settle(flight);
     if (count) this.onTimeout(flight);
-    flight.abort();
+    flight.carrier?.giveUp(flight);
   }
 }
 

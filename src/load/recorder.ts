@@ -22,7 +22,10 @@ const newHistogram = (digits: 2 | 3 = 3) =>
     lowestDiscernibleValue: 1,
     highestTrackableValue: 3_600_000_000,
     numberOfSignificantValueDigits: digits,
-    bitBucketSize: digits === 3 ? 32 : 'packed',
+    // 32-bit buckets for the per-second histograms too: the packed layout saved ~10 KB a second
+    // but cost ~5 % of the client's CPU per request (bench/README.md, load engine); a 10-minute
+    // run's 600 seconds take ~8 MB.
+    bitBucketSize: 32,
   });
 
 const MAX_ERROR_SAMPLES = 10;
@@ -146,7 +149,8 @@ export class LoadRecorder {
     private readonly onSecond?: (s: SecondReport) => void,
     private readonly endpointKeys: readonly EndpointKey[] = [],
   ) {
-    this.endpoints = endpointKeys.map(() => new Tally());
+    // One endpoint's books are the profile's: kept once (a histogram record per response less).
+    this.endpoints = endpointKeys.length === 1 ? [this.all] : endpointKeys.map(() => new Tally());
   }
 
   get windowStartMs(): number {
@@ -168,7 +172,7 @@ export class LoadRecorder {
     if (atMs < this.windowStartMs) return;
     this.all.response(us, latencyMs, status, bytes, errorClass);
     const tally = this.endpoints[endpoint];
-    tally?.response(us, latencyMs, status, bytes, errorClass);
+    if (tally !== this.all) tally?.response(us, latencyMs, status, bytes, errorClass);
     if (errorClass) this.sample(endpoint, errorClass === 'check' ? `check: ${checkFailure}` : `HTTP ${status}`);
   }
 
@@ -180,14 +184,14 @@ export class LoadRecorder {
     if (atMs < this.windowStartMs) return;
     this.all.failure(errorClass);
     const tally = this.endpoints[endpoint];
-    tally?.failure(errorClass);
+    if (tally !== this.all) tally?.failure(errorClass);
     this.sample(endpoint, `${errorClass}: ${message}`);
   }
 
   /** An example failure, kept by its endpoint and by the profile (which names the endpoint when it has several). */
   private sample(endpoint: number, text: string): void {
     this.all.sample(this.endpointKeys.length > 1 ? `${this.endpointKeys[endpoint]?.name}: ${text}` : text);
-    this.endpoints[endpoint]?.sample(text);
+    if (this.endpoints[endpoint] !== this.all) this.endpoints[endpoint]?.sample(text);
   }
 
   /** Reports every whole second that ended before `nowMs` (call about once a second). */

@@ -48,8 +48,10 @@ export function undiciTransport(
  */
 function handlerFor(flight: Flight, done: TransportDone): Dispatcher.DispatchHandler {
   let controller: Dispatcher.DispatchController | undefined;
-  flight.abort = () => {
-    if (controller && !controller.aborted) controller.abort(new Error('given up'));
+  flight.carrier = {
+    giveUp: () => {
+      if (controller && !controller.aborted) controller.abort(new Error('given up'));
+    },
   };
   return {
     onRequestStart(c) {

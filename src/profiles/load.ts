@@ -47,6 +47,12 @@ export async function runLoadProfile(ctx: ProfileContext, profile: LoadProfile):
   } else if (m.generator?.saturated) {
     reasons.push(`load generator saturated: ${m.generator.evidence.join('; ')}`);
     status = statusWithSaturatedGenerator(status, slo.checks, m.errors);
+    // The open model promises a rate: a client that could not keep its schedule may not have
+    // offered it, so even a pass (or a run without an SLO) vouches for nothing (issue 17).
+    if (model.kind === 'open' && status === 'pass') {
+      status = 'inconclusive';
+      reasons.push(`the generator may not have sent ${model.rate} req/s on schedule`);
+    }
   }
   // Arrivals the open model dropped were never offered: the run did not apply the load it was asked
   // for, so a pass would vouch for a rate that was not tested (issue 14).

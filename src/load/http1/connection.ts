@@ -58,6 +58,10 @@ export interface ConnectionEvents<E extends Exchange> {
   closed(connection: Connection<E>, lost: E[], error: NodeJS.ErrnoException | undefined): void;
 }
 
+/** One read buffer for every plain connection: reads are handled one at a time, synchronously. */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+const toBuffer = (buf: Uint8Array, n: number): Buffer => Buffer.from(buf.buffer, buf.byteOffset, n);
+
 export class Connection<E extends Exchange> implements ResponseHandler {
   private readonly socket: net.Socket;
   private readonly parser: ResponseParser;
@@ -70,11 +74,24 @@ export class Connection<E extends Exchange> implements ResponseHandler {
     private readonly events: ConnectionEvents<E>,
   ) {
     this.parser = new ResponseParser(this);
-    this.socket = target.tls
-      ? tls.connect({ host: target.host, port: target.port, servername: net.isIP(target.host) ? '' : target.host })
-      : net.connect({ host: target.host, port: target.port });
+    if (target.tls) {
+      this.socket = tls.connect({
+        host: target.host,
+        port: target.port,
+        servername: net.isIP(target.host) ? '' : target.host,
+      });
+      this.socket.on('data', (data: Buffer) => this.read(data));
+    } else {
+      // `onread` reads into one reused buffer and skips the Readable stream machinery ('data'
+      // events): measured ~15 % less client CPU per request (bench/README.md). The parser copies
+      // whatever it keeps past the callback (a split head, a checked body).
+      this.socket = net.connect({
+        host: target.host,
+        port: target.port,
+        onread: { buffer: READ_BUFFER, callback: (n: number, buf: Uint8Array) => this.read(toBuffer(buf, n)) },
+      });
+    }
     this.socket.setNoDelay(true);
-    this.socket.on('data', (data: Buffer) => this.read(data));
     this.socket.on('end', () => this.serverEnded());
     this.socket.on('error', (e: NodeJS.ErrnoException) => (this.error ??= e));
     this.socket.on('close', () => this.lost());
@@ -139,14 +156,16 @@ export class Connection<E extends Exchange> implements ResponseHandler {
     this.events.response(this, exchange, bytes, keepAlive);
   }
 
-  private read(data: Buffer): void {
-    if (this.ended) return;
+  /** Parses one read; false once the connection is done (no more reads wanted). */
+  private read(data: Buffer): boolean {
+    if (this.ended) return false;
     try {
       this.parser.execute(data);
     } catch (e) {
       if (!(e instanceof ParseError)) throw e;
       this.fail(e);
     }
+    return !this.ended;
   }
 
   private serverEnded(): void {

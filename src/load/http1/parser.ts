@@ -191,35 +191,40 @@ export class ResponseParser {
   private startMessage(head: string): void {
     if (!head.startsWith('HTTP/1.') || head.charCodeAt(8) !== 32)
       throw new ParseError('HPE_INVALID_CONSTANT', `not an HTTP/1.x status line: ${JSON.stringify(head.slice(0, 40))}`);
-    const status = Number(head.slice(9, 12));
-    if (!Number.isInteger(status) || status < 100 || status > 999 || !/^\d{3}$/.test(head.slice(9, 12)))
+    const status = digit(head, 9) * 100 + digit(head, 10) * 10 + digit(head, 11);
+    if (!(status >= 100) || (head.length > 12 && head.charCodeAt(12) !== 32 && head.charCodeAt(12) !== 13))
       throw new ParseError('HPE_INVALID_STATUS', `invalid status in ${JSON.stringify(head.slice(0, 40))}`);
     const http10 = head.charCodeAt(7) === 48; // "HTTP/1.0"
     let length = -1;
     let chunked = false;
     let encoded = false;
     let connection = '';
-    // Only the framing headers are read; names are matched by their first letter, then length.
+    // Only the three framing headers are read, matched by length and then letter by letter: this
+    // runs for every response, and allocates only for the values it keeps.
     for (let i = head.indexOf('\r\n'); i >= 0;) {
       const start = i + 2;
       const next = head.indexOf('\r\n', start);
       const stop = next < 0 ? head.length : next;
       i = next;
-      const first = head.charCodeAt(start) | 0x20;
-      if (first !== 99 /* c */ && first !== 116 /* t */) continue;
       const colon = head.indexOf(':', start);
       if (colon < 0 || colon > stop) continue;
-      const name = head.slice(start, colon).toLowerCase();
-      if (name === 'content-length') {
-        const value = head.slice(colon + 1, stop).trim();
-        if (!/^\d+$/.test(value) || (length >= 0 && Number(value) !== length))
-          throw new ParseError('HPE_INVALID_CONTENT_LENGTH', `invalid content-length: ${JSON.stringify(value)}`);
-        length = Number(value);
-      } else if (name === 'transfer-encoding') {
+      const nameLength = colon - start;
+      if (nameLength === 14 && named(head, start, 'content-length')) {
+        const value = contentLength(head, colon + 1, stop);
+        if (value < 0 || (length >= 0 && value !== length))
+          throw new ParseError(
+            'HPE_INVALID_CONTENT_LENGTH',
+            `invalid content-length: ${JSON.stringify(head.slice(colon + 1, stop).trim())}`,
+          );
+        length = value;
+      } else if (nameLength === 17 && named(head, start, 'transfer-encoding')) {
         encoded = true;
-        const codings = head.slice(colon + 1, stop).toLowerCase();
-        chunked = codings.trim().endsWith('chunked');
-      } else if (name === 'connection') {
+        chunked = head
+          .slice(colon + 1, stop)
+          .trim()
+          .toLowerCase()
+          .endsWith('chunked');
+      } else if (nameLength === 10 && named(head, start, 'connection')) {
         connection += head.slice(colon + 1, stop).toLowerCase();
       }
     }
@@ -278,6 +283,34 @@ export class ResponseParser {
     this.state = State.ChunkData;
     this.remaining = size;
   }
+}
+
+/** The digit at `i` of `s`, or NaN. */
+function digit(s: string, i: number): number {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : NaN;
+}
+
+/** Whether `s` at `at` holds `lower` (a lower-case header name), in any case. */
+function named(s: string, at: number, lower: string): boolean {
+  for (let k = 0; k < lower.length; k++) if ((s.charCodeAt(at + k) | 0x20) !== lower.charCodeAt(k)) return false;
+  return true;
+}
+
+/** A content-length value between `from` and `to` (spaces around allowed), or -1 when it is not a number. */
+function contentLength(s: string, from: number, to: number): number {
+  let i = from;
+  while (i < to && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 9)) i++;
+  let end = to;
+  while (end > i && (s.charCodeAt(end - 1) === 32 || s.charCodeAt(end - 1) === 9)) end--;
+  if (i === end || end - i > 15) return -1;
+  let value = 0;
+  for (; i < end; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
 }
 
 /** A header of a raw response head by (case-insensitive) name; repeated headers joined with ", ". */

@@ -46,7 +46,7 @@ class NetPool implements Transport {
   private readonly events: ConnectionEvents<Flight> = {
     response: (connection, flight, bytes, keepAlive) => {
       flight.bytes = bytes;
-      flight.abort = () => {};
+      flight.carrier = undefined;
       this.done(flight);
       if (keepAlive && this.open.has(connection)) this.release(connection);
       else this.retire(connection);
@@ -91,6 +91,11 @@ class NetPool implements Transport {
     this.idle.length = 0;
     this.waiting = [];
     this.waitingHead = 0;
+  }
+
+  /** Giving up on a request (timeout, end of run) closes its connection: its answer may still come. */
+  giveUp(flight: Flight): void {
+    if (flight.slot instanceof Connection) this.retire(flight.slot as Connection<Flight>);
   }
 
   stats(): PoolStats {
@@ -146,8 +151,8 @@ class NetPool implements Transport {
       this.counts.waited++;
       this.counts.longestWaitMs = Math.max(this.counts.longestWaitMs, wait);
     }
-    // Giving up (timeout, end of run) closes the connection: its answer may still come.
-    flight.abort = () => this.retire(connection);
+    flight.carrier = this;
+    flight.slot = connection;
     connection.send(bytes, flight);
   }
 }
