@@ -82,7 +82,8 @@ export function materialChange(metric: MetricName, minEffect: number, gate: numb
 
 /**
  * The verdict from a change estimate, its interval and the corrected significance: a
- * regression or improvement needs significance and at least `minimum` (the minimum effect);
+ * regression or improvement needs significance and an interval that reaches `minimum` (the
+ * minimum effect) on the side of the change;
  * "no-change" needs the interval to rule out a change past `bound` (the larger of the minimum
  * effect and the gate) in the worse direction; otherwise "inconclusive".
  */
@@ -95,7 +96,12 @@ export function verdictOf(
   bound: number,
 ): ComparedMetric['verdict'] {
   const worse = worseDirection(metric);
-  if (significant && Math.abs(estimate) >= minimum) return worse * estimate > 0 ? 'regression' : 'improvement';
+  // A change (the interval excludes zero) that may be material (the interval reaches minEffect on
+  // its side). Requiring the estimate itself past minEffect flagged a true change of exactly that
+  // size half the time (issue 18); whether it is past a gate is the gate's question (the estimate
+  // against the threshold, regression-gate.ts).
+  const reach = estimate > 0 ? ci[1] : -ci[0];
+  if (significant && reach >= minimum) return worse * estimate > 0 ? 'regression' : 'improvement';
   const worstCase = worse > 0 ? ci[1] : -ci[0];
   return worstCase < bound ? 'no-change' : 'inconclusive';
 }

@@ -5,35 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { comparePaired, type TrialPair } from '../../src/compare/paired.js';
-import { normalFrom, seededRandom } from '../../src/compare/prng.js';
 import { abSchema } from '../../src/config/sections/regression.js';
+import { simulatePairs } from '../helpers/ab-simulation.js';
 
 const DEFAULTS = abSchema.parse(undefined);
-const SD = { p50: 0.022, p90: 0.035, p99: 0.06, throughput: 0.013 };
-
-function simulatePairs(seed: number, pairs: number, slowdown: number): TrialPair[] {
-  const random = seededRandom(seed);
-  const z = normalFrom(random);
-  return Array.from({ length: pairs }, () => {
-    const common = z();
-    const burst = () => (random() < 0.03 ? (random() - 0.5) * 0.3 : 0);
-    // A slower server: latency up by `slowdown`, throughput down by the same factor.
-    const moved = (sd: number, dir: 1 | -1) =>
-      Math.exp(dir * Math.log(1 + slowdown) + sd * (0.6 * common * dir + 0.8 * z()) + burst());
-    const base = { p50: 4 * Math.exp(0.05 * z()), p90: 6, p99: 9, throughput: 1000, errorRate: 0 };
-    return {
-      base,
-      head: {
-        p50: base.p50 * moved(SD.p50, 1),
-        p90: base.p90 * moved(SD.p90, 1),
-        p99: base.p99 * moved(SD.p99, 1),
-        throughput: base.throughput * moved(SD.throughput, -1),
-        errorRate: 0,
-      },
-    };
-  });
-}
-
 const compare = (pairs: TrialPair[]) =>
   comparePaired(
     { api: pairs },
@@ -65,6 +40,35 @@ describe('paired A/B on simulated runner noise (fixed seeds)', () => {
         found++;
     expect(found / RUNS).toBeGreaterThanOrEqual(0.95);
   });
+
+  // The verdict flags a significant change whose interval reaches minEffect (issue 18): a true
+  // change of minEffect's size is flagged as often as the noise lets the test see it. With this
+  // noise that takes 32 pairs for +2 % (bench/ab-simulation.ts gives the table by pairs).
+  it.each([
+    { label: '+3 %', change: 0.03, power: '95 %' },
+    { label: '+2 %', change: 0.02, power: '80 %' },
+  ])(
+    'flags a true $label change of p50 in at least $power of runs at 32 pairs, and identical code in at most 1 %',
+    ({ change, power }) => {
+      let found = 0;
+      let alarms = 0;
+      for (let s = 1; s <= RUNS; s++) {
+        if (
+          compare(simulatePairs(20_000 + s, 32, change)).metrics.find((m) => m.metric === 'p50')?.verdict ===
+          'regression'
+        )
+          found++;
+        if (
+          compare(simulatePairs(30_000 + s, 32, 0)).metrics.some(
+            (m) => m.verdict === 'regression' || m.verdict === 'improvement',
+          )
+        )
+          alarms++;
+      }
+      expect(found / RUNS).toBeGreaterThanOrEqual(parseFloat(power) / 100);
+      expect(alarms / RUNS).toBeLessThanOrEqual(0.01);
+    },
+  );
 
   it('reports an MDE near the noise-based expectation and flags nothing in identical runs', () => {
     const c = compare(simulatePairs(3, DEFAULTS.pairs, 0));
