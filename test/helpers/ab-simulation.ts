@@ -7,7 +7,7 @@
 import type { TrialPair } from '../../src/compare/paired.js';
 import { normalFrom, seededRandom } from '../../src/compare/prng.js';
 
-export const SIMULATED_SD = { p50: 0.022, p90: 0.035, p99: 0.06, throughput: 0.013 };
+const SIMULATED_SD = { p50: 0.022, p90: 0.035, p99: 0.06, throughput: 0.013 };
 
 export function simulatePairs(seed: number, pairs: number, slowdown: number): TrialPair[] {
   const random = seededRandom(seed);
