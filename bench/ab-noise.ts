@@ -3,7 +3,11 @@
  * and head identical) and +5 % runs (the head spins 5 % longer per request), each a complete
  * A/B through the CLI (boots, randomized interleaved trials, paired test, Holm, gate).
  *
- *   npx tsx bench/ab-noise.ts [runsPerKind=20] [pairs=12] [trialMs=800] [warmupMs=300]
+ *   npx tsx bench/ab-noise.ts [runsPerKind=20] [pairs=12] [trialMs=800] [warmupMs=300] [pin]
+ *
+ * With `pin` as the fifth argument it compares pinning instead (issue 18): alternating A/A runs
+ * with `ab.pin: auto` (perfgate on one CPU, the SUT on the others) and `ab.pin: off`; the median
+ * printed MDE of each is proportional to the per-pair SD of the log-ratio at the same pairs.
  */
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
@@ -14,7 +18,8 @@ import { main } from '../src/cli.js';
 import { silentLogger } from '../src/log/logger.js';
 import { runResultSchema } from '../src/model/result.js';
 
-const [runs = 20, pairs = 12, trialMs = 800, warmupMs = 300] = process.argv.slice(2).map(Number);
+const [runs = 20, pairs = 12, trialMs = 800, warmupMs = 300] = process.argv.slice(2, 6).map(Number);
+const comparePinning = process.argv[6] === 'pin';
 const SPIN_US = 2000;
 const server = fileURLToPath(new URL('./fixtures/spin-server.mjs', import.meta.url));
 const dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-bench-ab-'));
@@ -32,7 +37,7 @@ const freePort = async (): Promise<number> => {
   }
 };
 
-async function checkout(name: string, spinUs: number, port: number): Promise<string> {
+async function checkout(name: string, spinUs: number, port: number, pin = 'auto'): Promise<string> {
   const d = path.join(dir, name);
   await mkdir(d, { recursive: true });
   await writeFile(
@@ -47,7 +52,7 @@ profiles:
   - { name: spin, kind: load, connections: 4, requests: [{ method: GET, path: /work }] }
 gates:
   regression: { p50: 3%, throughput: 3% }
-ab: { pairs: ${pairs}, trialDuration: ${trialMs}ms, warmup: ${warmupMs}ms }
+ab: { pairs: ${pairs}, trialDuration: ${trialMs}ms, warmup: ${warmupMs}ms, pin: ${pin} }
 report: { html: false }
 `,
   );
@@ -58,6 +63,9 @@ const port = await freePort();
 const base = await checkout('base', SPIN_US, port);
 const same = await checkout('same', SPIN_US, port);
 const slower = await checkout('slower', SPIN_US * 1.05, port);
+// The A/B runs with the base's config: the pinning mode is the base's.
+const baseUnpinned = await checkout('base-unpinned', SPIN_US, port, 'off');
+const kinds = comparePinning ? ['pinned', 'unpinned'] : ['A/A', '+5%'];
 const rows: {
   kind: string;
   flagged: boolean;
@@ -70,20 +78,18 @@ const rows: {
 }[] = [];
 let errors = 0;
 for (let i = 0; i < runs * 2; i++) {
-  const kind = i % 2 === 0 ? 'A/A' : '+5%';
+  const kind = kinds[i % 2] as string;
+  const [from, to] = kind === 'unpinned' ? [baseUnpinned, same] : kind === '+5%' ? [base, slower] : [base, same];
   const out = path.join(dir, `out-${i}`);
   const t0 = Date.now();
-  const code = await main(
-    ['ab', '--base', base, '--head', kind === 'A/A' ? same : slower, '--out', out, '--seed', String(1000 + i)],
-    {
-      logger: {
-        ...silentLogger,
-        error: (m: string) => console.error(m),
-        info: process.env.DEBUG_AB ? (m: string) => console.error(m) : () => {},
-      },
-      stdout: () => {},
+  const code = await main(['ab', '--base', from, '--head', to, '--out', out, '--seed', String(1000 + i)], {
+    logger: {
+      ...silentLogger,
+      error: (m: string) => console.error(m),
+      info: process.env.DEBUG_AB ? (m: string) => console.error(m) : () => {},
     },
-  );
+    stdout: () => {},
+  });
   const text = await readFile(path.join(out, 'result.json'), 'utf8').catch(() => undefined);
   if (code === 3 || text === undefined) {
     console.log(JSON.stringify({ i, kind, error: `exit ${code}` }));
@@ -95,7 +101,7 @@ for (let i = 0; i < runs * 2; i++) {
   const row = {
     kind,
     flagged: result.comparison!.metrics.some(
-      (x) => x.verdict === 'regression' || (kind === 'A/A' && x.verdict === 'improvement'),
+      (x) => x.verdict === 'regression' || (kind !== '+5%' && x.verdict === 'improvement'),
     ),
     failed: code === 1,
     p50: m('p50').ratio,
@@ -109,7 +115,7 @@ for (let i = 0; i < runs * 2; i++) {
 }
 const pct = (v: number | null) => (v === null ? 'n/a' : `${(v * 100).toFixed(1)}%`);
 const medianOf = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
-for (const kind of ['A/A', '+5%']) {
+for (const kind of kinds) {
   const r = rows.filter((x) => x.kind === kind);
   console.log(
     `${kind}: ${r.length} runs, flagged ${r.filter((x) => x.flagged).length}, gate failed ${r.filter((x) => x.failed).length}, ` +

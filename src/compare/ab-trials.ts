@@ -19,6 +19,7 @@ import { candidateHosts, isPortOpen, portOf } from '../sut/readiness.js';
 import { inheritedSutEnv } from '../secrets/collect.js';
 import { assertSocketLimits } from '../load/capacity.js';
 import { assertTargetAllowed } from '../sut/target.js';
+import { allowedCpus, cpuListText, pinProcess, splitCpus, type CpuSplit } from '../proc/affinity.js';
 import { watchNeighbours } from '../proc/neighbours.js';
 import { comparedMetrics, metricValues, type MetricValues } from './metrics.js';
 import type { TrialPair } from './paired.js';
@@ -67,6 +68,9 @@ export interface AbTrials {
   neighbours: number[];
   /** Per profile, each trial's p50 and per-second p50s (for the noise split, compare/noise.ts). */
   series: Record<string, TrialSeries[]>;
+  /** The CPUs of perfgate's client and of the SUT (ab.pin), or why they were not pinned. */
+  pinned?: { generator: string; sut: string };
+  unpinned?: string;
 }
 
 function abProfiles(settings: Settings, only?: string[]): LoadProfile[] {
@@ -111,6 +115,7 @@ export async function runAbTrials(input: AbInput, deps: AbDeps): Promise<AbTrial
     await assertTargetAllowed(s.config.sut.url, input.base.config.targets.allow);
   assertSocketLimits(profiles);
 
+  const pinning = pinTrials(input.base.config.ab.pin);
   const limit = new AbortController();
   const timer = setTimeout(
     () =>
@@ -120,15 +125,7 @@ export async function runAbTrials(input: AbInput, deps: AbDeps): Promise<AbTrial
   const onAbort = () => limit.abort(deps.signal?.reason);
   deps.signal?.addEventListener('abort', onAbort, { once: true });
 
-  const out: AbTrials = {
-    pairs: Object.fromEntries(profiles.map((p) => [p.name, []])),
-    endpointPairs: {},
-    order: [],
-    loadMs: 0,
-    lastHead: [],
-    neighbours: [],
-    series: {},
-  };
+  const out = noTrialsYet(profiles, pinning);
   deps.logger.info(
     `A/B: ${pairs} pairs × ${profiles.length} profile(s), ${trialDuration / 1000}s trials after ${warmup / 1000}s warmup, seed ${input.seed} (${Math.round(planned / 1000)}s of load)`,
   );
@@ -144,8 +141,7 @@ export async function runAbTrials(input: AbInput, deps: AbDeps): Promise<AbTrial
         deps.logger.info(trialLine(out.order.length + 1));
         const { results, neighbours } = await runTrial(
           side === 'base' ? input.base : input.head,
-          side,
-          profiles,
+          { side, profiles, cpus: 'split' in pinning ? pinning.split.sut : undefined },
           input,
           deps,
           limit.signal,
@@ -181,18 +177,19 @@ export async function runAbTrials(input: AbInput, deps: AbDeps): Promise<AbTrial
   } finally {
     clearTimeout(timer);
     deps.signal?.removeEventListener('abort', onAbort);
+    if ('split' in pinning) pinning.restore();
   }
   return out;
 }
 
 async function runTrial(
   settings: Settings,
-  side: Side,
-  profiles: LoadProfile[],
+  trial: { side: Side; profiles: LoadProfile[]; cpus: readonly number[] | undefined },
   input: AbInput,
   deps: AbDeps,
   signal: AbortSignal,
 ): Promise<{ results: ProfileResult[]; neighbours: number }> {
+  const { side, profiles } = trial;
   const { trialDuration, warmup } = input.base.config.ab;
   await waitForPortFree(settings.config.sut.url, signal);
   const sut = await deps.startSut({
@@ -202,6 +199,7 @@ async function runTrial(
     inheritedEnv: inheritedSutEnv(settings.config.sut, deps.env),
     secrets: deps.secrets ?? [],
     signal,
+    ...(trial.cpus ? { cpus: trial.cpus } : {}),
     // The next trial would find the port taken: say by whom.
     onLeftover: (leftover) => deps.logger.warn(describeLeftover(leftover)),
   });
@@ -263,4 +261,33 @@ async function waitForPortFree(sutUrl: string, signal: AbortSignal): Promise<voi
     if (!busy) return;
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Pins perfgate's threads to one CPU for the trials, the SUT going to the others (ab.pin: auto);
+ * or says why not. `restore` gives perfgate its CPUs back.
+ */
+function pinTrials(mode: 'auto' | 'off'): { split: CpuSplit; restore: () => void } | { reason: string } {
+  if (mode === 'off') return { reason: 'ab.pin is off' };
+  const allowed = allowedCpus();
+  const split = splitCpus(allowed);
+  if (!allowed || !split) return { reason: allowed ? 'one CPU only' : 'no CPU affinity on this system' };
+  if (!pinProcess(process.pid, split.generator)) return { reason: 'taskset (util-linux) is not available' };
+  return { split, restore: () => void pinProcess(process.pid, allowed) };
+}
+
+/** The books of an A/B before its first trial. */
+function noTrialsYet(profiles: LoadProfile[], pinning: ReturnType<typeof pinTrials>): AbTrials {
+  return {
+    pairs: Object.fromEntries(profiles.map((p) => [p.name, []])),
+    endpointPairs: {},
+    order: [],
+    loadMs: 0,
+    lastHead: [],
+    neighbours: [],
+    series: {},
+    ...('split' in pinning
+      ? { pinned: { generator: cpuListText(pinning.split.generator), sut: cpuListText(pinning.split.sut) } }
+      : { unpinned: pinning.reason }),
+  };
 }

@@ -97,9 +97,13 @@ export function gatesSentence(c: Comparison): string | undefined {
 /** How an A/B's trials ran, in one line; undefined for a stored-baseline comparison. */
 export function designSentence(c: Comparison): string | undefined {
   const d = c.design;
-  return d
-    ? `Trial order ${d.order} (b = base, h = head) from seed ${d.seed} (--seed replays it); ${d.loadSeconds}s of load.`
-    : undefined;
+  if (!d) return undefined;
+  const pinning = d.pinned
+    ? ` perfgate ran on CPU ${d.pinned.generator} and the SUT on CPU ${d.pinned.sut} (ab.pin).`
+    : d.unpinned
+      ? ` CPUs not pinned: ${d.unpinned}.`
+      : '';
+  return `Trial order ${d.order} (b = base, h = head) from seed ${d.seed} (--seed replays it); ${d.loadSeconds}s of load.${pinning}`;
 }
 
 /** How much CPU the rest of the machine used during an A/B's trials, in one sentence; undefined without a measure. */

@@ -48,7 +48,16 @@ export const comparisonSchema = z.object({
   /** The regression gate applied: `default` when the config sets no gates.regression (the thresholds are perfgate's). */
   gates: z.object({ source: z.enum(['config', 'default']), thresholds: z.record(z.string(), z.number()) }).optional(),
   /** A/B: how the trials ran: the seed of their order (--seed replays it), the order (b/h), and the seconds of load. */
-  design: z.object({ seed: z.number(), order: z.string(), loadSeconds: z.number() }).optional(),
+  design: z
+    .object({
+      seed: z.number(),
+      order: z.string(),
+      loadSeconds: z.number(),
+      /** The CPUs of perfgate's client and of the SUT during the trials (ab.pin), or why they were not pinned. */
+      pinned: z.object({ generator: z.string(), sut: z.string() }).optional(),
+      unpinned: z.string().optional(),
+    })
+    .optional(),
   /**
    * A/B: CPU that processes other than the SUT and perfgate used on the machine during the trials,
    * % of one core: the median and the highest trial's. Another job on the runner shows here.

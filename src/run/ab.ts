@@ -103,6 +103,8 @@ export async function executeAb<P extends { notices: string[] } = never>(
       seed: request.seed,
       order: trials.order.map((s) => s[0]).join(''),
       loadSeconds: Math.round(trials.loadMs / 1000),
+      ...(trials.pinned ? { pinned: trials.pinned } : {}),
+      ...(trials.unpinned ? { unpinned: trials.unpinned } : {}),
     },
     ...neighboursOf(trials.neighbours),
     noise: Object.entries(trials.series).flatMap(([profile, series]) => splitNoise(profile, series) ?? []),

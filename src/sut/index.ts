@@ -12,6 +12,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { SutError } from '../errors.js';
 import { maskSecrets } from '../secrets/mask.js';
+import { pinnedCommand } from '../proc/affinity.js';
 import { signalTree, TreeMemory, treePids } from '../proc/tree.js';
 import { findLeftoverListener } from './leftover.js';
 import { readTail } from './log-tail.js';
@@ -84,7 +85,14 @@ async function spawnSut(options: StartSutOptions, command: string) {
   // Started first, so that no moment passes with a SUT and no watchdog: it is armed as soon as
   // the group's ID is known, within the same tick as the spawn.
   const watchdog = startWatchdog();
-  const child = spawn('sh', ['-c', command], { cwd, env, detached: true, stdio: ['ignore', logFd, logFd] });
+  // Pinned: taskset sets the CPUs and execs the shell (same PID), whose children inherit them.
+  const [file, ...prefix] = options.cpus ? [...pinnedCommand(options.cpus), 'sh'] : ['sh'];
+  const child = spawn(file as string, [...prefix, '-c', command], {
+    cwd,
+    env,
+    detached: true,
+    stdio: ['ignore', logFd, logFd],
+  });
   closeSync(logFd);
   const pid = child.pid;
   if (pid === undefined) {

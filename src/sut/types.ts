@@ -21,6 +21,8 @@ export interface StartSutOptions {
   /** Values masked in the SUT's log tail wherever perfgate shows it. */
   secrets?: readonly string[];
   signal?: AbortSignal;
+  /** Start the SUT's process tree on these CPUs only (taskset; the A/B's pinning). */
+  cpus?: readonly number[];
   /**
    * Called once the SUT was stopped if its port still listens on loopback: a process that left
    * the SUT's group (a daemon) holds it, and perfgate leaves it running.

@@ -46,7 +46,7 @@ sut:
 profiles:
   - { name: report, kind: load, connections: 4, requests: [{ method: GET, path: /api/report }] }
 gates: { regression: { p50: ${p50Gate} } }
-ab: { pairs: 12, trialDuration: 800ms, warmup: 200ms, alpha: 0.05 }
+ab: { pairs: 12, trialDuration: 800ms, warmup: 200ms, alpha: 0.05, pin: auto }
 report: { html: false }
 `,
   );
@@ -101,6 +101,14 @@ describe('perfgate ab against the shop example', () => {
     expect(result.notices.join('\n')).toMatch(/threshold change needs review: .*gates\.regression\.p50: 0\.05 → 0\.2/);
     expect(stdout).toMatch(/report\s+p50\s+.*regression/);
     expect(result.comparison!.design).toMatchObject({ seed: 11, order: expect.stringMatching(/^[bh]{24}$/) });
+    // ab.pin: auto on this Linux machine: perfgate on its first CPU, the SUT on the others (or why not).
+    // The base's config decides (the head's pin would be a change for review).
+    const design = result.comparison!.design!;
+    if (os.availableParallelism() >= 2) expect(design.pinned).toEqual({ generator: '0', sut: expect.any(String) });
+    else expect(design.unpinned).toBe('one CPU only');
+    expect(await readFile(path.join(root, 'out-slower', 'report.md'), 'utf8')).toMatch(
+      design.pinned ? /perfgate ran on CPU 0 and the SUT on CPU/ : /CPUs not pinned/,
+    );
     expect(result.comparison!.warnings.join('\n')).not.toMatch(/seed/);
     // Each trial measured what the rest of the machine used beside the SUT and perfgate.
     expect(result.comparison!.neighbours).toMatchObject({ trials: 24 });

@@ -52,5 +52,16 @@ export const abSchema = z
     alpha: z.number().positive().max(0.5).default(0.01),
     /** Smallest change worth reporting even when significant. */
     minEffect: percent().default(0.02),
+    /**
+     * auto: on Linux with two or more CPUs, perfgate's client runs on one CPU and the SUT's
+     * process tree on the others during the trials (taskset), so that neither takes the other's
+     * core mid-trial. off (default): the scheduler places both. The result says which ran.
+     * Off by default: side by side on this project's 2-CPU machine it did not lower the A/A noise
+     * (median p50 MDE 0.6 % pinned, 0.7 % not; throughput 0.5 % both: bench/README.md), and it
+     * takes the SUT off the CPU perfgate leaves idle.
+     */
+    pin: z
+      .enum(['auto', 'off'], { error: (i) => `${JSON.stringify(i.input)} is not a pinning mode; expected auto or off` })
+      .default('off'),
   })
-  .default({ pairs: 16, trialDuration: 5_000, warmup: 2_000, alpha: 0.01, minEffect: 0.02 });
+  .default({ pairs: 16, trialDuration: 5_000, warmup: 2_000, alpha: 0.01, minEffect: 0.02, pin: 'off' });
