@@ -9,10 +9,15 @@
  * "Flagged" is a `regression` verdict on the metric (whatever its gate says); "A/A any" is any
  * metric flagged either way in identical runs. The previous rule also needed the estimate itself
  * past minEffect; its verdicts are a subset of the current ones, computed from the same runs.
+ *
+ * Then the group-sequential design (ab.sequential, src/compare/sequential.ts): up to 32 pairs in
+ * blocks of 8, stopping at the first look that decides every gated metric; the flagged rates,
+ * the false alarms over all looks, and the pairs run on average.
  */
 import { comparePaired } from '../src/compare/paired.js';
+import { sequentialPlan } from '../src/compare/sequential.js';
 import type { ComparedMetric } from '../src/model/compare.js';
-import { simulatePairs } from '../test/helpers/ab-simulation.js';
+import { runSequential, simulatePairs } from '../test/helpers/ab-simulation.js';
 
 const runs = Number(process.argv[2] ?? 10_000);
 const MIN_EFFECT = 0.02;
@@ -55,3 +60,39 @@ console.log(`${runs} seeded runs per case, ${((performance.now() - t0) / 1000).t
 console.log(rows.join('\n'));
 console.log('');
 console.log(aa.join('\n'));
+
+const gates = { p50: 0.05, throughput: 0.05 };
+const seq: string[] = [
+  '| max pairs, block | true change | p50 flagged | throughput flagged | any metric flagged | mean pairs run |',
+  '|---|---:|---:|---:|---:|---:|',
+];
+for (const [maxPairs, block] of [
+  [32, 8],
+  [48, 8],
+] as const) {
+  const plan = sequentialPlan(maxPairs, block, 0.01);
+  for (const change of [0, 0.02, 0.03, 0.05, 0.1]) {
+    const count = { p50: 0, rps: 0, any: 0, pairs: 0 };
+    for (let run = 0; run < runs; run++) {
+      const all = simulatePairs(7_000_000 + 1_000_000 * maxPairs + 100_000 * change * 100 + run, maxPairs, change);
+      const { metrics, pairs } = runSequential(all, plan, { minEffect: MIN_EFFECT, gates });
+      count.pairs += pairs;
+      const p50 = metrics.find((m) => m.metric === 'p50');
+      const rps = metrics.find((m) => m.metric === 'throughput');
+      if (p50?.verdict === 'regression') count.p50++;
+      if (rps?.verdict === 'regression') count.rps++;
+      if (metrics.some((m) => flagged(m, false))) count.any++;
+    }
+    const pct = (n: number) => `${((n / runs) * 100).toFixed(1)} %`;
+    seq.push(
+      `| ${maxPairs}, ${block} | ${change === 0 ? 'none (A/A)' : `+${change * 100} %`} | ${pct(count.p50)} | ${pct(count.rps)} | ${pct(count.any)} | ${(count.pairs / runs).toFixed(1)} |`,
+    );
+  }
+}
+console.log('');
+console.log(seq.join('\n'));
+console.log(
+  `\nlooks ${sequentialPlan(32, 8, 0.01).looks.join(', ')} at alpha ${sequentialPlan(32, 8, 0.01)
+    .alphas.map((a) => a.toExponential(2))
+    .join(', ')}`,
+);

@@ -41,6 +41,14 @@ export interface AbInput {
   outDir: string;
   seed: number;
   only?: string[];
+  /**
+   * Group-sequential looks (ab.sequential): after `at[k]` pairs, `stop` says whether the pairs so
+   * far decide the A/B; the trials end there. Each block between looks is balanced on its own.
+   */
+  looks?: {
+    at: readonly number[];
+    stop: (pairs: AbTrials['pairs'], endpointPairs: AbTrials['endpointPairs']) => boolean;
+  };
 }
 
 export interface AbDeps {
@@ -96,14 +104,25 @@ function plannedLoadMs(settings: Settings, profiles: number): number {
   return planned;
 }
 
-/** Balanced random order: each pair is base→head or head→base, half of each (odd: one extra at random). */
-function trialOrder(pairs: number, seed: number): [Side, Side][] {
+/**
+ * Balanced random order: each pair is base→head or head→base, half of each (odd: one extra at
+ * random), within each block ending at a look (one block without looks), so that an A/B stopped
+ * at a look is balanced too.
+ */
+function trialOrder(pairs: number, seed: number, looks: readonly number[] = [pairs]): [Side, Side][] {
   const random = seededRandom(seed);
-  const headFirst = Array.from(
-    { length: pairs },
-    (_, i) => i < Math.floor(pairs / 2) || (i === pairs - 1 && pairs % 2 === 1 && random() < 0.5),
-  );
-  return shuffle(headFirst, random).map((h) => (h ? ['head', 'base'] : ['base', 'head']));
+  const order: [Side, Side][] = [];
+  let start = 0;
+  for (const end of looks) {
+    const size = end - start;
+    const headFirst = Array.from(
+      { length: size },
+      (_, i) => i < Math.floor(size / 2) || (i === size - 1 && size % 2 === 1 && random() < 0.5),
+    );
+    order.push(...shuffle(headFirst, random).map((h): [Side, Side] => (h ? ['head', 'base'] : ['base', 'head'])));
+    start = end;
+  }
+  return order;
 }
 
 export async function runAbTrials(input: AbInput, deps: AbDeps): Promise<AbTrials> {
@@ -130,7 +149,7 @@ export async function runAbTrials(input: AbInput, deps: AbDeps): Promise<AbTrial
     `A/B: ${pairs} pairs × ${profiles.length} profile(s), ${trialDuration / 1000}s trials after ${warmup / 1000}s warmup, seed ${input.seed} (${Math.round(planned / 1000)}s of load)`,
   );
   try {
-    const order = trialOrder(pairs, input.seed);
+    const order = trialOrder(pairs, input.seed, input.looks?.at);
     const trialLine = trialStartLines(order.flat(), profiles.length * (trialDuration + warmup));
     for (const [i, sides] of order.entries()) {
       const measured: Partial<Record<Side, Record<string, MetricValues>>> = {};
@@ -173,6 +192,10 @@ export async function runAbTrials(input: AbInput, deps: AbDeps): Promise<AbTrial
         }
       }
       deps.logger.info(`A/B pair ${i + 1}/${pairs} (${sides.join(' → ')}) done`);
+      if (i + 1 < pairs && input.looks?.at.includes(i + 1) && input.looks.stop(out.pairs, out.endpointPairs)) {
+        deps.logger.info(`A/B decided after ${i + 1} of at most ${pairs} pairs (ab.sequential)`);
+        break;
+      }
     }
   } finally {
     clearTimeout(timer);

@@ -103,7 +103,10 @@ export function designSentence(c: Comparison): string | undefined {
     : d.unpinned
       ? ` CPUs not pinned: ${d.unpinned}.`
       : '';
-  return `Trial order ${d.order} (b = base, h = head) from seed ${d.seed} (--seed replays it); ${d.loadSeconds}s of load.${pinning}`;
+  const sequential = d.sequential
+    ? ` Sequential: ${d.sequential.pairsRun} pairs of at most ${d.sequential.looks.at(-1)} (looks at ${d.sequential.looks.join(', ')}), verdicts at alpha ${d.sequential.alpha.toPrecision(2)}.`
+    : '';
+  return `Trial order ${d.order} (b = base, h = head) from seed ${d.seed} (--seed replays it); ${d.loadSeconds}s of load.${sequential}${pinning}`;
 }
 
 /** How much CPU the rest of the machine used during an A/B's trials, in one sentence; undefined without a measure. */

@@ -56,6 +56,8 @@ export const comparisonSchema = z.object({
       /** The CPUs of perfgate's client and of the SUT during the trials (ab.pin), or why they were not pinned. */
       pinned: z.object({ generator: z.string(), sut: z.string() }).optional(),
       unpinned: z.string().optional(),
+      /** A sequential A/B (ab.sequential): the looks planned, the pairs run, the alpha of the last look. */
+      sequential: z.object({ looks: z.array(z.number()), pairsRun: z.number(), alpha: z.number() }).optional(),
     })
     .optional(),
   /**

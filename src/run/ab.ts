@@ -5,9 +5,10 @@
  * (a saturated generator stays inconclusive); only their SLO checks are not gated in an A/B.
  */
 import { analyzeRun } from '../analyze/index.js';
-import { runAbTrials, type AbDeps } from '../compare/ab-trials.js';
+import { runAbTrials, type AbDeps, type AbTrials } from '../compare/ab-trials.js';
 import { comparePaired } from '../compare/paired.js';
 import { splitNoise } from '../compare/noise.js';
+import { alphaAt, decided, sequentialPlan, type SequentialPlan } from '../compare/sequential.js';
 import type { Comparison } from '../model/compare.js';
 import { numericThresholds, regressionGatesOf } from '../compare/gates.js';
 import { reviewNotice, thresholdChanges } from '../compare/review.js';
@@ -57,8 +58,9 @@ export async function executeAb<P extends { notices: string[] } = never>(
   const logger = maskingLogger(deps.logger, secrets);
   const only = request.only ? { only: request.only } : {};
   await prepareCheckouts(request, deps, secrets, logger);
+  const { plan, compareAt, looks, applied } = abComparison(base);
   const trials = await runAbTrials(
-    { base, head, outDir: request.outDir, seed: request.seed, ...only },
+    { base, head, outDir: request.outDir, seed: request.seed, ...only, ...(looks ? { looks } : {}) },
     { ...deps, logger, secrets },
   )
     .catch((e: unknown) => {
@@ -67,13 +69,7 @@ export async function executeAb<P extends { notices: string[] } = never>(
     .finally(() =>
       Promise.all(['base', 'head'].map((side) => maskFile(path.join(request.outDir, 'ab', side, 'sut.log'), secrets))),
     );
-  const { alpha, minEffect } = base.config.ab;
-  const applied = regressionGatesOf(base);
-  const paired = comparePaired(
-    trials.pairs,
-    { alpha, minEffect, gates: applied.gates, gateSource: applied.source },
-    trials.endpointPairs,
-  );
+  const paired = compareAt(trials.pairs, trials.endpointPairs);
   const changes = thresholdChanges(base, head);
   const result = newRunResult({
     startedAt: started,
@@ -105,6 +101,7 @@ export async function executeAb<P extends { notices: string[] } = never>(
       loadSeconds: Math.round(trials.loadMs / 1000),
       ...(trials.pinned ? { pinned: trials.pinned } : {}),
       ...(trials.unpinned ? { unpinned: trials.unpinned } : {}),
+      ...(plan ? { sequential: sequentialDesign(plan, trials) } : {}),
     },
     ...neighboursOf(trials.neighbours),
     noise: Object.entries(trials.series).flatMap(([profile, series]) => splitNoise(profile, series) ?? []),
@@ -189,4 +186,38 @@ export function lastHeadTrial(p: ProfileResult, trialMs: number): ProfileResult 
   );
   const { warnings: _notGated, ...rest } = p;
   return { ...rest, status: p.status === 'fail' && !gated ? 'pass' : p.status, reasons: [note, ...reasons] };
+}
+
+/** What a sequential A/B did: its looks, the pairs it ran, and the alpha its verdicts were tested at. */
+function sequentialDesign(plan: SequentialPlan, trials: AbTrials) {
+  const ran = Math.min(...Object.values(trials.pairs).map((p) => p.length));
+  return { looks: plan.looks, pairsRun: ran, alpha: alphaAt(plan, ran) };
+}
+
+/**
+ * How the A/B compares: at the configured alpha, or (ab.sequential) at each look's share of it,
+ * with the looks that may stop the trials early.
+ */
+function abComparison(base: Settings) {
+  const { alpha, minEffect, sequential } = base.config.ab;
+  const applied = regressionGatesOf(base);
+  const plan = sequential ? sequentialPlan(base.config.ab.pairs, sequential.block, alpha) : undefined;
+  const compareAt = (pairs: AbTrials['pairs'], endpointPairs: AbTrials['endpointPairs']) =>
+    comparePaired(
+      pairs,
+      {
+        // A sequential A/B tests each look at its share of alpha (compare/sequential.ts).
+        alpha: plan ? alphaAt(plan, Math.min(...Object.values(pairs).map((p) => p.length))) : alpha,
+        minEffect,
+        gates: applied.gates,
+        gateSource: applied.source,
+      },
+      endpointPairs,
+    );
+  const looks = plan && {
+    at: plan.looks,
+    stop: (pairs: AbTrials['pairs'], endpointPairs: AbTrials['endpointPairs']) =>
+      decided(compareAt(pairs, endpointPairs).metrics, minEffect),
+  };
+  return { plan, compareAt, looks, applied };
 }

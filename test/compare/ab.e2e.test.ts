@@ -32,7 +32,7 @@ async function stablePort(): Promise<number> {
   }
 }
 
-async function checkout(name: string, delayMs: number, p50Gate = '5%'): Promise<string> {
+async function checkout(name: string, delayMs: number, p50Gate = '5%', ab = ''): Promise<string> {
   const dir = path.join(root, name);
   await mkdir(dir, { recursive: true });
   await writeConfig(
@@ -46,25 +46,19 @@ sut:
 profiles:
   - { name: report, kind: load, connections: 4, requests: [{ method: GET, path: /api/report }] }
 gates: { regression: { p50: ${p50Gate} } }
-ab: { pairs: 12, trialDuration: 800ms, warmup: 200ms, alpha: 0.05, pin: auto }
+ab: { pairs: 12, trialDuration: 800ms, warmup: 200ms, alpha: 0.05, pin: auto${ab} }
 report: { html: false }
 `,
   );
   return dir;
 }
 
-async function ab(head: string, out: string): Promise<{ code: number; stdout: string; result: RunResult }> {
-  const { code, stdout } = await runCli([
-    'ab',
-    '--base',
-    path.join(root, 'base'),
-    '--head',
-    head,
-    '--out',
-    out,
-    '--seed',
-    '11',
-  ]);
+async function ab(
+  head: string,
+  out: string,
+  base = path.join(root, 'base'),
+): Promise<{ code: number; stdout: string; result: RunResult }> {
+  const { code, stdout } = await runCli(['ab', '--base', base, '--head', head, '--out', out, '--seed', '11']);
   return { code, stdout, result: await readResult(out) };
 }
 
@@ -73,6 +67,7 @@ beforeAll(async () => {
   port = await stablePort();
   await checkout('base', 5);
   await checkout('same', 5);
+  await checkout('base-sequential', 5, '5%', ', minEffect: 10%, sequential: { block: 4 }');
   await checkout('slower', 6, '20%');
 });
 afterAll(async () => {
@@ -130,6 +125,30 @@ describe('perfgate ab against the shop example', () => {
     expect(Math.abs(p50.ratio - 1)).toBeLessThan(0.05);
     expect(result.notices).toEqual([]);
     expect(await pidsWithMarker(marker)).toEqual([]);
+  }, 60_000);
+
+  it('stops a sequential A/B at the first look that decides it, balanced, and says so', async () => {
+    const { code, result } = await ab(
+      path.join(root, 'same'),
+      path.join(root, 'out-sequential'),
+      path.join(root, 'base-sequential'),
+    );
+    expect(code).toBe(0);
+    const design = result.comparison!.design!;
+    expect(design.sequential).toMatchObject({ looks: [4, 8, 12] });
+    // Identical code, a 10 % minEffect: the p50 interval lies inside ±10 % well before 12 pairs.
+    expect(design.sequential!.pairsRun).toBeLessThan(12);
+    expect(design.order).toHaveLength(2 * design.sequential!.pairsRun);
+    // Each block of 4 pairs is balanced: 2 base-first, 2 head-first.
+    const firstOfPairs = (block: string) => [0, 2, 4, 6].map((i) => block[i]).join('');
+    for (let b = 0; b < design.order.length; b += 8)
+      expect([...firstOfPairs(design.order.slice(b, b + 8))].filter((c) => c === 'b')).toHaveLength(2);
+    expect(result.comparison!.metrics.find((m) => m.metric === 'p50')?.trials).toHaveLength(
+      design.sequential!.pairsRun,
+    );
+    expect(await readFile(path.join(root, 'out-sequential', 'report.md'), 'utf8')).toMatch(
+      new RegExp(`Sequential: ${design.sequential!.pairsRun} pairs of at most 12`),
+    );
   }, 60_000);
 
   it('refuses an A/B whose planned load passes the 10-minute cap, before booting anything', async () => {

@@ -4,7 +4,9 @@
  * pairs hit by a ±15 % CPU-steal burst; the head `slowdown` slower (latency up, throughput down).
  * Used by test/compare/simulation.test.ts and bench/ab-simulation.ts.
  */
-import type { TrialPair } from '../../src/compare/paired.js';
+import { comparePaired, type TrialPair } from '../../src/compare/paired.js';
+import { alphaAt, decided, type SequentialPlan } from '../../src/compare/sequential.js';
+import type { ComparedMetric } from '../../src/model/compare.js';
 import { normalFrom, seededRandom } from '../../src/compare/prng.js';
 
 const SIMULATED_SD = { p50: 0.022, p90: 0.035, p99: 0.06, throughput: 0.013 };
@@ -30,4 +32,21 @@ export function simulatePairs(seed: number, pairs: number, slowdown: number): Tr
       },
     };
   });
+}
+
+/**
+ * A sequential A/B over `all` pairs as run/ab.ts makes it: a comparison at each look at that
+ * look's alpha, stopping at the first that decides; its metrics and the pairs it ran.
+ */
+export function runSequential(
+  all: TrialPair[],
+  plan: SequentialPlan,
+  options: { minEffect: number; gates: Record<string, number> },
+): { metrics: ComparedMetric[]; pairs: number } {
+  let metrics: ComparedMetric[] = [];
+  for (const n of plan.looks) {
+    metrics = comparePaired({ api: all.slice(0, n) }, { alpha: alphaAt(plan, n), ...options }).metrics;
+    if (decided(metrics, options.minEffect) || n === plan.looks.at(-1)) return { metrics, pairs: n };
+  }
+  return { metrics, pairs: all.length };
 }

@@ -60,6 +60,13 @@ export const abSchema = z
      * (median p50 MDE 0.6 % pinned, 0.7 % not; throughput 0.5 % both: bench/README.md), and it
      * takes the SUT off the CPU perfgate leaves idle.
      */
+    /**
+     * Group-sequential A/B: the pairs run in blocks of `block`, and after each block the A/B
+     * stops once every gated metric is decided (flagged, or its interval inside ±minEffect);
+     * `pairs` becomes the most it runs. Alpha is spent over the looks (O'Brien–Fleming type), so
+     * the false-alarm rate holds however it stops (docs/regression.md).
+     */
+    sequential: z.strictObject({ block: positiveInt('a number of pairs per look').default(8) }).optional(),
     pin: z
       .enum(['auto', 'off'], { error: (i) => `${JSON.stringify(i.input)} is not a pinning mode; expected auto or off` })
       .default('off'),
