@@ -5,6 +5,9 @@
  *
  *   npx tsx bench/ab-noise.ts [runsPerKind=20] [pairs=12] [trialMs=800] [warmupMs=300] [pin]
  *
+ * With `aa` as the fifth argument it runs A/A only, to measure the noise at a trial length: each
+ * run prints the per-pair SD of the log-ratio of p50 and throughput (from the pairs' values in
+ * result.json), the number the seeded simulation (test/helpers/ab-simulation.ts) takes.
  * With `pin` as the fifth argument it compares pinning instead (issue 18): alternating A/A runs
  * with `ab.pin: auto` (perfgate on one CPU, the SUT on the others) and `ab.pin: off`; the median
  * printed MDE of each is proportional to the per-pair SD of the log-ratio at the same pairs.
@@ -20,6 +23,7 @@ import { runResultSchema } from '../src/model/result.js';
 
 const [runs = 20, pairs = 12, trialMs = 800, warmupMs = 300] = process.argv.slice(2, 6).map(Number);
 const comparePinning = process.argv[6] === 'pin';
+const onlyAa = process.argv[6] === 'aa';
 const SPIN_US = 2000;
 const server = fileURLToPath(new URL('./fixtures/spin-server.mjs', import.meta.url));
 const dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-bench-ab-'));
@@ -65,7 +69,7 @@ const same = await checkout('same', SPIN_US, port);
 const slower = await checkout('slower', SPIN_US * 1.05, port);
 // The A/B runs with the base's config: the pinning mode is the base's.
 const baseUnpinned = await checkout('base-unpinned', SPIN_US, port, 'off');
-const kinds = comparePinning ? ['pinned', 'unpinned'] : ['A/A', '+5%'];
+const kinds = comparePinning ? ['pinned', 'unpinned'] : onlyAa ? ['A/A'] : ['A/A', '+5%'];
 const rows: {
   kind: string;
   flagged: boolean;
@@ -74,11 +78,19 @@ const rows: {
   rps: number;
   mdeP50: number | null;
   mdeRps: number | null;
+  sdP50: number;
+  sdRps: number;
   seconds: number;
 }[] = [];
+/** The SD of the per-pair log-ratios (head/base): the noise of one pair at this trial length. */
+const pairSd = (trials: { base: number; head: number }[] | undefined): number => {
+  const logs = (trials ?? []).filter((t) => t.base > 0 && t.head > 0).map((t) => Math.log(t.head / t.base));
+  const mean = logs.reduce((a, b) => a + b, 0) / Math.max(1, logs.length);
+  return Math.sqrt(logs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, logs.length - 1));
+};
 let errors = 0;
-for (let i = 0; i < runs * 2; i++) {
-  const kind = kinds[i % 2] as string;
+for (let i = 0; i < runs * kinds.length; i++) {
+  const kind = kinds[i % kinds.length] as string;
   const [from, to] = kind === 'unpinned' ? [baseUnpinned, same] : kind === '+5%' ? [base, slower] : [base, same];
   const out = path.join(dir, `out-${i}`);
   const t0 = Date.now();
@@ -108,6 +120,8 @@ for (let i = 0; i < runs * 2; i++) {
     rps: m('throughput').ratio,
     mdeP50: m('p50').mde,
     mdeRps: m('throughput').mde,
+    sdP50: pairSd(m('p50').trials),
+    sdRps: pairSd(m('throughput').trials),
     seconds: (Date.now() - t0) / 1000,
   };
   rows.push(row);
@@ -120,7 +134,8 @@ for (const kind of kinds) {
   console.log(
     `${kind}: ${r.length} runs, flagged ${r.filter((x) => x.flagged).length}, gate failed ${r.filter((x) => x.failed).length}, ` +
       `median p50 ratio ${medianOf(r.map((x) => x.p50)).toFixed(3)}, median throughput ratio ${medianOf(r.map((x) => x.rps)).toFixed(3)}, ` +
-      `median MDE p50 ${pct(medianOf(r.map((x) => x.mdeP50 ?? NaN)))}, throughput ${pct(medianOf(r.map((x) => x.mdeRps ?? NaN)))}, median wall ${medianOf(r.map((x) => x.seconds)).toFixed(0)}s`,
+      `median MDE p50 ${pct(medianOf(r.map((x) => x.mdeP50 ?? NaN)))}, throughput ${pct(medianOf(r.map((x) => x.mdeRps ?? NaN)))}, ` +
+      `median per-pair SD of the log-ratio p50 ${pct(medianOf(r.map((x) => x.sdP50)))}, throughput ${pct(medianOf(r.map((x) => x.sdRps)))}, median wall ${medianOf(r.map((x) => x.seconds)).toFixed(0)}s`,
   );
 }
 console.log(`runs that could not complete (exit 3): ${errors}`);
