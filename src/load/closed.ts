@@ -265,15 +265,16 @@ function checkedResponse(entry: QueueEntry, status: number): CheckedResponse {
  */
 function keepBodiesForChecks(client: AutocannonClient, workload: Workload): void {
   const queue = client.pipelinedRequests;
-  // Without a check that reads bodies, nothing is kept: the per-chunk hook does no work at all.
-  if (!workload.cycle.some((r) => (r.check?.bodyLimit ?? 0) > 0)) {
+  // Without a check, nothing is kept or counted: the per-chunk hook does no work at all. A check
+  // that keeps no body (only maxBodySize) still needs the body's size.
+  if (!workload.cycle.some((r) => r.check)) {
     queue.addBody = () => {};
     return;
   }
   queue.addBody = (data: Buffer) => {
     const entry = queue.peek();
-    const limit = entry?.req.check?.bodyLimit ?? 0;
-    if (!entry || limit === 0) return;
+    if (!entry) return;
+    const limit = entry.req.check?.bodyLimit ?? 0;
     const kept = entry.keptBytes ?? 0;
     if (kept < limit) (entry.kept ??= []).push(Buffer.from(data.subarray(0, limit - kept)));
     entry.keptBytes = kept + data.length;

@@ -16,8 +16,7 @@ import type { PreparedRequest } from './mix.js';
 import { LoadRecorder } from './recorder.js';
 import type { LoadMeasurement, LoadModel, LoadOptions } from './types.js';
 import { fixedWorkload, headerReader, type CheckedResponse, type WorkloadRequest } from './workload.js';
-import type { Exchange } from './http1/connection.js';
-import { headerOf } from './http1/parser.js';
+import { checkedAnswer, type Exchange } from './http1/connection.js';
 import { netTransport, type PoolStats } from './http1/pool.js';
 import { undiciTransport } from './undici.js';
 
@@ -50,6 +49,7 @@ export class Flight implements Exchange {
   headText: string | undefined;
   kept: Buffer[] | undefined;
   keptBytes = 0;
+  bodyBytes = 0;
   /** Headers as undici parsed them (the undici transport); the net transport keeps `headText`. */
   headers: Record<string, string | string[] | undefined> | undefined;
   /** Set by the transport while the request is on a connection: what closes it when the request is given up. */
@@ -69,15 +69,8 @@ export class Flight implements Exchange {
 
   /** What the request's check reads of the answer (built only for a request with a check). */
   checked(): CheckedResponse {
-    const { headText, headers } = this;
-    return {
-      status: this.status,
-      headers: headers
-        ? headerReader(headers)
-        : (name) => (headText === undefined ? undefined : headerOf(headText, name)),
-      body: this.kept && Buffer.concat(this.kept),
-      bodyBytes: headers ? this.bytes : this.keptBytes,
-    };
+    const answer = checkedAnswer(this);
+    return this.headers ? { ...answer, headers: headerReader(this.headers) } : answer;
   }
 }
 

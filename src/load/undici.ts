@@ -64,6 +64,7 @@ function handlerFor(flight: Flight, done: TransportDone): Dispatcher.DispatchHan
     },
     onResponseData(_c, chunk) {
       flight.bytes += chunk.length;
+      flight.bodyBytes += chunk.length;
       // Kept only as far as the request's check reads (bounded); otherwise counted only.
       if (flight.keptBytes < flight.keepBody) {
         const take = Math.min(chunk.length, flight.keepBody - flight.keptBytes);

@@ -99,6 +99,16 @@ describe.each([
     expect(m.errors.total).toBe(0);
   });
 
+  it('gives a maxBodySize check the whole body size, kept or not', async () => {
+    // Only maxBodySize: nothing of the body is kept, yet its 5 bytes must be counted.
+    const requests = [requestSchema.parse({ path: '/', check: { maxBodySize: 3 } })];
+    const workload = compileWorkload({ requests, variables: {}, field: 'profiles[0]' });
+    const m = await run({ requests, workload, model });
+    expect(m.requests.total).toBeGreaterThan(50);
+    expect(m.errors.byClass.check).toBe(m.requests.total);
+    expect(m.errors.samples.join('\n')).toMatch(/expected a body of at most 3 bytes, got 5 bytes/);
+  });
+
   it('gives the final answer, not a 103 Early Hints, to the request', async () => {
     const m = await run({ requests: [requestSchema.parse({ path: '/early-hints' })], model });
     expect(m.requests.total).toBeGreaterThan(50);
@@ -139,5 +149,10 @@ describe('engine: autocannon', () => {
     expect(m.requests.total).toBeGreaterThan(50);
     expect(m.errors.total).toBe(0);
     expect(m.generator?.engine).toBe(engine);
+    // The same check as perfgate's engine reads: the whole body size.
+    const requests = [requestSchema.parse({ path: '/', check: { maxBodySize: 3 } })];
+    const workload = compileWorkload({ requests, variables: {}, field: 'profiles[0]' });
+    const checked = await run({ requests, workload, model }, 'autocannon');
+    expect(checked.errors.byClass.check).toBe(checked.requests.total);
   });
 });

@@ -16,8 +16,7 @@ import type { PreparedRequest } from '../mix.js';
 import { LoadRecorder } from '../recorder.js';
 import type { LoadMeasurement, LoadOptions } from '../types.js';
 import { fixedWorkload, type UserState, type Workload, type WorkloadRequest } from '../workload.js';
-import { Connection, targetOf, type Exchange, type Target } from './connection.js';
-import { headerOf } from './parser.js';
+import { checkedAnswer, Connection, targetOf, type Exchange, type Target } from './connection.js';
 import { requestBytes } from './request.js';
 
 interface UserExchange extends Exchange {
@@ -128,12 +127,7 @@ class ClosedRun {
     if (this.stopped) return;
     const now = performance.now();
     const { endpoint, check } = exchange.request;
-    const failed = check?.evaluate({
-      status: exchange.status,
-      headers: (name) => (exchange.headText === undefined ? undefined : headerOf(exchange.headText, name)),
-      body: exchange.kept && Buffer.concat(exchange.kept),
-      bodyBytes: exchange.keptBytes,
-    });
+    const failed = check?.evaluate(checkedAnswer(exchange));
     this.recorder.response(now, now - exchange.sentMs, exchange.status, bytes, endpoint, failed);
     if (keepAlive) return this.fill(user, connection);
     // The server announced the close: what was pipelined behind this answer was never accepted.
@@ -218,6 +212,7 @@ class ClosedRun {
       headText: undefined,
       kept: undefined,
       keptBytes: 0,
+      bodyBytes: 0,
       request,
     });
     return true;

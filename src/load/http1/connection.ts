@@ -6,7 +6,8 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
-import { ParseError, ResponseParser, type ResponseHandler } from './parser.js';
+import type { CheckedResponse } from '../workload.js';
+import { headerOf, ParseError, ResponseParser, type ResponseHandler } from './parser.js';
 
 /** Where the load goes: parsed once from the base URL. */
 export interface Target {
@@ -46,6 +47,19 @@ export interface Exchange {
   keepHead: boolean;
   kept: Buffer[] | undefined;
   keptBytes: number;
+  /** The answer's body size, counted whether it was kept or not (what a maxBodySize check reads). */
+  bodyBytes: number;
+}
+
+/** What a request's check reads of an exchange's answer: status, headers from the raw head, the kept body, the body's size. */
+export function checkedAnswer(e: Exchange): CheckedResponse {
+  const { headText } = e;
+  return {
+    status: e.status,
+    headers: (name) => (headText === undefined ? undefined : headerOf(headText, name)),
+    body: e.kept && Buffer.concat(e.kept),
+    bodyBytes: e.bodyBytes,
+  };
 }
 
 export interface ConnectionEvents<E extends Exchange> {
@@ -149,10 +163,11 @@ export class Connection<E extends Exchange> implements ResponseHandler {
     exchange.keptBytes += take;
   }
 
-  onComplete(bytes: number, keepAlive: boolean): void {
+  onComplete(bytes: number, keepAlive: boolean, bodyBytes: number): void {
     const exchange = this.queue.shift();
     // An answer nobody asked for: the server is out of step with the requests.
     if (!exchange) return this.fail(new ParseError('HPE_UNEXPECTED', 'a response to no request'));
+    exchange.bodyBytes = bodyBytes;
     this.events.response(this, exchange, bytes, keepAlive);
   }
 

@@ -34,8 +34,11 @@ export interface ResponseHandler {
    */
   onHead(status: number, head: string): boolean;
   onBody(chunk: Buffer): void;
-  /** The response is complete: its bytes on the wire (head and body), and whether the connection may carry another. */
-  onComplete(bytes: number, keepAlive: boolean): void;
+  /**
+   * The response is complete: its bytes on the wire (head, framing and body), whether the
+   * connection may carry another, and the body's own size (what a maxBodySize check reads).
+   */
+  onComplete(bytes: number, keepAlive: boolean, bodyBytes: number): void;
 }
 
 const enum State {
@@ -65,6 +68,7 @@ export class ResponseParser {
   private line = '';
   private remaining = 0;
   private bytes = 0;
+  private bodyBytes = 0;
   private keepAlive = true;
   private wantBody = false;
 
@@ -149,14 +153,16 @@ export class ResponseParser {
 
   private body(data: Buffer, at: number, length: number): void {
     this.bytes += length;
+    this.bodyBytes += length;
     if (this.wantBody && length > 0) this.handler.onBody(data.subarray(at, at + length));
   }
 
   private complete(): void {
-    const { bytes, keepAlive } = this;
+    const { bytes, keepAlive, bodyBytes } = this;
     this.state = State.Head;
     this.bytes = 0;
-    this.handler.onComplete(bytes, keepAlive);
+    this.bodyBytes = 0;
+    this.handler.onComplete(bytes, keepAlive, bodyBytes);
   }
 
   /** Reads a head from `at`; answers where parsing goes on. */
