@@ -132,7 +132,7 @@ export function comparePaired(
     const mde = minimumDetectableEffect(robustSd(row.diffs), row.diffs.length, options.alpha / Math.max(1, family));
     m.mde = mde === null ? null : isRatioMetric(row.name) ? Math.exp(mde) - 1 : mde;
   });
-  const n = Math.min(...Object.values(pairsByProfile).map((p) => p.length));
+  const n = pairsRun(pairsByProfile);
   const needed = minimumPairsFor(options.alpha / Math.max(1, family));
   if (Number.isFinite(n) && n < needed) {
     warnings.push(
@@ -140,4 +140,9 @@ export function comparePaired(
     );
   }
   return { metrics: rows.map((r) => r.metric), warnings };
+}
+
+/** The pairs every profile has (Infinity without profiles): how far an A/B got. */
+export function pairsRun(pairsByProfile: Record<string, readonly TrialPair[]>): number {
+  return Math.min(...Object.values(pairsByProfile).map((p) => p.length));
 }

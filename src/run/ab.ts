@@ -6,7 +6,7 @@
  */
 import { analyzeRun } from '../analyze/index.js';
 import { runAbTrials, type AbDeps, type AbTrials } from '../compare/ab-trials.js';
-import { comparePaired } from '../compare/paired.js';
+import { comparePaired, pairsRun } from '../compare/paired.js';
 import { splitNoise } from '../compare/noise.js';
 import { alphaAt, decided, sequentialPlan, type SequentialPlan } from '../compare/sequential.js';
 import type { Comparison } from '../model/compare.js';
@@ -190,7 +190,7 @@ export function lastHeadTrial(p: ProfileResult, trialMs: number): ProfileResult 
 
 /** What a sequential A/B did: its looks, the pairs it ran, and the alpha its verdicts were tested at. */
 function sequentialDesign(plan: SequentialPlan, trials: AbTrials) {
-  const ran = Math.min(...Object.values(trials.pairs).map((p) => p.length));
+  const ran = pairsRun(trials.pairs);
   return { looks: plan.looks, pairsRun: ran, alpha: alphaAt(plan, ran) };
 }
 
@@ -207,7 +207,7 @@ function abComparison(base: Settings) {
       pairs,
       {
         // A sequential A/B tests each look at its share of alpha (compare/sequential.ts).
-        alpha: plan ? alphaAt(plan, Math.min(...Object.values(pairs).map((p) => p.length))) : alpha,
+        alpha: plan ? alphaAt(plan, pairsRun(pairs)) : alpha,
         minEffect,
         gates: applied.gates,
         gateSource: applied.source,
