@@ -11,6 +11,13 @@
  * With `pin` as the fifth argument it compares pinning instead (issue 18): alternating A/A runs
  * with `ab.pin: auto` (perfgate on one CPU, the SUT on the others) and `ab.pin: off`; the median
  * printed MDE of each is proportional to the per-pair SD of the log-ratio at the same pairs.
+ *
+ * With `campaign` as the fifth argument (issue 18's campaign) the config has no `ab:` section, so
+ * every A/B runs at perfgate's defaults (the pairs, trial and warmup arguments are ignored): A/A,
+ * +3 % and +2 % runs in turn (the head spins exactly that much longer per request), each printing
+ * its verdicts, the pairs it ran before it stopped, its load seconds, MDEs and warm-ups.
+ *
+ *   npx tsx bench/ab-noise.ts 10 0 0 0 campaign
  */
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
@@ -24,6 +31,7 @@ import { runResultSchema } from '../src/model/result.js';
 const [runs = 20, pairs = 12, trialMs = 800, warmupMs = 300] = process.argv.slice(2, 6).map(Number);
 const comparePinning = process.argv[6] === 'pin';
 const onlyAa = process.argv[6] === 'aa';
+const campaign = process.argv[6] === 'campaign';
 const SPIN_US = 2000;
 const server = fileURLToPath(new URL('./fixtures/spin-server.mjs', import.meta.url));
 const dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-bench-ab-'));
@@ -56,8 +64,7 @@ profiles:
   - { name: spin, kind: load, connections: 4, requests: [{ method: GET, path: /work }] }
 gates:
   regression: { p50: 3%, throughput: 3% }
-ab: { pairs: ${pairs}, trialDuration: ${trialMs}ms, warmup: ${warmupMs}ms, pin: ${pin} }
-report: { html: false }
+${campaign ? '' : `ab: { pairs: ${pairs}, trialDuration: ${trialMs}ms, warmup: ${warmupMs}ms, pin: ${pin}, sequential: false }\n`}report: { html: false }
 `,
   );
   return d;
@@ -67,9 +74,18 @@ const port = await freePort();
 const base = await checkout('base', SPIN_US, port);
 const same = await checkout('same', SPIN_US, port);
 const slower = await checkout('slower', SPIN_US * 1.05, port);
+const slower3 = await checkout('slower-3', SPIN_US * 1.03, port);
+const slower2 = await checkout('slower-2', SPIN_US * 1.02, port);
 // The A/B runs with the base's config: the pinning mode is the base's.
 const baseUnpinned = await checkout('base-unpinned', SPIN_US, port, 'off');
-const kinds = comparePinning ? ['pinned', 'unpinned'] : onlyAa ? ['A/A'] : ['A/A', '+5%'];
+const kinds = comparePinning
+  ? ['pinned', 'unpinned']
+  : onlyAa
+    ? ['A/A']
+    : campaign
+      ? ['A/A', '+3%', '+2%']
+      : ['A/A', '+5%'];
+const headOf: Record<string, string> = { '+5%': slower, '+3%': slower3, '+2%': slower2 };
 const rows: {
   kind: string;
   flagged: boolean;
@@ -81,6 +97,11 @@ const rows: {
   sdP50: number;
   sdRps: number;
   seconds: number;
+  verdicts: string;
+  pairs: number;
+  loadSeconds: number;
+  warmup: unknown;
+  neighbours: number | undefined;
 }[] = [];
 /** The SD of the per-pair log-ratios (head/base): the noise of one pair at this trial length. */
 const pairSd = (trials: { base: number; head: number }[] | undefined): number => {
@@ -91,7 +112,7 @@ const pairSd = (trials: { base: number; head: number }[] | undefined): number =>
 let errors = 0;
 for (let i = 0; i < runs * kinds.length; i++) {
   const kind = kinds[i % kinds.length] as string;
-  const [from, to] = kind === 'unpinned' ? [baseUnpinned, same] : kind === '+5%' ? [base, slower] : [base, same];
+  const [from, to] = kind === 'unpinned' ? [baseUnpinned, same] : [base, headOf[kind] ?? same];
   const out = path.join(dir, `out-${i}`);
   const t0 = Date.now();
   const code = await main(['ab', '--base', from, '--head', to, '--out', out, '--seed', String(1000 + i)], {
@@ -113,8 +134,13 @@ for (let i = 0; i < runs * kinds.length; i++) {
   const row = {
     kind,
     flagged: result.comparison!.metrics.some(
-      (x) => x.verdict === 'regression' || (kind !== '+5%' && x.verdict === 'improvement'),
+      (x) => x.verdict === 'regression' || (!kind.startsWith('+') && x.verdict === 'improvement'),
     ),
+    verdicts: `p50 ${m('p50').verdict}, throughput ${m('throughput').verdict}`,
+    pairs: m('p50').trials?.length ?? 0,
+    loadSeconds: result.comparison!.design?.loadSeconds ?? NaN,
+    warmup: result.comparison!.design?.warmup,
+    neighbours: result.comparison!.neighbours?.medianPercent,
     failed: code === 1,
     p50: m('p50').ratio,
     rps: m('throughput').ratio,
@@ -131,6 +157,12 @@ const pct = (v: number | null) => (v === null ? 'n/a' : `${(v * 100).toFixed(1)}
 const medianOf = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 for (const kind of kinds) {
   const r = rows.filter((x) => x.kind === kind);
+  if (campaign)
+    console.log(
+      `${kind}: p50 flagged regression ${r.filter((x) => x.verdicts.startsWith('p50 regression')).length}/${r.length}, ` +
+        `throughput flagged regression ${r.filter((x) => x.verdicts.endsWith('throughput regression')).length}/${r.length}, ` +
+        `median pairs ${medianOf(r.map((x) => x.pairs))}, median load ${medianOf(r.map((x) => x.loadSeconds))}s (max ${Math.max(...r.map((x) => x.loadSeconds))}s)`,
+    );
   console.log(
     `${kind}: ${r.length} runs, flagged ${r.filter((x) => x.flagged).length}, gate failed ${r.filter((x) => x.failed).length}, ` +
       `median p50 ratio ${medianOf(r.map((x) => x.p50)).toFixed(3)}, median throughput ratio ${medianOf(r.map((x) => x.rps)).toFixed(3)}, ` +

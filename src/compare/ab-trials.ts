@@ -21,6 +21,7 @@ import { assertSocketLimits } from '../load/capacity.js';
 import { assertTargetAllowed } from '../sut/target.js';
 import { allowedCpus, cpuListText, pinProcess, splitCpus, type CpuSplit } from '../proc/affinity.js';
 import { watchNeighbours } from '../proc/neighbours.js';
+import { STEADY_WINDOWS, WARM_WINDOW_MS } from '../profiles/warmup.js';
 import { comparedMetrics, metricValues, type MetricValues } from './metrics.js';
 import type { TrialPair } from './paired.js';
 import type { TrialSeries } from './noise.js';
@@ -32,6 +33,15 @@ const AB_LOAD_CAP_MS = 10 * 60_000;
 const AB_BOOT_SLACK_MS = 3 * 60_000;
 
 export type Side = 'base' | 'head';
+
+/** One trial's warm-up until steady (ab.warmup: auto). */
+export interface TrialWarmup {
+  profile: string;
+  side: Side;
+  ms: number;
+  /** false: it stopped at the cap without settling. */
+  steady: boolean;
+}
 
 export interface AbInput {
   /** The base checkout's settings: its profiles and `ab` settings drive both sides (trusted). */
@@ -74,6 +84,8 @@ export interface AbTrials {
   lastHead: ProfileResult[];
   /** Per trial, in the order run: CPU other processes used on the machine, % of one core. */
   neighbours: number[];
+  /** Per trial and profile, in the order run: how long an auto warm-up took and whether it settled. */
+  warmups: TrialWarmup[];
   /** Per profile, each trial's p50 and per-second p50s (for the noise split, compare/noise.ts). */
   series: Record<string, TrialSeries[]>;
   /** The CPUs of perfgate's client and of the SUT (ab.pin), or why they were not pinned. */
@@ -92,16 +104,42 @@ function abProfiles(settings: Settings, only?: string[]): LoadProfile[] {
   return loads;
 }
 
-/** Planned load of an A/B in ms; a ConfigError when it passes the cap. */
+/**
+ * A trial's warm-up as planned: the fixed ab.warmup, or for `auto` the shortest a warm-up until
+ * steady can be (three windows), which a server that is warm at once takes.
+ */
+function plannedWarmupMs(ab: Settings['config']['ab']): number {
+  return ab.warmup === 'auto' ? STEADY_WINDOWS * WARM_WINDOW_MS : ab.warmup;
+}
+
+/** `2s warmup` or `warm-up until steady (at most 5s)`. */
+function warmupText(ab: Settings['config']['ab']): string {
+  return ab.warmup === 'auto'
+    ? `a warm-up until steady (at most ${ab.maxWarmup / 1000}s)`
+    : `${ab.warmup / 1000}s warmup`;
+}
+
+/** Planned load of an A/B in ms (auto warm-ups at their shortest); a ConfigError when it passes the cap. */
 function plannedLoadMs(settings: Settings, profiles: number): number {
-  const { pairs, trialDuration, warmup } = settings.config.ab;
+  const { pairs, trialDuration } = settings.config.ab;
+  const warmup = plannedWarmupMs(settings.config.ab);
   const planned = pairs * 2 * profiles * (trialDuration + warmup);
   if (planned > AB_LOAD_CAP_MS) {
     throw new ConfigError(
-      `ab: ${pairs} pairs × 2 sides × ${profiles} profiles × (${trialDuration / 1000}s trial + ${warmup / 1000}s warmup) is ${Math.round(planned / 1000)}s of load; an A/B may take at most ${AB_LOAD_CAP_MS / 60_000}m: lower ab.pairs or ab.trialDuration`,
+      `ab: ${pairs} pairs × 2 sides × ${profiles} profiles × (${trialDuration / 1000}s trial + ${warmup / 1000}s ${settings.config.ab.warmup === 'auto' ? 'shortest warm-up' : 'warmup'}) is ${Math.round(planned / 1000)}s of load; an A/B may take at most ${AB_LOAD_CAP_MS / 60_000}m: lower ab.pairs or ab.trialDuration`,
     );
   }
   return planned;
+}
+
+/**
+ * The cap of the next auto warm-up: ab.maxWarmup, less when the load left under the A/B's cap must
+ * still cover the remaining trials at their shortest (so auto warm-ups never push an A/B past it).
+ */
+function warmCapMs(ab: Settings['config']['ab'], loadMs: number, trialsLeft: number): number {
+  const shortest = STEADY_WINDOWS * WARM_WINDOW_MS;
+  const spare = AB_LOAD_CAP_MS - loadMs - trialsLeft * (ab.trialDuration + shortest);
+  return Math.max(shortest, Math.min(ab.maxWarmup, shortest + spare));
 }
 
 /**
@@ -128,7 +166,7 @@ function trialOrder(pairs: number, seed: number, looks: readonly number[] = [pai
 export async function runAbTrials(input: AbInput, deps: AbDeps): Promise<AbTrials> {
   const profiles = abProfiles(input.base, input.only);
   const planned = plannedLoadMs(input.base, profiles.length);
-  const { pairs, trialDuration, warmup } = input.base.config.ab;
+  const { pairs, trialDuration } = input.base.config.ab;
   const metrics = comparedMetrics(input.base.config.gates.regression);
   for (const s of [input.base, input.head])
     await assertTargetAllowed(s.config.sut.url, input.base.config.targets.allow);
@@ -136,21 +174,25 @@ export async function runAbTrials(input: AbInput, deps: AbDeps): Promise<AbTrial
 
   const pinning = pinTrials(input.base.config.ab.pin);
   const limit = new AbortController();
+  // Auto warm-ups may run longer than planned, never past the load cap (warmCapMs).
+  const hardMs = (input.base.config.ab.warmup === 'auto' ? AB_LOAD_CAP_MS : planned) + AB_BOOT_SLACK_MS;
   const timer = setTimeout(
-    () =>
-      limit.abort(new Error(`the A/B passed its hard limit of ${Math.round((planned + AB_BOOT_SLACK_MS) / 1000)}s`)),
-    planned + AB_BOOT_SLACK_MS,
+    () => limit.abort(new Error(`the A/B passed its hard limit of ${Math.round(hardMs / 1000)}s`)),
+    hardMs,
   );
   const onAbort = () => limit.abort(deps.signal?.reason);
   deps.signal?.addEventListener('abort', onAbort, { once: true });
 
   const out = noTrialsYet(profiles, pinning);
   deps.logger.info(
-    `A/B: ${pairs} pairs × ${profiles.length} profile(s), ${trialDuration / 1000}s trials after ${warmup / 1000}s warmup, seed ${input.seed} (${Math.round(planned / 1000)}s of load)`,
+    `A/B: ${input.looks ? 'at most ' : ''}${pairs} pairs × ${profiles.length} profile(s), ${trialDuration / 1000}s trials after ${warmupText(input.base.config.ab)}, seed ${input.seed} (${input.looks ? 'at most ' : ''}${input.base.config.ab.warmup === 'auto' ? 'about ' : ''}${Math.round(planned / 1000)}s of load)`,
   );
   try {
     const order = trialOrder(pairs, input.seed, input.looks?.at);
-    const trialLine = trialStartLines(order.flat(), profiles.length * (trialDuration + warmup));
+    const trialLine = trialStartLines(
+      order.flat(),
+      profiles.length * (trialDuration + plannedWarmupMs(input.base.config.ab)),
+    );
     for (const [i, sides] of order.entries()) {
       const measured: Partial<Record<Side, Record<string, MetricValues>>> = {};
       const endpointsMeasured: Partial<Record<Side, Record<string, Record<string, MetricValues>>>> = {};
@@ -158,9 +200,15 @@ export async function runAbTrials(input: AbInput, deps: AbDeps): Promise<AbTrial
         if (limit.signal.aborted)
           throw new SutError(`A/B stopped: ${(limit.signal.reason as Error | undefined)?.message ?? 'aborted'}`);
         deps.logger.info(trialLine(out.order.length + 1));
-        const { results, neighbours } = await runTrial(
+        const trialsLeft = (pairs * 2 - out.order.length) * profiles.length;
+        const { results, neighbours, warmups } = await runTrial(
           side === 'base' ? input.base : input.head,
-          { side, profiles, cpus: 'split' in pinning ? pinning.split.sut : undefined },
+          {
+            side,
+            profiles,
+            cpus: 'split' in pinning ? pinning.split.sut : undefined,
+            warmCapMs: () => warmCapMs(input.base.config.ab, out.loadMs, trialsLeft),
+          },
           input,
           deps,
           limit.signal,
@@ -168,7 +216,8 @@ export async function runAbTrials(input: AbInput, deps: AbDeps): Promise<AbTrial
         out.order.push(side);
         out.neighbours.push(neighbours);
         for (const r of results) (out.series[r.name] ??= []).push(seriesOf(side, r));
-        out.loadMs += profiles.length * (trialDuration + warmup);
+        out.warmups.push(...warmups);
+        out.loadMs += results.reduce((ms, r) => ms + (r.durationSec + r.warmupSec) * 1000, 0);
         measured[side] = Object.fromEntries(results.map((r) => [r.name, metricValues(r, metrics)]));
         endpointsMeasured[side] = Object.fromEntries(
           results.map((r) => [
@@ -207,13 +256,20 @@ export async function runAbTrials(input: AbInput, deps: AbDeps): Promise<AbTrial
 
 async function runTrial(
   settings: Settings,
-  trial: { side: Side; profiles: LoadProfile[]; cpus: readonly number[] | undefined },
+  trial: {
+    side: Side;
+    profiles: LoadProfile[];
+    cpus: readonly number[] | undefined;
+    /** The cap of an auto warm-up now (ab.warmup: auto). */
+    warmCapMs: () => number;
+  },
   input: AbInput,
   deps: AbDeps,
   signal: AbortSignal,
-): Promise<{ results: ProfileResult[]; neighbours: number }> {
+): Promise<{ results: ProfileResult[]; neighbours: number; warmups: TrialWarmup[] }> {
   const { side, profiles } = trial;
   const { trialDuration, warmup } = input.base.config.ab;
+  const warmups: TrialWarmup[] = [];
   await waitForPortFree(settings.config.sut.url, signal);
   const sut = await deps.startSut({
     config: settings.config.sut,
@@ -243,7 +299,15 @@ async function runTrial(
           env: deps.env,
           onSecret: (value) => deps.secrets?.push(value),
         },
-        { ...profile, duration: trialDuration, warmup },
+        { ...profile, duration: trialDuration, warmup: warmup === 'auto' ? 0 : warmup },
+        warmup === 'auto'
+          ? {
+              warmUntilSteady: {
+                capMs: trial.warmCapMs(),
+                onWarm: (w) => warmups.push({ profile: profile.name, side, ms: w.ms, steady: w.steady }),
+              },
+            }
+          : {},
       );
       const exit = sut.exit();
       if (exit)
@@ -258,7 +322,7 @@ async function runTrial(
         );
       results.push(r);
     }
-    return { results, neighbours: others.stop() };
+    return { results, neighbours: others.stop(), warmups };
   } finally {
     await sut.stop();
   }
@@ -308,6 +372,7 @@ function noTrialsYet(profiles: LoadProfile[], pinning: ReturnType<typeof pinTria
     loadMs: 0,
     lastHead: [],
     neighbours: [],
+    warmups: [],
     series: {},
     ...('split' in pinning
       ? { pinned: { generator: cpuListText(pinning.split.generator), sut: cpuListText(pinning.split.sut) } }

@@ -106,7 +106,18 @@ export function designSentence(c: Comparison): string | undefined {
   const sequential = d.sequential
     ? ` Sequential: ${d.sequential.pairsRun} pairs of at most ${d.sequential.looks.at(-1)} (looks at ${d.sequential.looks.join(', ')}), verdicts at alpha ${d.sequential.alpha.toPrecision(2)}.`
     : '';
-  return `Trial order ${d.order} (b = base, h = head) from seed ${d.seed} (--seed replays it); ${d.loadSeconds}s of load.${sequential}${pinning}`;
+  return `Trial order ${d.order} (b = base, h = head) from seed ${d.seed} (--seed replays it); ${d.loadSeconds}s of load.${warmupText(d.warmup)}${sequential}${pinning}`;
+}
+
+/** " Warm-up until steady: 0.8 s in the median trial, 2.5 s at most; 1 of 40 trials reached the 5 s cap unsettled." */
+function warmupText(w: NonNullable<Comparison['design']>['warmup']): string {
+  if (!w) return '';
+  if (w.mode === 'fixed') return ` Warm-up ${w.ms / 1000}s per trial (fixed).`;
+  const s = (ms: number) => `${(ms / 1000).toFixed(2).replace(/0$/, '')}s`;
+  const capped = w.unsteady
+    ? `; ${w.unsteady} of ${w.trials} trials reached the ${s(w.capMs)} cap unsettled (a JIT, cache or GC still changing: their numbers mix warm and cold)`
+    : '';
+  return ` Warm-up until steady: ${s(w.medianMs)} in the median trial, ${s(w.maxMs)} at most${capped}.`;
 }
 
 /** How much CPU the rest of the machine used during an A/B's trials, in one sentence; undefined without a measure. */

@@ -54,11 +54,18 @@ export function splitNoise(profile: string, trials: readonly TrialSeries[]): Noi
 }
 
 /** One sentence per profile: the two parts, and what usually causes the larger and what to do. */
-export function noiseSentences(c: Comparison, warmupSec?: number): string[] {
+export function noiseSentences(c: Comparison): string[] {
+  const warmup = c.design?.warmup;
+  const causes =
+    warmup?.mode === 'auto'
+      ? warmup.unsteady
+        ? `data seeded per boot, caches filled at start or a server still warming when measured (${warmup.unsteady} of ${warmup.trials} trials reached ab.maxWarmup, ${warmup.capMs / 1000}s, unsettled) show here; a higher ab.maxWarmup usually narrows it`
+        : 'data seeded per boot or caches filled at start show here (every warm-up settled: look first at data that differs per boot, and seed it with a fixed seed)'
+      : `data seeded per boot, caches filled at start or a JIT warmup longer than ab.warmup${warmup ? ` (${warmup.ms / 1000}s)` : ''} show here; a longer ab.warmup, or ab.warmup: auto, usually narrows it`;
   return (c.noise ?? []).map((n) => {
     const parts = `${n.profile} p50 noise: ±${n.betweenPercent.toFixed(1)} % between trials, ±${n.withinPercent.toFixed(1)} % within a trial (${n.trials} trials)`;
     return n.dominant === 'between'
-      ? `${parts}. The trials differ more than their own seconds do: each trial reboots the SUT, so data seeded per boot, caches filled at start or a JIT warmup longer than ab.warmup${warmupSec === undefined ? '' : ` (${warmupSec}s)`} show here; a longer ab.warmup usually narrows it.`
+      ? `${parts}. The trials differ more than their own seconds do: each trial reboots the SUT, so ${causes}.`
       : `${parts}. A trial's own seconds vary most (neighbours on the runner, CPU steal, GC cycles): longer trials (ab.trialDuration) narrow it.`;
   });
 }

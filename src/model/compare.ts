@@ -58,6 +58,23 @@ export const comparisonSchema = z.object({
       unpinned: z.string().optional(),
       /** A sequential A/B (ab.sequential): the looks planned, the pairs run, the alpha of the last look. */
       sequential: z.object({ looks: z.array(z.number()), pairsRun: z.number(), alpha: z.number() }).optional(),
+      /**
+       * The trials' warm-up: fixed (ab.warmup: a duration), or until steady (auto): how long it took
+       * in the median trial and the longest, and how many trials reached the cap without settling.
+       */
+      warmup: z
+        .union([
+          z.object({ mode: z.literal('fixed'), ms: z.number() }),
+          z.object({
+            mode: z.literal('auto'),
+            medianMs: z.number(),
+            maxMs: z.number(),
+            capMs: z.number(),
+            unsteady: z.number(),
+            trials: z.number(),
+          }),
+        ])
+        .optional(),
     })
     .optional(),
   /**

@@ -11,9 +11,22 @@ import { loadModelOf } from '../load/model.js';
 import type { ProfileContext } from './types.js';
 import { workloadOrSetupFailure } from './workload.js';
 import { formatElapsed, formatProgressLine, type SecondStats } from '../log/progress.js';
+import { warmUntilSteady, type SteadyWarmup } from './warmup.js';
+
+export interface LoadProfileOptions {
+  /**
+   * Warm until steady instead of the profile's fixed warmup (ab.warmup: auto): windows of the
+   * profile's load until they agree or `capMs` passes (profiles/warmup.ts); `onWarm` hears how it went.
+   */
+  warmUntilSteady?: { capMs: number; onWarm: (warm: SteadyWarmup) => void };
+}
 
 /** A load profile: one measured run, then its SLO gate. */
-export async function runLoadProfile(ctx: ProfileContext, profile: LoadProfile): Promise<ProfileResult> {
+export async function runLoadProfile(
+  ctx: ProfileContext,
+  profile: LoadProfile,
+  options: LoadProfileOptions = {},
+): Promise<ProfileResult> {
   const model = loadModelOf(profile);
   const workload = await workloadOrSetupFailure(ctx, profile, model.kind === 'closed' ? model.connections : undefined);
   if ('failed' in workload)
@@ -22,18 +35,31 @@ export async function runLoadProfile(ctx: ProfileContext, profile: LoadProfile):
       model: model.kind,
       ...(model.kind === 'open' ? { rate: model.rate } : { connections: model.connections }),
     };
-  const m = await ctx.loadRunner.run({
+  const load = {
     baseUrl: ctx.baseUrl,
     requests: profile.requests,
     workload,
     model,
-    durationMs: profile.duration,
-    warmupMs: profile.warmup,
     timeoutMs: profile.timeout,
     pipelining: profile.pipelining,
     signal: ctx.signal,
-    onSecond: (s) => ctx.logger.progress(loadProgressLine(profile, s)),
+  };
+  let warmupMs = profile.warmup;
+  let warmedSec: number | undefined;
+  if (options.warmUntilSteady) {
+    const warm = await warmUntilSteady(ctx.loadRunner, load, options.warmUntilSteady.capMs);
+    options.warmUntilSteady.onWarm(warm);
+    warmupMs = 0;
+    warmedSec = warm.ms / 1000;
+  }
+  const m = await ctx.loadRunner.run({
+    ...load,
+    durationMs: profile.duration,
+    warmupMs,
+    onSecond: (s) => ctx.logger.progress(loadProgressLine({ ...profile, warmup: warmupMs }, s)),
   });
+  // The measured run had no warm-up of its own: the windows before it were the warm-up.
+  if (warmedSec !== undefined) m.warmupSec = warmedSec;
   const slo = evaluateSlo(profile.slo, m, { defaultErrorCeiling: DEFAULT_ERROR_CEILING });
   // Each request's own slo, on its endpoint's numbers: checked beside the profile's.
   slo.checks.push(...endpointSloChecks(profile.requests, m.endpoints));

@@ -5,11 +5,13 @@
  * (a saturated generator stays inconclusive); only their SLO checks are not gated in an A/B.
  */
 import { analyzeRun } from '../analyze/index.js';
-import { runAbTrials, type AbDeps, type AbTrials } from '../compare/ab-trials.js';
+import { runAbTrials, type AbDeps, type AbTrials, type TrialWarmup } from '../compare/ab-trials.js';
 import { comparePaired, pairsRun } from '../compare/paired.js';
 import { splitNoise } from '../compare/noise.js';
 import { alphaAt, decided, sequentialPlan, type SequentialPlan } from '../compare/sequential.js';
 import type { Comparison } from '../model/compare.js';
+
+type AbWarmupDesign = NonNullable<NonNullable<Comparison['design']>['warmup']>;
 import { numericThresholds, regressionGatesOf } from '../compare/gates.js';
 import { reviewNotice, thresholdChanges } from '../compare/review.js';
 import type { Settings } from '../config/schema.js';
@@ -102,6 +104,7 @@ export async function executeAb<P extends { notices: string[] } = never>(
       ...(trials.pinned ? { pinned: trials.pinned } : {}),
       ...(trials.unpinned ? { unpinned: trials.unpinned } : {}),
       ...(plan ? { sequential: sequentialDesign(plan, trials) } : {}),
+      warmup: warmupDesign(base.config.ab, trials.warmups),
     },
     ...neighboursOf(trials.neighbours),
     noise: Object.entries(trials.series).flatMap(([profile, series]) => splitNoise(profile, series) ?? []),
@@ -186,6 +189,20 @@ export function lastHeadTrial(p: ProfileResult, trialMs: number): ProfileResult 
   );
   const { warnings: _notGated, ...rest } = p;
   return { ...rest, status: p.status === 'fail' && !gated ? 'pass' : p.status, reasons: [note, ...reasons] };
+}
+
+/** How the trials warmed: the fixed warm-up, or how long warming until steady took. */
+function warmupDesign(ab: Settings['config']['ab'], warmups: readonly TrialWarmup[]): AbWarmupDesign {
+  if (ab.warmup !== 'auto') return { mode: 'fixed', ms: ab.warmup };
+  const ms = warmups.map((w) => w.ms).sort((a, b) => a - b);
+  return {
+    mode: 'auto',
+    medianMs: ms[Math.floor((ms.length - 1) / 2)] ?? 0,
+    maxMs: ms.at(-1) ?? 0,
+    capMs: ab.maxWarmup,
+    unsteady: warmups.filter((w) => !w.steady).length,
+    trials: warmups.length,
+  };
 }
 
 /** What a sequential A/B did: its looks, the pairs it ran, and the alpha its verdicts were tested at. */

@@ -80,7 +80,7 @@ sut:
   ready: { path: /, timeout: 10s }
 profiles:
   - { name: checkout, kind: load, duration: 1s, connections: 4, requests: [{ path: / }] }
-ab: { pairs: 8, trialDuration: 500ms, warmup: 200ms, alpha: 0.05 }
+ab: { pairs: 10, trialDuration: 500ms, warmup: 200ms, alpha: 0.01, sequential: false }
 gates:
   regression: { p50: 10%, throughput: 10% }
 `,
@@ -197,9 +197,9 @@ describe('the action in mode ab', () => {
       apiUrl: gh.url,
       bundle,
       env: { RUNNER_TEMP: path.join(dir, 'runner-temp') },
-      interrupt: { when: /trial 3\/16/, signal: 'SIGINT' },
+      interrupt: { when: /trial 3\/20/, signal: 'SIGINT' },
     });
-    expect(run.stdout).toMatch(/trial 3\/16/);
+    expect(run.stdout).toMatch(/trial 3\/20/);
     expect(run.code, run.stdout).toBe(1);
     expect(output(run.outputs, 'status')).toBe('error');
     await expectNothingLeft(repo);

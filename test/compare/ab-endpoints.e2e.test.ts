@@ -35,7 +35,7 @@ profiles:
       - { name: steady, path: "/sleep?ms=10" }
       - { name: changed, path: "/sleep?ms=10&slowable" }
 gates: { regression: { p50: 10% } }
-ab: { pairs: 10, trialDuration: 700ms, warmup: 200ms, alpha: 0.05 }
+ab: { pairs: 10, trialDuration: 700ms, warmup: 200ms, alpha: 0.05, sequential: false }
 report: { html: false }
 monitor: { enabled: false }
 `,

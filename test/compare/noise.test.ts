@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { noiseSentences, splitNoise, type TrialSeries } from '../../src/compare/noise.js';
+import type { Comparison } from '../../src/model/compare.js';
 
 /** A trial whose p50 is `p50` and whose 5 seconds spread ±`spread` around it. */
 const trial = (side: 'base' | 'head', p50: number, spread: number): TrialSeries => ({
@@ -15,8 +16,18 @@ describe('the noise split of an A/B', () => {
     const n = splitNoise('checkout', [...series, trial('head', 11, 0.01), trial('base', 9.6, 0.01)]);
     expect(n?.dominant).toBe('between');
     expect(n!.betweenPercent).toBeGreaterThan(5 * n!.withinPercent);
-    expect(noiseSentences({ method: 'ab', metrics: [], warnings: [], noise: [n!] }, 2)[0]).toMatch(
-      /^checkout p50 noise: ±\d+\.\d % between trials, ±\d\.\d % within a trial \(\d+ trials\)\. The trials differ more than their own seconds do: .*ab\.warmup \(2s\)/,
+    const design = { seed: 1, order: 'bh', loadSeconds: 10 };
+    const sentence = (warmup: NonNullable<Comparison['design']>['warmup']) =>
+      noiseSentences({ method: 'ab', metrics: [], warnings: [], noise: [n!], design: { ...design, warmup } })[0];
+    expect(sentence({ mode: 'fixed', ms: 2000 })).toMatch(
+      /^checkout p50 noise: ±\d+\.\d % between trials, ±\d\.\d % within a trial \(\d+ trials\)\. The trials differ more than their own seconds do: .*longer than ab\.warmup \(2s\) show here; a longer ab\.warmup, or ab\.warmup: auto, usually narrows it\.$/,
+    );
+    const auto = { mode: 'auto', medianMs: 750, maxMs: 5000, capMs: 5000, trials: 8 } as const;
+    expect(sentence({ ...auto, unsteady: 3 })).toMatch(
+      /a server still warming when measured \(3 of 8 trials reached ab\.maxWarmup, 5s, unsettled\) show here; a higher ab\.maxWarmup usually narrows it\.$/,
+    );
+    expect(sentence({ ...auto, unsteady: 0 })).toMatch(
+      /so data seeded per boot or caches filled at start show here \(every warm-up settled: .*fixed seed\)\.$/,
     );
   });
 

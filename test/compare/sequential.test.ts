@@ -29,6 +29,11 @@ describe('alpha spending', () => {
     expect(plan.alphas.every((a, i) => i === 0 || a > (plan.alphas[i - 1] ?? 0))).toBe(true);
     // A last block shorter than the others still ends at ab.pairs.
     expect(sequentialPlan(20, 8, 0.01).looks).toEqual([8, 16, 20]);
+    // One shorter than half a block joins the block before, so that the last look keeps an alpha
+    // that its pairs can reach: 10 pairs in blocks of 8 look once, at 10, with all of alpha.
+    expect(sequentialPlan(10, 8, 0.01)).toEqual({ looks: [10], alphas: [0.01] });
+    expect(sequentialPlan(35, 8, 0.01).looks).toEqual([8, 16, 24, 35]);
+    expect(sequentialPlan(8, 8, 0.01).looks).toEqual([8]);
   });
 });
 

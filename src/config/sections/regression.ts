@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { duration, durationOrZero, percent, positiveInt } from '../fields.js';
+import { duration, percent, positiveInt } from '../fields.js';
+import { parseDurationMs } from '../units.js';
 import { gateLevel, withPercentileKeys } from '../percentile-keys.js';
 import { PERCENTILE_FORMS } from '../../model/percentiles.js';
 
@@ -44,14 +45,66 @@ export const baselineSchema = z
   })
   .default({ store: 'dir', path: '.perfgate/baselines', branch: 'perfgate-data', history: 50 });
 
+/** ab.warmup: "auto" (warm until steady) or a fixed duration (0 for none). Output: "auto" or ms. */
+const abWarmup = () =>
+  z.union([z.string(), z.number()]).transform((v, ctx): 'auto' | number => {
+    if (v === 'auto') return 'auto';
+    const ms = typeof v === 'number' ? v : parseDurationMs(v);
+    if (ms === undefined || !Number.isFinite(ms) || ms < 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${JSON.stringify(v)} is not a warmup; expected "auto" (warm until steady) or a duration, e.g. "2s" ("0s" for none)`,
+      });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+/**
+ * The A/B's defaults (issue 18): many short trials rather than a few long ones (on this project's
+ * 2-CPU machine a pair of 2 s trials was no noisier than one of 5 s, and the interval narrows with
+ * √pairs), each after a warm-up until steady, looked at every 8 pairs so that a clear change or a
+ * clear "no change" stops early. bench/README.md has the measurements behind each number.
+ */
+const AB_DEFAULTS = {
+  pairs: 32,
+  trialDuration: 2_000,
+  warmup: 'auto' as const,
+  maxWarmup: 5_000,
+  alpha: 0.01,
+  minEffect: 0.02,
+  sequential: { block: 8 },
+  pin: 'off' as const,
+};
+
 export const abSchema = z
   .strictObject({
-    pairs: positiveInt('a number of base/head trial pairs').default(16),
-    trialDuration: duration('"5s"').default(5_000),
-    warmup: durationOrZero('"2s"').default(2_000),
-    alpha: z.number().positive().max(0.5).default(0.01),
+    /** The most pairs an A/B runs (a sequential A/B stops at a look once it is decided). */
+    pairs: positiveInt('a number of base/head trial pairs').default(AB_DEFAULTS.pairs),
+    trialDuration: duration('"2s"').default(AB_DEFAULTS.trialDuration),
+    /**
+     * auto: before each trial the profile's load runs in 250 ms windows until three agree (p50 and
+     * throughput within 10 %), at most maxWarmup; a duration: that fixed warm-up.
+     */
+    warmup: abWarmup().default(AB_DEFAULTS.warmup),
+    /** The cap of an auto warm-up: a SUT still not steady by then is measured anyway, and the A/B says so. */
+    maxWarmup: duration('"5s"').default(AB_DEFAULTS.maxWarmup),
+    alpha: z.number().positive().max(0.5).default(AB_DEFAULTS.alpha),
     /** Smallest change worth reporting even when significant. */
-    minEffect: percent().default(0.02),
+    minEffect: percent().default(AB_DEFAULTS.minEffect),
+    /**
+     * Group-sequential A/B (default on, `false` for a fixed number of pairs): the pairs run in
+     * blocks of `block`, and after each block the A/B stops once every gated metric is decided
+     * (flagged, or its interval inside ±minEffect); `pairs` is the most it runs. Alpha is spent
+     * over the looks (O'Brien–Fleming type), so the false-alarm rate holds however it stops
+     * (docs/regression.md).
+     */
+    sequential: z
+      .union([z.literal(false), z.strictObject({ block: positiveInt('a number of pairs per look').default(8) })], {
+        error: (i) =>
+          `${JSON.stringify(i.input)} is not a sequential design; expected { block: 8 } (pairs per look) or false (a fixed number of pairs)`,
+      })
+      .default(AB_DEFAULTS.sequential),
     /**
      * auto: on Linux with two or more CPUs, perfgate's client runs on one CPU and the SUT's
      * process tree on the others during the trials (taskset), so that neither takes the other's
@@ -60,15 +113,8 @@ export const abSchema = z
      * (median p50 MDE 0.6 % pinned, 0.7 % not; throughput 0.5 % both: bench/README.md), and it
      * takes the SUT off the CPU perfgate leaves idle.
      */
-    /**
-     * Group-sequential A/B: the pairs run in blocks of `block`, and after each block the A/B
-     * stops once every gated metric is decided (flagged, or its interval inside ±minEffect);
-     * `pairs` becomes the most it runs. Alpha is spent over the looks (O'Brien–Fleming type), so
-     * the false-alarm rate holds however it stops (docs/regression.md).
-     */
-    sequential: z.strictObject({ block: positiveInt('a number of pairs per look').default(8) }).optional(),
     pin: z
       .enum(['auto', 'off'], { error: (i) => `${JSON.stringify(i.input)} is not a pinning mode; expected auto or off` })
-      .default('off'),
+      .default(AB_DEFAULTS.pin),
   })
-  .default({ pairs: 16, trialDuration: 5_000, warmup: 2_000, alpha: 0.01, minEffect: 0.02, pin: 'off' });
+  .default(AB_DEFAULTS);
