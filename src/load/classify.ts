@@ -32,3 +32,15 @@ export function classifyTransportError(error: { code?: string; message?: string 
     return 'reset';
   return 'other';
 }
+
+/**
+ * A transport failure as an error sample says it: an errno code alone (`ECONNRESET`), since its
+ * message repeats it with an address; any other code with its message, which a code like
+ * `UNABLE_TO_VERIFY_LEAF_SIGNATURE` needs ("unable to verify the first certificate").
+ */
+export function transportErrorText(error: { code?: string; message?: string }): string {
+  const { code, message } = error;
+  if (!code) return message ?? 'unknown error';
+  if (/^E[A-Z]+$/.test(code) || !message || message.includes(code)) return code;
+  return `${code}: ${message}`;
+}

@@ -8,7 +8,7 @@
 import autocannon from 'autocannon';
 import type { Instance, Result } from 'autocannon';
 import { LoadError } from '../errors.js';
-import { classifyTransportError } from './classify.js';
+import { classifyTransportError, transportErrorText } from './classify.js';
 import { watchGenerator } from './generator.js';
 
 import { LoadRecorder } from './recorder.js';
@@ -120,7 +120,7 @@ function recordEvents(
     if (state.stopped()) return;
     const failing = state.failing();
     const endpoint = failing.length > 1 ? (failing.shift() ?? 0) : (failing[0] ?? 0);
-    recorder.failure(performance.now(), classifyTransportError(error), error.code ?? error.message, endpoint);
+    recorder.failure(performance.now(), classifyTransportError(error), transportErrorText(error), endpoint);
   });
 }
 

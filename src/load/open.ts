@@ -10,7 +10,7 @@
  * generator's, not the server's, and is not charged to the server.
  */
 import { LoadError } from '../errors.js';
-import { classifyTransportError } from './classify.js';
+import { classifyTransportError, transportErrorText } from './classify.js';
 import { watchGenerator } from './generator.js';
 import type { PreparedRequest } from './mix.js';
 import { LoadRecorder } from './recorder.js';
@@ -182,8 +182,7 @@ export async function runOpenModel(
     if (!inFlight.settle(flight)) return;
     const { endpoint, check } = flight.request;
     // Open model: a request belongs to the window its arrival was scheduled in.
-    if (error)
-      recorder.failure(flight.intendedMs, classifyTransportError(error), error.code ?? error.message, endpoint);
+    if (error) recorder.failure(flight.intendedMs, classifyTransportError(error), transportErrorText(error), endpoint);
     else {
       const late = flight.sentMs - flight.intendedMs > TIMER_SLACK_MS;
       const latencyMs = performance.now() - (late ? flight.intendedMs : flight.sentMs);

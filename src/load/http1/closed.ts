@@ -10,7 +10,7 @@
  * request not answered within the timeout is a `timeout`, and its connection is replaced.
  */
 import { LoadError } from '../../errors.js';
-import { classifyTransportError } from '../classify.js';
+import { classifyTransportError, transportErrorText } from '../classify.js';
 import { watchGenerator } from '../generator.js';
 import type { PreparedRequest } from '../mix.js';
 import { LoadRecorder } from '../recorder.js';
@@ -139,7 +139,7 @@ class ClosedRun {
     if (this.stopped) return;
     const at = performance.now();
     const errorClass = error ? classifyTransportError(error) : 'reset';
-    const message = error ? (error.code ?? error.message) : 'the server closed the connection without answering';
+    const message = error ? transportErrorText(error) : 'the server closed the connection without answering';
     for (const exchange of lost) this.recorder.failure(at, errorClass, message, exchange.request.endpoint);
     // Reconnect on the next turn: a refused port must not spin the loop deaf to timers and signals.
     setImmediate(() => this.connect(user));
