@@ -22,7 +22,7 @@ import { assertTargetAllowed } from '../sut/target.js';
 import { allowedCpus, cpuListText, pinProcess, splitCpus, type CpuSplit } from '../proc/affinity.js';
 import { watchNeighbours } from '../proc/neighbours.js';
 import { STEADY_WINDOWS, WARM_WINDOW_MS } from '../profiles/warmup.js';
-import { comparedMetrics, metricValues, type MetricValues } from './metrics.js';
+import { comparedMetrics, isRatioMetric, metricValues, type MetricValues } from './metrics.js';
 import type { TrialPair } from './paired.js';
 import type { TrialSeries } from './noise.js';
 import { seededRandom, shuffle } from './prng.js';
@@ -121,12 +121,14 @@ function warmupText(ab: Settings['config']['ab']): string {
 
 /** Planned load of an A/B in ms (auto warm-ups at their shortest); a ConfigError when it passes the cap. */
 function plannedLoadMs(settings: Settings, profiles: number): number {
-  const { pairs, trialDuration } = settings.config.ab;
+  const { pairs, trialDuration, trialsPerBoot } = settings.config.ab;
   const warmup = plannedWarmupMs(settings.config.ab);
-  const planned = pairs * 2 * profiles * (trialDuration + warmup);
+  const planned = pairs * 2 * profiles * (trialsPerBoot * trialDuration + warmup);
   if (planned > AB_LOAD_CAP_MS) {
+    const trials =
+      trialsPerBoot > 1 ? `${trialsPerBoot} × ${trialDuration / 1000}s trials` : `${trialDuration / 1000}s trial`;
     throw new ConfigError(
-      `ab: ${pairs} pairs × 2 sides × ${profiles} profiles × (${trialDuration / 1000}s trial + ${warmup / 1000}s ${settings.config.ab.warmup === 'auto' ? 'shortest warm-up' : 'warmup'}) is ${Math.round(planned / 1000)}s of load; an A/B may take at most ${AB_LOAD_CAP_MS / 60_000}m: lower ab.pairs or ab.trialDuration`,
+      `ab: ${pairs} pairs × 2 sides × ${profiles} profiles × (${trials} + ${warmup / 1000}s ${settings.config.ab.warmup === 'auto' ? 'shortest warm-up' : 'warmup'}) is ${Math.round(planned / 1000)}s of load; an A/B may take at most ${AB_LOAD_CAP_MS / 60_000}m: lower ab.pairs or ab.trialDuration`,
     );
   }
   return planned;
@@ -136,9 +138,9 @@ function plannedLoadMs(settings: Settings, profiles: number): number {
  * The cap of the next auto warm-up: ab.maxWarmup, less when the load left under the A/B's cap must
  * still cover the remaining trials at their shortest (so auto warm-ups never push an A/B past it).
  */
-function warmCapMs(ab: Settings['config']['ab'], loadMs: number, trialsLeft: number): number {
+function warmCapMs(ab: Settings['config']['ab'], loadMs: number, bootsLeft: number): number {
   const shortest = STEADY_WINDOWS * WARM_WINDOW_MS;
-  const spare = AB_LOAD_CAP_MS - loadMs - trialsLeft * (ab.trialDuration + shortest);
+  const spare = AB_LOAD_CAP_MS - loadMs - bootsLeft * (ab.trialsPerBoot * ab.trialDuration + shortest);
   return Math.max(shortest, Math.min(ab.maxWarmup, shortest + spare));
 }
 
@@ -166,7 +168,7 @@ function trialOrder(pairs: number, seed: number, looks: readonly number[] = [pai
 export async function runAbTrials(input: AbInput, deps: AbDeps): Promise<AbTrials> {
   const profiles = abProfiles(input.base, input.only);
   const planned = plannedLoadMs(input.base, profiles.length);
-  const { pairs, trialDuration } = input.base.config.ab;
+  const { pairs, trialDuration, trialsPerBoot } = input.base.config.ab;
   const metrics = comparedMetrics(input.base.config.gates.regression);
   for (const s of [input.base, input.head])
     await assertTargetAllowed(s.config.sut.url, input.base.config.targets.allow);
@@ -185,61 +187,36 @@ export async function runAbTrials(input: AbInput, deps: AbDeps): Promise<AbTrial
 
   const out = noTrialsYet(profiles, pinning);
   deps.logger.info(
-    `A/B: ${input.looks ? 'at most ' : ''}${pairs} pairs × ${profiles.length} profile(s), ${trialDuration / 1000}s trials after ${warmupText(input.base.config.ab)}, seed ${input.seed} (${input.looks ? 'at most ' : ''}${input.base.config.ab.warmup === 'auto' ? 'about ' : ''}${Math.round(planned / 1000)}s of load)`,
+    `A/B: ${input.looks ? 'at most ' : ''}${pairs} pairs × ${profiles.length} profile(s), ${trialsPerBoot > 1 ? `${trialsPerBoot} trials per boot, ` : ''}${trialDuration / 1000}s trials after ${warmupText(input.base.config.ab)}, seed ${input.seed} (${input.looks ? 'at most ' : ''}${input.base.config.ab.warmup === 'auto' ? 'about ' : ''}${Math.round(planned / 1000)}s of load)`,
   );
   try {
     const order = trialOrder(pairs, input.seed, input.looks?.at);
     const trialLine = trialStartLines(
       order.flat(),
-      profiles.length * (trialDuration + plannedWarmupMs(input.base.config.ab)),
+      profiles.length * (trialsPerBoot * trialDuration + plannedWarmupMs(input.base.config.ab)),
     );
     for (const [i, sides] of order.entries()) {
-      const measured: Partial<Record<Side, Record<string, MetricValues>>> = {};
-      const endpointsMeasured: Partial<Record<Side, Record<string, Record<string, MetricValues>>>> = {};
+      const measured: Partial<Record<Side, Measured>> = {};
       for (const side of sides) {
         if (limit.signal.aborted)
           throw new SutError(`A/B stopped: ${(limit.signal.reason as Error | undefined)?.message ?? 'aborted'}`);
         deps.logger.info(trialLine(out.order.length + 1));
-        const trialsLeft = (pairs * 2 - out.order.length) * profiles.length;
-        const { results, neighbours, warmups } = await runTrial(
+        const bootsLeft = (pairs * 2 - out.order.length) * profiles.length;
+        const trial = await runTrial(
           side === 'base' ? input.base : input.head,
           {
             side,
             profiles,
             cpus: 'split' in pinning ? pinning.split.sut : undefined,
-            warmCapMs: () => warmCapMs(input.base.config.ab, out.loadMs, trialsLeft),
+            warmCapMs: () => warmCapMs(input.base.config.ab, out.loadMs, bootsLeft),
           },
           input,
           deps,
           limit.signal,
         );
-        out.order.push(side);
-        out.neighbours.push(neighbours);
-        for (const r of results) (out.series[r.name] ??= []).push(seriesOf(side, r));
-        out.warmups.push(...warmups);
-        out.loadMs += results.reduce((ms, r) => ms + (r.durationSec + r.warmupSec) * 1000, 0);
-        measured[side] = Object.fromEntries(results.map((r) => [r.name, metricValues(r, metrics)]));
-        endpointsMeasured[side] = Object.fromEntries(
-          results.map((r) => [
-            r.name,
-            Object.fromEntries(
-              (r.endpoints && r.endpoints.length > 1 ? r.endpoints : []).map((e) => [e.name, metricValues(e, metrics)]),
-            ),
-          ]),
-        );
-        if (side === 'head') out.lastHead = results;
+        measured[side] = recordTrial(out, side, trial, metrics);
       }
-      for (const p of profiles) {
-        const base = measured.base?.[p.name];
-        const head = measured.head?.[p.name];
-        if (base && head) out.pairs[p.name]?.push({ base, head });
-        for (const [endpoint, b] of Object.entries(endpointsMeasured.base?.[p.name] ?? {})) {
-          const h = endpointsMeasured.head?.[p.name]?.[endpoint];
-          if (!h) continue;
-          const byEndpoint = (out.endpointPairs[p.name] ??= {});
-          (byEndpoint[endpoint] ??= []).push({ base: b, head: h });
-        }
-      }
+      addPair(out, profiles, measured);
       deps.logger.info(`A/B pair ${i + 1}/${pairs} (${sides.join(' → ')}) done`);
       if (i + 1 < pairs && input.looks?.at.includes(i + 1) && input.looks.stop(out.pairs, out.endpointPairs)) {
         deps.logger.info(`A/B decided after ${i + 1} of at most ${pairs} pairs (ab.sequential)`);
@@ -254,6 +231,91 @@ export async function runAbTrials(input: AbInput, deps: AbDeps): Promise<AbTrial
   return out;
 }
 
+/** One trial's numbers per profile, and per endpoint of a profile of several. */
+interface Measured {
+  profiles: Record<string, MetricValues>;
+  endpoints: Record<string, Record<string, MetricValues>>;
+}
+
+/**
+ * Adds a boot's trials to the A/B's books; its compared values. With several trials per boot
+ * (ab.trialsPerBoot) the boot is the unit a pair compares: each metric's geometric mean over its
+ * trials (the error rate's plain mean), so that trials of one boot never count as independent.
+ */
+function recordTrial(
+  out: AbTrials,
+  side: Side,
+  trial: TrialOutcome,
+  metrics: ReturnType<typeof comparedMetrics>,
+): Measured {
+  const { rounds } = trial;
+  const boot = out.order.length;
+  out.order.push(side);
+  out.neighbours.push(trial.neighbours);
+  for (const r of rounds.flat()) (out.series[r.name] ??= []).push(seriesOf(side, r, boot));
+  out.warmups.push(...trial.warmups);
+  out.loadMs += rounds.flat().reduce((ms, r) => ms + (r.durationSec + r.warmupSec) * 1000, 0);
+  const last = rounds.at(-1) ?? [];
+  if (side === 'head') out.lastHead = last;
+  const ofProfile = (name: string) => rounds.flatMap((round) => round.filter((r) => r.name === name));
+  const ofEndpoint = (name: string, endpoint: string) =>
+    ofProfile(name).flatMap((r) => (r.endpoints ?? []).filter((e) => e.name === endpoint));
+  return {
+    profiles: Object.fromEntries(
+      last.map((r) => [r.name, bootValues(ofProfile(r.name).map((x) => metricValues(x, metrics)))]),
+    ),
+    endpoints: Object.fromEntries(
+      last.map((r) => [
+        r.name,
+        Object.fromEntries(
+          (r.endpoints && r.endpoints.length > 1 ? r.endpoints : []).map((e) => [
+            e.name,
+            bootValues(ofEndpoint(r.name, e.name).map((y) => metricValues(y, metrics))),
+          ]),
+        ),
+      ]),
+    ),
+  };
+}
+
+/** One boot's value per metric from its trials: the geometric mean (a ratio metric), the mean (errorRate). */
+export function bootValues(trials: readonly MetricValues[]): MetricValues {
+  if (trials.length === 1 && trials[0]) return trials[0];
+  const out: MetricValues = {};
+  const names = new Set(trials.flatMap((t) => Object.keys(t) as (keyof MetricValues)[]));
+  for (const name of names) {
+    const xs = trials.map((t) => t[name]).filter((x): x is number => x !== undefined);
+    if (xs.length === 0) continue;
+    const ratio = isRatioMetric(name) && xs.every((x) => x > 0);
+    out[name] = ratio
+      ? Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length)
+      : xs.reduce((a, x) => a + x, 0) / xs.length;
+  }
+  return out;
+}
+
+/** A pair's values, per profile and per endpoint found on both sides. */
+function addPair(out: AbTrials, profiles: LoadProfile[], measured: Partial<Record<Side, Measured>>): void {
+  for (const p of profiles) {
+    const base = measured.base?.profiles[p.name];
+    const head = measured.head?.profiles[p.name];
+    if (base && head) out.pairs[p.name]?.push({ base, head });
+    for (const [endpoint, b] of Object.entries(measured.base?.endpoints[p.name] ?? {})) {
+      const h = measured.head?.endpoints[p.name]?.[endpoint];
+      if (!h) continue;
+      const byEndpoint = (out.endpointPairs[p.name] ??= {});
+      (byEndpoint[endpoint] ??= []).push({ base: b, head: h });
+    }
+  }
+}
+
+interface TrialOutcome {
+  /** Per trial on this boot (ab.trialsPerBoot), each profile's result. */
+  rounds: ProfileResult[][];
+  neighbours: number;
+  warmups: TrialWarmup[];
+}
+
 async function runTrial(
   settings: Settings,
   trial: {
@@ -266,7 +328,7 @@ async function runTrial(
   input: AbInput,
   deps: AbDeps,
   signal: AbortSignal,
-): Promise<{ results: ProfileResult[]; neighbours: number; warmups: TrialWarmup[] }> {
+): Promise<TrialOutcome> {
   const { side, profiles } = trial;
   const { trialDuration, warmup } = input.base.config.ab;
   const warmups: TrialWarmup[] = [];
@@ -282,9 +344,20 @@ async function runTrial(
     // The next trial would find the port taken: say by whom.
     onLeftover: (leftover) => deps.logger.warn(describeLeftover(leftover)),
   });
-  const results: ProfileResult[] = [];
+  const rounds: ProfileResult[][] = [];
   const others = watchNeighbours(() => sut.pids());
   try {
+    for (let round = 0; round < input.base.config.ab.trialsPerBoot; round++) {
+      rounds.push(await runRound(round === 0));
+    }
+    return { rounds, neighbours: others.stop(), warmups };
+  } finally {
+    await sut.stop();
+  }
+
+  /** Every profile once on this boot; warmed (as ab.warmup says) only on the boot's first round. */
+  async function runRound(first: boolean): Promise<ProfileResult[]> {
+    const results: ProfileResult[] = [];
     for (const profile of profiles) {
       const r = await runLoadProfile(
         {
@@ -299,8 +372,8 @@ async function runTrial(
           env: deps.env,
           onSecret: (value) => deps.secrets?.push(value),
         },
-        { ...profile, duration: trialDuration, warmup: warmup === 'auto' ? 0 : warmup },
-        warmup === 'auto'
+        { ...profile, duration: trialDuration, warmup: warmup === 'auto' || !first ? 0 : warmup },
+        warmup === 'auto' && first
           ? {
               warmUntilSteady: {
                 capMs: trial.warmCapMs(),
@@ -322,15 +395,13 @@ async function runTrial(
         );
       results.push(r);
     }
-    return { results, neighbours: others.stop(), warmups };
-  } finally {
-    await sut.stop();
+    return results;
   }
 }
 
 /** A trial's p50 and its seconds' p50s (the timeline leaves out seconds without an answer as 0). */
-function seriesOf(side: Side, r: ProfileResult): TrialSeries {
-  return { side, p50: r.latency.p50, seconds: r.timeline.map((t) => t.p50) };
+function seriesOf(side: Side, r: ProfileResult, boot: number): TrialSeries {
+  return { side, boot, p50: r.latency.p50, seconds: r.timeline.map((t) => t.p50) };
 }
 
 /**

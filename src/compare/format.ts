@@ -103,21 +103,34 @@ export function designSentence(c: Comparison): string | undefined {
     : d.unpinned
       ? ` CPUs not pinned: ${d.unpinned}.`
       : '';
-  const sequential = d.sequential
-    ? ` Sequential: ${d.sequential.pairsRun} pairs of at most ${d.sequential.looks.at(-1)} (looks at ${d.sequential.looks.join(', ')}), verdicts at alpha ${d.sequential.alpha.toPrecision(2)}.`
+  const sequential = d.sequential ? sequentialText(d.sequential) : '';
+  const nested = d.trialsPerBoot
+    ? ` Each boot ran ${d.trialsPerBoot} trials; a pair compares two boots' geometric means (ab.trialsPerBoot).`
     : '';
-  return `Trial order ${d.order} (b = base, h = head) from seed ${d.seed} (--seed replays it); ${d.loadSeconds}s of load.${warmupText(d.warmup)}${sequential}${pinning}`;
+  return `${d.trialsPerBoot ? 'Boot' : 'Trial'} order ${d.order} (b = base, h = head) from seed ${d.seed} (--seed replays it); ${d.loadSeconds}s of load.${nested}${warmupText(d.warmup)}${sequential}${pinning}`;
 }
 
 /** " Warm-up until steady: 0.8 s in the median trial, 2.5 s at most; 1 of 40 trials reached the 5 s cap unsettled." */
 function warmupText(w: NonNullable<Comparison['design']>['warmup']): string {
   if (!w) return '';
   if (w.mode === 'fixed') return ` Warm-up ${w.ms / 1000}s per trial (fixed).`;
-  const s = (ms: number) => `${(ms / 1000).toFixed(2).replace(/0$/, '')}s`;
+  const s = (ms: number) => `${Number((ms / 1000).toFixed(2))}s`;
   const capped = w.unsteady
     ? `; ${w.unsteady} of ${w.trials} trials reached the ${s(w.capMs)} cap unsettled (a JIT, cache or GC still changing: their numbers mix warm and cold)`
     : '';
   return ` Warm-up until steady: ${s(w.medianMs)} in the median trial, ${s(w.maxMs)} at most${capped}.`;
+}
+
+/**
+ * " Sequential: 8 pairs of at most 32 (looks at 8, 16, 24, 32), verdicts at alpha 2.8e-7; …": and
+ * for an A/B that stopped before its last look, why, and why its MDE may read n/a.
+ */
+function sequentialText(s: NonNullable<NonNullable<Comparison['design']>['sequential']>): string {
+  const last = s.looks.at(-1) ?? s.pairsRun;
+  const head = ` Sequential: ${s.pairsRun} pairs of at most ${last} (looks at ${s.looks.join(', ')}), verdicts at alpha ${s.alpha.toPrecision(2)}`;
+  if (s.pairsRun >= last) return `${head}.`;
+  const inside = s.minEffect === undefined ? 'inside ±minEffect' : `inside ±${(s.minEffect * 100).toFixed(1)} %`;
+  return `${head}: stopped early, every gated metric decided (flagged, or its interval ${inside}); an MDE reads n/a where so early a look's alpha leaves nothing detectable.`;
 }
 
 /** How much CPU the rest of the machine used during an A/B's trials, in one sentence; undefined without a measure. */

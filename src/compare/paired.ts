@@ -38,6 +38,12 @@ export interface PairedOptions {
   gates: RegressionGates;
   /** `default`: the gates are perfgate's defaults, which gate the profiles' own rows only. */
   gateSource?: AppliedGates['source'];
+  /**
+   * A look of a sequential A/B before its last: its alpha is tiny on purpose, so an interval that
+   * spans every observed change and pairs too few to reach significance are the design, not a
+   * fault to warn of (the design line says how it stopped).
+   */
+  earlyLook?: boolean;
 }
 
 export interface PairedComparison {
@@ -110,7 +116,7 @@ export function comparePaired(
           trials: pairs,
         },
       });
-      if (diffs.length > 0 && !hl.exact && !constant) {
+      if (diffs.length > 0 && !hl.exact && !constant && !options.earlyLook) {
         warnings.push(
           `${label} ${name}: ${diffs.length} usable pairs cannot give a ${Math.round((1 - options.alpha) * 100)}% interval; it spans every observed change`,
         );
@@ -134,9 +140,9 @@ export function comparePaired(
   });
   const n = pairsRun(pairsByProfile);
   const needed = minimumPairsFor(options.alpha / Math.max(1, family));
-  if (Number.isFinite(n) && n < needed) {
+  if (Number.isFinite(n) && n < needed && !options.earlyLook) {
     warnings.push(
-      `${n} pairs cannot reach significance at alpha ${options.alpha} across ${family} metrics (Holm); use at least ${needed} pairs`,
+      `${n} pairs cannot reach significance at alpha ${Number(options.alpha.toPrecision(2))} across ${family} metrics (Holm); use at least ${needed} pairs`,
     );
   }
   return { metrics: rows.map((r) => r.metric), warnings };

@@ -127,7 +127,8 @@ function gatesSection(): string {
   return `${comment(
     'Pull requests: fail when the change makes the server slower than its base, by more than these ' +
       'thresholds and beyond the noise of the runner (a statistical test, not one number against another). ' +
-      "In the workflow's A/B mode each profile runs 16 base/head pairs of 5s trials, about 4 minutes " +
+      "In the workflow's A/B mode each profile runs base/head pairs of 2s trials, each after a warm-up " +
+      'until steady, and stops once the answer is clear: at most 32 pairs, about 3 minutes of load ' +
       `(the ab: key changes that). See ${REGRESSION_DOCS}`,
   )}
 gates:

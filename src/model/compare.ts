@@ -57,7 +57,17 @@ export const comparisonSchema = z.object({
       pinned: z.object({ generator: z.string(), sut: z.string() }).optional(),
       unpinned: z.string().optional(),
       /** A sequential A/B (ab.sequential): the looks planned, the pairs run, the alpha of the last look. */
-      sequential: z.object({ looks: z.array(z.number()), pairsRun: z.number(), alpha: z.number() }).optional(),
+      sequential: z
+        .object({
+          looks: z.array(z.number()),
+          pairsRun: z.number(),
+          alpha: z.number(),
+          /** ab.minEffect: an A/B that stopped early had every gated interval past it or inside ±it. */
+          minEffect: z.number().optional(),
+        })
+        .optional(),
+      /** Trials per boot (ab.trialsPerBoot) when more than one: a pair compares two boots' geometric means. */
+      trialsPerBoot: z.number().optional(),
       /**
        * The trials' warm-up: fixed (ab.warmup: a duration), or until steady (auto): how long it took
        * in the median trial and the longest, and how many trials reached the cap without settling.
@@ -92,8 +102,13 @@ export const comparisonSchema = z.object({
         profile: z.string(),
         metric: z.literal('p50'),
         withinPercent: z.number(),
+        /** Between trials; of one boot when bootPercent is given. */
         betweenPercent: z.number(),
-        dominant: z.enum(['within', 'between']),
+        /** Between boots, with several trials per boot (ab.trialsPerBoot). */
+        bootPercent: z.number().optional(),
+        /** false: trials too short (under 2 s) to split a trial's own seconds off; withinPercent then reads 0. */
+        withinMeasured: z.boolean().optional(),
+        dominant: z.enum(['within', 'between', 'boot']),
         trials: z.number(),
       }),
     )

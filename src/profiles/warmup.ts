@@ -19,7 +19,7 @@ export const WARM_WINDOW_MS = 250;
 /** Consecutive windows that must agree. */
 export const STEADY_WINDOWS = 3;
 /** How far apart (max/min − 1) their p50 and their throughput may be. */
-export const STEADY_TOLERANCE = 0.1;
+const STEADY_TOLERANCE = 0.1;
 /** A window with fewer answers tells nothing of the p50: the next windows are made longer. */
 const MIN_ANSWERS = 50;
 /** The longest window, for slow endpoints. */

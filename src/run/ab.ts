@@ -103,8 +103,9 @@ export async function executeAb<P extends { notices: string[] } = never>(
       loadSeconds: Math.round(trials.loadMs / 1000),
       ...(trials.pinned ? { pinned: trials.pinned } : {}),
       ...(trials.unpinned ? { unpinned: trials.unpinned } : {}),
-      ...(plan ? { sequential: sequentialDesign(plan, trials) } : {}),
+      ...(plan ? { sequential: sequentialDesign(plan, trials, base) } : {}),
       warmup: warmupDesign(base.config.ab, trials.warmups),
+      ...(base.config.ab.trialsPerBoot > 1 ? { trialsPerBoot: base.config.ab.trialsPerBoot } : {}),
     },
     ...neighboursOf(trials.neighbours),
     noise: Object.entries(trials.series).flatMap(([profile, series]) => splitNoise(profile, series) ?? []),
@@ -206,9 +207,9 @@ function warmupDesign(ab: Settings['config']['ab'], warmups: readonly TrialWarmu
 }
 
 /** What a sequential A/B did: its looks, the pairs it ran, and the alpha its verdicts were tested at. */
-function sequentialDesign(plan: SequentialPlan, trials: AbTrials) {
+function sequentialDesign(plan: SequentialPlan, trials: AbTrials, base: Settings) {
   const ran = pairsRun(trials.pairs);
-  return { looks: plan.looks, pairsRun: ran, alpha: alphaAt(plan, ran) };
+  return { looks: plan.looks, pairsRun: ran, alpha: alphaAt(plan, ran), minEffect: base.config.ab.minEffect };
 }
 
 /**
@@ -225,6 +226,7 @@ function abComparison(base: Settings) {
       {
         // A sequential A/B tests each look at its share of alpha (compare/sequential.ts).
         alpha: plan ? alphaAt(plan, pairsRun(pairs)) : alpha,
+        earlyLook: plan !== undefined && pairsRun(pairs) < (plan.looks.at(-1) ?? 0),
         minEffect,
         gates: applied.gates,
         gateSource: applied.source,

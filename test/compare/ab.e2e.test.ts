@@ -151,6 +151,30 @@ describe('perfgate ab against the shop example', () => {
     );
   }, 60_000);
 
+  it('runs several trials per boot and compares the boots, with the noise split three ways', async () => {
+    const dir = path.join(root, 'base-nested');
+    await mkdir(dir, { recursive: true });
+    const text = (await readFile(path.join(root, 'base', 'perfgate.yml'), 'utf8')).replace(
+      'pairs: 12, trialDuration: 800ms',
+      'pairs: 10, trialsPerBoot: 2, sequential: false, trialDuration: 500ms',
+    );
+    await writeConfig(dir, text);
+    const { code, result } = await ab(path.join(root, 'slower'), path.join(root, 'out-nested'), dir);
+    expect(code).toBe(1);
+    const c = result.comparison!;
+    expect(c.design).toMatchObject({ trialsPerBoot: 2, order: expect.stringMatching(/^[bh]{20}$/) });
+    // 20 boots × (0.2 s warm-up + 2 × 0.5 s trials).
+    expect(c.design!.loadSeconds).toBeGreaterThanOrEqual(23);
+    expect(c.design!.loadSeconds).toBeLessThanOrEqual(25);
+    const p50 = c.metrics.find((m) => m.metric === 'p50')!;
+    expect(p50.trials).toHaveLength(10);
+    expect(p50.verdict).toBe('regression');
+    expect(c.noise?.[0]).toMatchObject({ profile: 'report', trials: 40, bootPercent: expect.any(Number) });
+    expect(await readFile(path.join(root, 'out-nested', 'report.md'), 'utf8')).toMatch(
+      /Boot order [bh]{20} .*Each boot ran 2 trials; a pair compares two boots' geometric means/,
+    );
+  }, 90_000);
+
   it('refuses an A/B whose planned load passes the 10-minute cap, before booting anything', async () => {
     const dir = path.join(root, 'huge');
     await mkdir(dir, { recursive: true });

@@ -48,3 +48,64 @@ describe('the noise split of an A/B', () => {
     expect(splitNoise('p', [trial('base', 10, 0.1), trial('base', 11, 0.1), trial('head', 10, 0.1)])).toBeUndefined();
   });
 });
+
+describe('the noise split of a nested A/B (several trials per boot)', () => {
+  /** `boots` boots per side of `perBoot` trials: boot b lands at boots[b], its trials ±trialSpread around it. */
+  const nested = (boots: number[], perBoot: number, trialSpread: number): TrialSeries[] =>
+    boots.flatMap((p, b) =>
+      (['base', 'head'] as const).flatMap((side) =>
+        Array.from({ length: perBoot }, (_, t) => ({
+          ...trial(side, p * (1 + ((t - (perBoot - 1) / 2) * trialSpread) / perBoot), 0.002),
+          boot: side === 'base' ? 2 * b : 2 * b + 1,
+        })),
+      ),
+    );
+
+  it('names the boots when they differ more than the trials on one boot', () => {
+    const n = splitNoise('checkout', nested([10, 11.5, 9, 12], 3, 0.01));
+    expect(n?.dominant).toBe('boot');
+    expect(n!.bootPercent).toBeGreaterThan(5 * n!.betweenPercent);
+    const [sentence] = noiseSentences({ method: 'ab', metrics: [], warnings: [], noise: [n!] });
+    expect(sentence).toMatch(
+      /^checkout p50 noise: ±\d+\.\d % between boots, ±\d\.\d % between trials of one boot \(±\d\.\d % within a trial; 24 trials\)\. The boots differ most: .*more trials per boot do not narrow it, more pairs \(more boots\) do\.$/,
+    );
+  });
+
+  it('names the trials of one boot when the boots agree', () => {
+    const n = splitNoise('checkout', nested([10, 10.001, 9.999, 10], 3, 0.2));
+    expect(n?.dominant).toBe('between');
+    expect(n?.bootPercent).toBeLessThan(n!.betweenPercent);
+    expect(noiseSentences({ method: 'ab', metrics: [], warnings: [], noise: [n!] })[0]).toMatch(
+      /Trials on one boot differ more than their own seconds do .*more trials per boot \(ab\.trialsPerBoot\) narrow it\.$/,
+    );
+  });
+});
+
+describe('the noise split of a nested A/B of trials under 2 s', () => {
+  it('still splits the boots from the trials, and says a trial’s own part is not separated', () => {
+    const oneSecond = (side: 'base' | 'head', p50: number, boot: number): TrialSeries => ({
+      side,
+      boot,
+      p50,
+      seconds: [p50],
+    });
+    const series = [10, 11.5, 9, 12].flatMap((p, b) =>
+      [0, 1].flatMap((t) => [
+        oneSecond('base', p * (1 + t * 0.01), 2 * b),
+        oneSecond('head', p * (1 - t * 0.01), 2 * b + 1),
+      ]),
+    );
+    const n = splitNoise('checkout', series);
+    expect(n).toMatchObject({ dominant: 'boot', withinMeasured: false, withinPercent: 0 });
+    expect(noiseSentences({ method: 'ab', metrics: [], warnings: [], noise: [n!] })[0]).toMatch(
+      /between trials of one boot \(a trial's own seconds included: trials under 2 s have too few to tell apart; 16 trials\)\./,
+    );
+    // Not nested, one second per trial: nothing to split.
+    expect(
+      splitNoise(
+        'checkout',
+        series.map(({ boot: _boot, ...t }) => t),
+      ),
+    ).toBeUndefined();
+  });
+});

@@ -71,6 +71,7 @@ const AB_DEFAULTS = {
   trialDuration: 2_000,
   warmup: 'auto' as const,
   maxWarmup: 5_000,
+  trialsPerBoot: 1,
   alpha: 0.01,
   minEffect: 0.02,
   sequential: { block: 8 },
@@ -89,6 +90,12 @@ export const abSchema = z
     warmup: abWarmup().default(AB_DEFAULTS.warmup),
     /** The cap of an auto warm-up: a SUT still not steady by then is measured anyway, and the A/B says so. */
     maxWarmup: duration('"5s"').default(AB_DEFAULTS.maxWarmup),
+    /**
+     * Trials per boot of a side (nested design): the SUT boots and warms once, then runs this many
+     * trials; a pair compares the two boots' geometric means, so the boot stays the unit of the
+     * statistics. For a SUT whose boot and warm-up cost far more than a trial. Default 1.
+     */
+    trialsPerBoot: positiveInt('a number of trials per boot').default(AB_DEFAULTS.trialsPerBoot),
     alpha: z.number().positive().max(0.5).default(AB_DEFAULTS.alpha),
     /** Smallest change worth reporting even when significant. */
     minEffect: percent().default(AB_DEFAULTS.minEffect),
