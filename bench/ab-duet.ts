@@ -13,57 +13,13 @@
  * the same machine. Per mode and case: the mean ratio head/base of p50 and throughput, and the SD
  * of the per-pair log-ratio (the noise the paired test sees).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { parseSettings } from '../src/config/read.js';
 import { createLoadRunner } from '../src/load/index.js';
 import type { LoadMeasurement } from '../src/load/types.js';
+import { bootSpin as boot, spinRequests as requests, stopSpin as stop } from './fixtures/spin.js';
 
 const [pairs = 16, trialMs = 2000, warmMs = 750] = process.argv.slice(2, 5).map(Number);
 const SPIN_US = 2000;
-const server = fileURLToPath(new URL('./fixtures/spin-server.mjs', import.meta.url));
 const runner = createLoadRunner();
-const requests = (() => {
-  const s = parseSettings(
-    'version: 1\nsut: { url: "http://127.0.0.1:1" }\nprofiles:\n  - { name: p, kind: load, requests: [{ path: /work }] }\n',
-    '/tmp/perfgate.yml',
-    {},
-  );
-  const [p] = s.config.profiles;
-  if (p?.kind !== 'load') throw new Error('no load profile');
-  return p.requests;
-})();
-
-const freePort = async (): Promise<number> =>
-  new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-
-async function boot(spinUs: number): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [server], {
-    env: { PORT: String(port), SPIN_US: String(spinUs) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`spin server exited with ${code}`)));
-    child.stdout?.on('data', (d: Buffer) => {
-      if (d.toString().includes('listening on')) resolve();
-    });
-  });
-  return { url: `http://127.0.0.1:${port}`, child };
-}
-
-const stop = (c: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    if (c.exitCode !== null) return resolve();
-    c.once('exit', () => resolve());
-    c.kill('SIGTERM');
-  });
 
 const measure = (baseUrl: string, durationMs: number, warmupMs: number): Promise<LoadMeasurement> =>
   runner.run({

@@ -9,50 +9,13 @@
  *
  * Server: bench/fixtures/spin-server.mjs, 2000 µs of busy-spin per request; loopback only.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
-import { fileURLToPath } from 'node:url';
 import * as hdr from 'hdr-histogram-js';
-import { parseSettings } from '../src/config/read.js';
 import { createLoadRunner } from '../src/load/index.js';
 import { warmUntilSteady } from '../src/profiles/warmup.js';
+import { bootSpin, spinRequests as requests, stopSpin } from './fixtures/spin.js';
 
 const [trials = 24, connections = 4, trialMs = 2000] = process.argv.slice(2, 5).map(Number);
-const server = fileURLToPath(new URL('./fixtures/spin-server.mjs', import.meta.url));
 const runner = createLoadRunner();
-const requests = (() => {
-  const s = parseSettings(
-    'version: 1\nsut: { url: "http://127.0.0.1:1" }\nprofiles:\n  - { name: p, kind: load, requests: [{ path: /work }] }\n',
-    '/tmp/perfgate.yml',
-    {},
-  );
-  const [p] = s.config.profiles;
-  if (p?.kind !== 'load') throw new Error('no load profile');
-  return p.requests;
-})();
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-
-async function boot(): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [server], {
-    env: { PORT: String(port), SPIN_US: '2000' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`spin server exited with ${code}`)));
-    child.stdout?.on('data', (d: Buffer) => {
-      if (d.toString().includes('listening on')) resolve();
-    });
-  });
-  return { url: `http://127.0.0.1:${port}`, child };
-}
 
 /**
  * Mean of the values between the 10th and the 90th percentile (µs): the integral of the quantile
@@ -73,14 +36,11 @@ const stats: Record<string, number[]> = {
 };
 const t0 = performance.now();
 for (let i = 0; i < trials; i++) {
-  const s = await boot();
+  const s = await bootSpin(2000);
   const load = { baseUrl: s.url, requests, model: { kind: 'closed' as const, connections }, timeoutMs: 5_000 };
   await warmUntilSteady(runner, load, 5_000);
   const m = await runner.run({ ...load, durationMs: trialMs, warmupMs: 0 });
-  await new Promise<void>((resolve) => {
-    s.child.once('exit', () => resolve());
-    s.child.kill('SIGTERM');
-  });
+  await stopSpin(s.child);
   const seconds = m.timeline
     .map((t) => t.p50)
     .filter((x) => x > 0)
