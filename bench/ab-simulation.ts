@@ -22,6 +22,7 @@ import { MEASURED_NOISE, runSequential, simulatePairs, type SimulatedNoise } fro
 
 const runs = Number(process.argv[2] ?? 10_000);
 const MIN_EFFECT = 0.02;
+const pct = (n: number) => `${((n / runs) * 100).toFixed(1)} %`;
 const flagged = (m: ComparedMetric | undefined, previousRule: boolean) =>
   m !== undefined &&
   (m.verdict === 'regression' || m.verdict === 'improvement') &&
@@ -49,7 +50,6 @@ for (const pairs of [16, 24, 32]) {
       if (flagged(rps, true) && rps?.verdict === 'regression') count.rpsBefore++;
       if (c.metrics.some((m) => flagged(m, false))) count.any++;
     }
-    const pct = (n: number) => `${((n / runs) * 100).toFixed(1)} %`;
     if (change === 0) aa.push(`| ${pairs} | ${pct(count.any)} |`);
     else
       rows.push(
@@ -63,6 +63,34 @@ console.log('');
 console.log(aa.join('\n'));
 
 const gates = { p50: 0.05, throughput: 0.05 };
+const caseLabel = (change: number) => (change === 0 ? 'none (A/A)' : `+${change * 100} %`);
+
+/**
+ * `runs` sequential A/Bs of at most `maxPairs` pairs (seeds from `seedBase`) under `noise`: how
+ * often p50, throughput and any metric were flagged, the pairs run in all, and how many runs were
+ * decided by the second look.
+ */
+function sequentialCase(
+  plan: ReturnType<typeof sequentialPlan>,
+  maxPairs: number,
+  change: number,
+  seedBase: number,
+  noise: SimulatedNoise = MEASURED_NOISE,
+) {
+  const count = { p50: 0, rps: 0, any: 0, pairs: 0, bySecondLook: 0 };
+  const secondLook = plan.looks[1] ?? maxPairs;
+  for (let run = 0; run < runs; run++) {
+    const all = simulatePairs(seedBase + 100_000 * change * 100 + run, maxPairs, change, noise);
+    const { metrics, pairs } = runSequential(all, plan, { minEffect: MIN_EFFECT, gates });
+    count.pairs += pairs;
+    if (pairs <= secondLook) count.bySecondLook++;
+    if (metrics.find((m) => m.metric === 'p50')?.verdict === 'regression') count.p50++;
+    if (metrics.find((m) => m.metric === 'throughput')?.verdict === 'regression') count.rps++;
+    if (metrics.some((m) => flagged(m, false))) count.any++;
+  }
+  return count;
+}
+
 const seq: string[] = [
   '| max pairs, block | true change | p50 flagged | throughput flagged | any metric flagged | mean pairs run |',
   '|---|---:|---:|---:|---:|---:|',
@@ -73,20 +101,9 @@ for (const [maxPairs, block] of [
 ] as const) {
   const plan = sequentialPlan(maxPairs, block, 0.01);
   for (const change of [0, 0.02, 0.03, 0.05, 0.1]) {
-    const count = { p50: 0, rps: 0, any: 0, pairs: 0 };
-    for (let run = 0; run < runs; run++) {
-      const all = simulatePairs(7_000_000 + 1_000_000 * maxPairs + 100_000 * change * 100 + run, maxPairs, change);
-      const { metrics, pairs } = runSequential(all, plan, { minEffect: MIN_EFFECT, gates });
-      count.pairs += pairs;
-      const p50 = metrics.find((m) => m.metric === 'p50');
-      const rps = metrics.find((m) => m.metric === 'throughput');
-      if (p50?.verdict === 'regression') count.p50++;
-      if (rps?.verdict === 'regression') count.rps++;
-      if (metrics.some((m) => flagged(m, false))) count.any++;
-    }
-    const pct = (n: number) => `${((n / runs) * 100).toFixed(1)} %`;
+    const count = sequentialCase(plan, maxPairs, change, 7_000_000 + 1_000_000 * maxPairs);
     seq.push(
-      `| ${maxPairs}, ${block} | ${change === 0 ? 'none (A/A)' : `+${change * 100} %`} | ${pct(count.p50)} | ${pct(count.rps)} | ${pct(count.any)} | ${(count.pairs / runs).toFixed(1)} |`,
+      `| ${maxPairs}, ${block} | ${caseLabel(change)} | ${pct(count.p50)} | ${pct(count.rps)} | ${pct(count.any)} | ${(count.pairs / runs).toFixed(1)} |`,
     );
   }
 }
@@ -120,19 +137,9 @@ for (const [label, noise] of [
   ['campaign', CAMPAIGN_NOISE],
 ] as const) {
   for (const change of [0, 0.02, 0.03, 0.05, 0.1]) {
-    const count = { p50: 0, rps: 0, any: 0, pairs: 0, quick: 0 };
-    for (let run = 0; run < runs; run++) {
-      const all = simulatePairs(90_000_000 + 100_000 * change * 100 + run, DEFAULTS.pairs, change, noise);
-      const { metrics, pairs } = runSequential(all, plan, { minEffect: DEFAULTS.minEffect, gates });
-      count.pairs += pairs;
-      if (pairs <= 2 * block) count.quick++;
-      if (metrics.find((m) => m.metric === 'p50')?.verdict === 'regression') count.p50++;
-      if (metrics.find((m) => m.metric === 'throughput')?.verdict === 'regression') count.rps++;
-      if (metrics.some((m) => flagged(m, false))) count.any++;
-    }
-    const pct = (n: number) => `${((n / runs) * 100).toFixed(1)} %`;
+    const count = sequentialCase(plan, DEFAULTS.pairs, change, 90_000_000, noise);
     defaults.push(
-      `| ${label} | ${change === 0 ? 'none (A/A)' : `+${change * 100} %`} | ${pct(count.p50)} | ${pct(count.rps)} | ${pct(count.any)} | ${(count.pairs / runs).toFixed(1)} | ${((count.pairs / runs) * 2 * 3).toFixed(0)} | ${pct(count.quick)} |`,
+      `| ${label} | ${caseLabel(change)} | ${pct(count.p50)} | ${pct(count.rps)} | ${pct(count.any)} | ${(count.pairs / runs).toFixed(1)} | ${((count.pairs / runs) * 2 * 3).toFixed(0)} | ${pct(count.bySecondLook)} |`,
     );
   }
 }
