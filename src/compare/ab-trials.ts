@@ -21,7 +21,7 @@ import { assertSocketLimits } from '../load/capacity.js';
 import { assertTargetAllowed } from '../sut/target.js';
 import { allowedCpus, cpuListText, pinProcess, splitCpus, type CpuSplit } from '../proc/affinity.js';
 import { watchNeighbours } from '../proc/neighbours.js';
-import { STEADY_WINDOWS, WARM_WINDOW_MS } from '../profiles/warmup.js';
+import { SHORTEST_WARMUP_MS } from '../profiles/warmup.js';
 import { comparedMetrics, isRatioMetric, metricValues, type MetricValues } from './metrics.js';
 import type { TrialPair } from './paired.js';
 import type { TrialSeries } from './noise.js';
@@ -109,7 +109,7 @@ function abProfiles(settings: Settings, only?: string[]): LoadProfile[] {
  * steady can be (three windows), which a server that is warm at once takes.
  */
 function plannedWarmupMs(ab: Settings['config']['ab']): number {
-  return ab.warmup === 'auto' ? STEADY_WINDOWS * WARM_WINDOW_MS : ab.warmup;
+  return ab.warmup === 'auto' ? SHORTEST_WARMUP_MS : ab.warmup;
 }
 
 /** `2s warmup` or `warm-up until steady (at most 5s)`. */
@@ -139,9 +139,8 @@ function plannedLoadMs(settings: Settings, profiles: number): number {
  * still cover the remaining trials at their shortest (so auto warm-ups never push an A/B past it).
  */
 function warmCapMs(ab: Settings['config']['ab'], loadMs: number, bootsLeft: number): number {
-  const shortest = STEADY_WINDOWS * WARM_WINDOW_MS;
-  const spare = AB_LOAD_CAP_MS - loadMs - bootsLeft * (ab.trialsPerBoot * ab.trialDuration + shortest);
-  return Math.max(shortest, Math.min(ab.maxWarmup, shortest + spare));
+  const spare = AB_LOAD_CAP_MS - loadMs - bootsLeft * (ab.trialsPerBoot * ab.trialDuration + SHORTEST_WARMUP_MS);
+  return Math.max(SHORTEST_WARMUP_MS, Math.min(ab.maxWarmup, SHORTEST_WARMUP_MS + spare));
 }
 
 /**

@@ -15,9 +15,11 @@
 import type { LoadOptions, LoadRunner } from '../load/types.js';
 
 /** One warm-up window: 250 ms holds hundreds of answers from a fast endpoint (the p50 steadies). */
-export const WARM_WINDOW_MS = 250;
+const WARM_WINDOW_MS = 250;
 /** Consecutive windows that must agree. */
-export const STEADY_WINDOWS = 3;
+const STEADY_WINDOWS = 3;
+/** The shortest a warm-up until steady can be: a server warm at once settles in this many windows. */
+export const SHORTEST_WARMUP_MS = STEADY_WINDOWS * WARM_WINDOW_MS;
 /** How far apart (max/min − 1) their p50 and their throughput may be. */
 const STEADY_TOLERANCE = 0.1;
 /** A window with fewer answers tells nothing of the p50: the next windows are made longer. */

@@ -10,8 +10,6 @@ import { comparePaired, pairsRun } from '../compare/paired.js';
 import { splitNoise } from '../compare/noise.js';
 import { alphaAt, decided, sequentialPlan, type SequentialPlan } from '../compare/sequential.js';
 import type { Comparison } from '../model/compare.js';
-
-type AbWarmupDesign = NonNullable<NonNullable<Comparison['design']>['warmup']>;
 import { numericThresholds, regressionGatesOf } from '../compare/gates.js';
 import { reviewNotice, thresholdChanges } from '../compare/review.js';
 import type { Settings } from '../config/schema.js';
@@ -191,6 +189,8 @@ export function lastHeadTrial(p: ProfileResult, trialMs: number): ProfileResult 
   const { warnings: _notGated, ...rest } = p;
   return { ...rest, status: p.status === 'fail' && !gated ? 'pass' : p.status, reasons: [note, ...reasons] };
 }
+
+type AbWarmupDesign = NonNullable<NonNullable<Comparison['design']>['warmup']>;
 
 /** How the trials warmed: the fixed warm-up, or how long warming until steady took. */
 function warmupDesign(ab: Settings['config']['ab'], warmups: readonly TrialWarmup[]): AbWarmupDesign {

@@ -6,7 +6,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseSettings } from '../../src/config/read.js';
+import { defaultRequests } from '../../src/config/sections/request.js';
 import { createLoadRunner } from '../../src/load/index.js';
 import { isSteady, nextWindowMs, warmUntilSteady, type WarmWindow } from '../../src/profiles/warmup.js';
 
@@ -28,24 +28,12 @@ async function server(delayMs: (t: number) => number): Promise<string> {
   return `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
 }
 
-/** The requests of a profile as perfgate.yml gives them (defaults filled in). */
-const requests = (() => {
-  const s = parseSettings(
-    'version: 1\nsut: { url: "http://127.0.0.1:1" }\nprofiles:\n  - { name: p, kind: load, requests: [{ path: / }] }\n',
-    '/tmp/perfgate.yml',
-    {},
-  );
-  const [profile] = s.config.profiles;
-  if (profile?.kind !== 'load') throw new Error('no load profile');
-  return profile.requests;
-})();
-
 const warm = (baseUrl: string, capMs: number) =>
   warmUntilSteady(
     createLoadRunner(),
     {
       baseUrl,
-      requests,
+      requests: defaultRequests(),
       model: { kind: 'closed', connections: 4 },
       timeoutMs: 2_000,
     },
