@@ -80,8 +80,8 @@ export const percent = ({ zero = true }: { zero?: boolean } = {}) =>
 export const positiveInt = (what: string) =>
   z
     .number({ error: (i) => `${show(i.input)} is not a number; expected ${what}` })
-    .int(`expected a whole number (${what})`)
-    .positive(`expected ${what} greater than 0`);
+    .int({ error: (i) => `${show(i.input)} is not a whole number; expected ${what}` })
+    .positive({ error: (i) => `${show(i.input)} is not above 0; expected ${what} greater than 0` });
 
 /**
  * The highest arrival rate perfgate accepts. Its open-model client is one thread that sends at most
@@ -99,4 +99,4 @@ export const arrivalRate = () =>
 export const positiveNumber = (what: string) =>
   z
     .number({ error: (i) => `${show(i.input)} is not a number; expected ${what}` })
-    .positive(`expected ${what} greater than 0`);
+    .positive({ error: (i) => `${show(i.input)} is not above 0; expected ${what} greater than 0` });

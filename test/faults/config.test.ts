@@ -167,3 +167,27 @@ describe('other values that used to fail only at run time (case 13)', () => {
     expect(e.message).toContain('aliases');
   });
 });
+
+describe('counts and rates name the value they refuse', () => {
+  const ab = (line: string) =>
+    configErrorOf(
+      `version: 1\nsut: { url: "http://127.0.0.1:1" }\nprofiles:\n  - { name: p, kind: load }\nab: { ${line} }\n`,
+    );
+
+  it('says a count of 0 or a fraction is not one, with the value', () => {
+    expect(ab('trialsPerBoot: 0').message).toContain(
+      'ab.trialsPerBoot: 0 is not above 0; expected a number of trials per boot greater than 0',
+    );
+    expect(ab('pairs: 2.5').message).toContain(
+      'ab.pairs: 2.5 is not a whole number; expected a number of base/head trial pairs',
+    );
+  });
+
+  it('says a negative rate is not above 0, with the value', () => {
+    expect(
+      configErrorOf(
+        'version: 1\nsut: { url: "http://127.0.0.1:1" }\nprofiles:\n  - { name: p, kind: load, rate: -5 }\n',
+      ).message,
+    ).toContain('profiles[0].rate: -5 is not above 0; expected an arrival rate in requests per second greater than 0');
+  });
+});
