@@ -14,8 +14,8 @@
  *
  * With `campaign` as the fifth argument (issue 18's campaign) the config has no `ab:` section, so
  * every A/B runs at perfgate's defaults (the pairs, trial and warmup arguments are ignored): A/A,
- * +3 % and +2 % runs in turn (the head spins exactly that much longer per request), each printing
- * its verdicts, the pairs it ran before it stopped, its load seconds, MDEs and warm-ups.
+ * +3 %, +2 % and +10 % runs in turn (the head spins exactly that much longer per request), each
+ * printing its verdicts, the pairs it ran before it stopped, its load seconds, MDEs and warm-ups.
  *
  *   npx tsx bench/ab-noise.ts 10 0 0 0 campaign
  */
@@ -76,6 +76,7 @@ const same = await checkout('same', SPIN_US, port);
 const slower = await checkout('slower', SPIN_US * 1.05, port);
 const slower3 = await checkout('slower-3', SPIN_US * 1.03, port);
 const slower2 = await checkout('slower-2', SPIN_US * 1.02, port);
+const slower10 = await checkout('slower-10', SPIN_US * 1.1, port);
 // The A/B runs with the base's config: the pinning mode is the base's.
 const baseUnpinned = await checkout('base-unpinned', SPIN_US, port, 'off');
 const kinds = comparePinning
@@ -83,9 +84,9 @@ const kinds = comparePinning
   : onlyAa
     ? ['A/A']
     : campaign
-      ? ['A/A', '+3%', '+2%']
+      ? ['A/A', '+3%', '+2%', '+10%']
       : ['A/A', '+5%'];
-const headOf: Record<string, string> = { '+5%': slower, '+3%': slower3, '+2%': slower2 };
+const headOf: Record<string, string> = { '+5%': slower, '+3%': slower3, '+2%': slower2, '+10%': slower10 };
 const rows: {
   kind: string;
   flagged: boolean;

@@ -127,10 +127,19 @@ function warmupText(w: NonNullable<Comparison['design']>['warmup']): string {
  */
 function sequentialText(s: NonNullable<NonNullable<Comparison['design']>['sequential']>): string {
   const last = s.looks.at(-1) ?? s.pairsRun;
-  const head = ` Sequential: ${s.pairsRun} pairs of at most ${last} (looks at ${s.looks.join(', ')}), verdicts at alpha ${s.alpha.toPrecision(2)}`;
-  if (s.pairsRun >= last) return `${head}.`;
   const inside = s.minEffect === undefined ? 'inside ±minEffect' : `inside ±${(s.minEffect * 100).toFixed(1)} %`;
-  return `${head}: stopped early, every gated metric decided (flagged, or its interval ${inside}); an MDE reads n/a where so early a look's alpha leaves nothing detectable.`;
+  // A look too early to reach any alpha spends none (compare/sequential.ts): it can only stop a clear "no change".
+  const tested =
+    s.alpha > 0
+      ? `verdicts at alpha ${s.alpha.toPrecision(2)}`
+      : `a look that flags nothing (${s.pairsRun} pairs cannot reach significance; its alpha carries to the next look)`;
+  const head = ` Sequential: ${s.pairsRun} pairs of at most ${last} (looks at ${s.looks.join(', ')}), ${tested}`;
+  if (s.pairsRun >= last) return `${head}.`;
+  const why =
+    s.alpha > 0
+      ? `every gated metric decided (flagged, or its interval ${inside})`
+      : `every gated metric's interval ${inside}`;
+  return `${head}: stopped early, ${why}; an MDE reads n/a where so early a look's alpha leaves nothing detectable.`;
 }
 
 /** How much CPU the rest of the machine used during an A/B's trials, in one sentence; undefined without a measure. */

@@ -128,7 +128,7 @@ function gatesSection(): string {
     'Pull requests: fail when the change makes the server slower than its base, by more than these ' +
       'thresholds and beyond the noise of the runner (a statistical test, not one number against another). ' +
       "In the workflow's A/B mode each profile runs base/head pairs of 2s trials, each after a warm-up " +
-      'until steady, and stops once the answer is clear: at most 32 pairs, about 3 minutes of load ' +
+      'until steady, and stops once the answer is clear: at most 35 pairs, about 3.5 minutes of load ' +
       `(the ab: key changes that). See ${REGRESSION_DOCS}`,
   )}
 gates:

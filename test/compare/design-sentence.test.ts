@@ -30,6 +30,11 @@ describe("an A/B's design line", () => {
     expect(designSentence(comparison({ ...base, sequential: { ...early, pairsRun: 32, alpha: 0.0073 } }))).toMatch(
       /Sequential: 32 pairs of at most 32 \(looks at 8, 16, 24, 32\), verdicts at alpha 0\.0073\.$/,
     );
+    // The first look of the default design spends no alpha (7 pairs cannot reach any): it stops only on a clear "no change".
+    const first = { looks: [7, 14, 21, 28, 35], pairsRun: 7, alpha: 0, minEffect: 0.02 };
+    expect(designSentence(comparison({ ...base, sequential: first }))).toMatch(
+      /Sequential: 7 pairs of at most 35 \(looks at 7, 14, 21, 28, 35\), a look that flags nothing \(7 pairs cannot reach significance; its alpha carries to the next look\): stopped early, every gated metric's interval inside ±2\.0 %; an MDE reads n\/a where so early a look's alpha leaves nothing detectable\.$/,
+    );
   });
 });
 

@@ -1,6 +1,6 @@
 /** The group-sequential A/B (ab.sequential): its alpha spending, its stopping rule, and its error rates by simulation. */
 import { describe, expect, it } from 'vitest';
-import { decided, obrienFlemingSpent, sequentialPlan } from '../../src/compare/sequential.js';
+import { alphaSpent, decided, sequentialPlan } from '../../src/compare/sequential.js';
 import type { ComparedMetric } from '../../src/model/compare.js';
 import { runSequential, simulatePairs } from '../helpers/ab-simulation.js';
 
@@ -19,14 +19,16 @@ const row = (over: Partial<ComparedMetric>): ComparedMetric => ({
 });
 
 describe('alpha spending', () => {
-  it('spends almost nothing early and all of alpha by the last look', () => {
-    expect(obrienFlemingSpent(0.01, 0.25)).toBeLessThan(1e-6);
-    expect(obrienFlemingSpent(0.01, 0.5)).toBeCloseTo(2.8e-4, 5);
-    expect(obrienFlemingSpent(0.01, 1)).toBe(0.01);
-    const plan = sequentialPlan(32, 8, 0.01);
-    expect(plan.looks).toEqual([8, 16, 24, 32]);
+  it('spends little early and all of alpha by the last look', () => {
+    // Hwang–Shih–DeCani, γ = −4: α·(1 − e^(4t))/(1 − e⁴).
+    expect(alphaSpent(0.01, 0)).toBe(0);
+    expect(alphaSpent(0.01, 0.4)).toBeCloseTo(7.375e-4, 7);
+    expect(alphaSpent(0.01, 0.5)).toBeCloseTo(1.19e-3, 5);
+    expect(alphaSpent(0.01, 1)).toBe(0.01);
+    const plan = sequentialPlan(35, 7, 0.01);
+    expect(plan.looks).toEqual([7, 14, 21, 28, 35]);
     expect(plan.alphas.reduce((s, a) => s + a, 0)).toBeCloseTo(0.01, 10);
-    expect(plan.alphas.every((a, i) => i === 0 || a > (plan.alphas[i - 1] ?? 0))).toBe(true);
+    expect(plan.alphas.slice(1).every((a, i) => a > (plan.alphas[i] ?? 0))).toBe(true);
     // A last block shorter than the others still ends at ab.pairs.
     expect(sequentialPlan(20, 8, 0.01).looks).toEqual([8, 16, 20]);
     // One shorter than half a block joins the block before, so that the last look keeps an alpha
@@ -34,6 +36,19 @@ describe('alpha spending', () => {
     expect(sequentialPlan(10, 8, 0.01)).toEqual({ looks: [10], alphas: [0.01] });
     expect(sequentialPlan(35, 8, 0.01).looks).toEqual([8, 16, 24, 35]);
     expect(sequentialPlan(8, 8, 0.01).looks).toEqual([8]);
+  });
+
+  it('gives a look too early to reach its alpha none, and the next look its share', () => {
+    const plan = sequentialPlan(35, 7, 0.01);
+    // 7 pairs never get below p = 2/2⁷ = 0.016: the first look spends nothing ...
+    expect(plan.alphas[0]).toBe(0);
+    // ... and the second gets all that was spent by then, which 14 pairs that agree reach across 4 metrics (Holm).
+    expect(plan.alphas[1]).toBeCloseTo(alphaSpent(0.01, 14 / 35), 12);
+    expect(plan.alphas[1]!).toBeGreaterThan((4 * 2) / 2 ** 14);
+    // With every look reachable nothing carries: each look gets its own increment.
+    const wide = sequentialPlan(40, 20, 0.01);
+    expect(wide.alphas[0]).toBeCloseTo(alphaSpent(0.01, 0.5), 12);
+    expect(wide.alphas[1]).toBeCloseTo(0.01 - alphaSpent(0.01, 0.5), 12);
   });
 });
 

@@ -63,18 +63,18 @@ const abWarmup = () =>
 /**
  * The A/B's defaults (issue 18): many short trials rather than a few long ones (on this project's
  * 2-CPU machine a pair of 2 s trials was no noisier than one of 5 s, and the interval narrows with
- * √pairs), each after a warm-up until steady, looked at every 8 pairs so that a clear change or a
- * clear "no change" stops early. bench/README.md has the measurements behind each number.
+ * √pairs), each after a warm-up until steady, looked at every 7 pairs so that a clear change or a
+ * clear "no change" stops early (a clear change at the second look: 14 pairs, about 85 s of load). bench/README.md has the measurements behind each number.
  */
 const AB_DEFAULTS = {
-  pairs: 32,
+  pairs: 35,
   trialDuration: 2_000,
   warmup: 'auto' as const,
   maxWarmup: 5_000,
   trialsPerBoot: 1,
   alpha: 0.01,
   minEffect: 0.02,
-  sequential: { block: 8 },
+  sequential: { block: 7 },
   pin: 'off' as const,
 };
 
@@ -103,13 +103,13 @@ export const abSchema = z
      * Group-sequential A/B (default on, `false` for a fixed number of pairs): the pairs run in
      * blocks of `block`, and after each block the A/B stops once every gated metric is decided
      * (flagged, or its interval inside ±minEffect); `pairs` is the most it runs. Alpha is spent
-     * over the looks (O'Brien–Fleming type), so the false-alarm rate holds however it stops
+     * over the looks (Hwang–Shih–DeCani, γ = −4, close to O'Brien–Fleming), so the false-alarm rate holds however it stops
      * (docs/regression.md).
      */
     sequential: z
-      .union([z.literal(false), z.strictObject({ block: positiveInt('a number of pairs per look').default(8) })], {
+      .union([z.literal(false), z.strictObject({ block: positiveInt('a number of pairs per look').default(AB_DEFAULTS.sequential.block) })], {
         error: (i) =>
-          `${JSON.stringify(i.input)} is not a sequential design; expected { block: 8 } (pairs per look) or false (a fixed number of pairs)`,
+          `${JSON.stringify(i.input)} is not a sequential design; expected { block: 7 } (pairs per look) or false (a fixed number of pairs)`,
       })
       .default(AB_DEFAULTS.sequential),
     /**
