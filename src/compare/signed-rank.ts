@@ -47,6 +47,27 @@ export function signedRankCdf(w: number, n: number): number {
   return acc / total;
 }
 
+/**
+ * P(W+ ≤ w) given these (mid)ranks: the exact null distribution conditional on the ties, every one
+ * of the 2^n sign patterns equally likely. Ties are common here: a p50 read from an HDR histogram
+ * and a throughput counted in whole answers repeat exactly from pair to pair, and the normal
+ * approximation used for them before is far too cautious in the tail (14 pairs that all agree
+ * read p = 0.0011 instead of 2/2¹⁴ = 1.2e-4, so a +10 % change in the A/B campaign waited a look).
+ * Computed each time (the ranks differ per call): n·Σranks steps, ~0.2 M at n = 60.
+ */
+function tiedRankCdf(ranks: readonly number[], w: number): number {
+  // Mid-ranks are whole or halves: doubled, they index an array.
+  const doubled = ranks.map((r) => Math.round(r * 2));
+  const total = doubled.reduce((s, r) => s + r, 0);
+  const counts = new Float64Array(total + 1);
+  counts[0] = 1;
+  for (const r of doubled) for (let s = total; s >= r; s--) counts[s] = (counts[s] ?? 0) + (counts[s - r] ?? 0);
+  let acc = 0;
+  const limit = Math.round(w * 2);
+  for (let s = 0; s <= Math.min(limit, total); s++) acc += counts[s] ?? 0;
+  return acc / 2 ** ranks.length;
+}
+
 /** Average ranks of |d| (ties share their mean rank). */
 function ranksOfAbs(values: number[]): number[] {
   const order = values.map((v, i) => ({ a: Math.abs(v), i })).sort((x, y) => x.a - y.a);
@@ -70,9 +91,10 @@ export function signedRankTest(diffs: number[]): { pValue: number; n: number; wP
   const wPlus = d.reduce((s, x, i) => (x > 0 ? s + ranks[i]! : s), 0);
   const max = (n * (n + 1)) / 2;
   const hasTies = new Set(d.map(Math.abs)).size < n;
-  if (!hasTies && n <= EXACT_LIMIT) {
+  if (n <= EXACT_LIMIT) {
     const lower = Math.min(wPlus, max - wPlus);
-    return { pValue: Math.min(1, 2 * signedRankCdf(Math.round(lower), n)), n, wPlus };
+    const p = hasTies ? 2 * tiedRankCdf(ranks, lower) : 2 * signedRankCdf(Math.round(lower), n);
+    return { pValue: Math.min(1, p), n, wPlus };
   }
   // Normal approximation with the tie correction of the variance.
   const counts = new Map<number, number>();

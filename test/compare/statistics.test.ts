@@ -49,6 +49,25 @@ describe('Wilcoxon signed-rank', () => {
     expect(t.pValue).toBeCloseTo(20 / 512, 10);
   });
 
+  it('stays exact when pairs tie, conditional on the ties (a p50 or an answer count repeats exactly)', () => {
+    // 14 pairs that all agree, two of them equal: still the single most extreme of 2^14 sign patterns.
+    const agree = [0.1, 0.1, 0.09, 0.095, 0.11, 0.12, 0.105, 0.098, 0.102, 0.115, 0.093, 0.108, 0.097, 0.104];
+    expect(signedRankTest(agree).pValue).toBeCloseTo(2 / 2 ** 14, 12);
+    // A mixed sample with tied magnitudes of both signs, against every sign pattern counted out.
+    const d = [0.5, -0.5, 1, 1, -2, 3, 3, 3, -4, 5];
+    const t = signedRankTest(d);
+    const ranks = [1.5, 1.5, 3.5, 3.5, 5, 7, 7, 7, 9, 10];
+    const observed = d.reduce((s, x, i) => (x > 0 ? s + ranks[i]! : s), 0);
+    expect(t.wPlus).toBe(observed);
+    const max = ranks.reduce((a, b) => a + b, 0);
+    let asExtreme = 0;
+    for (let mask = 0; mask < 2 ** d.length; mask++) {
+      const w = ranks.reduce((s, r, i) => (mask & (1 << i) ? s + r : s), 0);
+      if (w <= Math.min(observed, max - observed) || w >= Math.max(observed, max - observed)) asExtreme++;
+    }
+    expect(t.pValue).toBeCloseTo(asExtreme / 2 ** d.length, 12);
+  });
+
   it('drops zero differences and answers p = 1 when nothing moved', () => {
     expect(signedRankTest([0, 0, 0]).pValue).toBe(1);
     expect(signedRankTest([0, 1, 2, 3]).n).toBe(3);
