@@ -85,6 +85,26 @@ describe('HTTP/1.1 response parser', () => {
     );
   });
 
+  it('reads the framing headers in any case and spacing, and only those', () => {
+    const [shouting] = everySplit('HTTP/1.1 200\r\nCONTENT-LENGTH:3\r\nConnection:  Keep-Alive, CLOSE \r\n\r\nabc');
+    expect(shouting).toMatchObject({ status: 200, body: 'abc', keepAlive: false });
+    // Transfer codings: chunked last frames the body; any other ends it with the connection.
+    const [coded] = everySplit('HTTP/1.1 200 OK\r\ntransfer-encoding: gzip,  Chunked \r\n\r\n2\r\nhi\r\n0\r\n\r\n');
+    expect(coded).toMatchObject({ body: 'hi', keepAlive: true });
+    const zipped = collect();
+    zipped.parser.execute(Buffer.from('HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\nzzz', 'latin1'));
+    zipped.parser.end();
+    expect(zipped.done[0]).toMatchObject({ body: 'zzz', keepAlive: false });
+    // Headers that only look like the framing ones are left alone.
+    const [lookalikes] = everySplit(
+      'HTTP/1.1 200 OK\r\nContent-Lengths: 9\r\nX-Connection: close\r\nContent-Type: text/plain\r\ncontent-length: 1\r\n\r\nz',
+    );
+    expect(lookalikes).toMatchObject({ body: 'z', keepAlive: true });
+    expect(lookalikes?.head).toBe(
+      'HTTP/1.1 200 OK\r\nContent-Lengths: 9\r\nX-Connection: close\r\nContent-Type: text/plain\r\ncontent-length: 1',
+    );
+  });
+
   it('skips 1xx interim responses and gives the final one to the request', () => {
     const wire = 'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n' + ok('done');
     const done = everySplit(wire);
