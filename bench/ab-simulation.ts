@@ -14,15 +14,35 @@
  * pairs in blocks of 8, stopping at the first look that decides every gated metric; the flagged
  * rates, the false alarms over all looks, and the pairs run on average; then the default design
  * (at most 35 pairs, a look every 7).
+ *
+ *   npx tsx bench/ab-simulation.ts 3000 designs
+ *
+ * compares, instead, the sequential designs tried for issue 18's "clear change decided in ≤ 90 s"
+ * (looks and alpha spending; bench/README.md "Choosing the looks").
  */
+import { errorFunction, probit } from 'simple-statistics';
 import { comparePaired } from '../src/compare/paired.js';
-import { sequentialPlan } from '../src/compare/sequential.js';
+import { sequentialPlan, type SequentialPlan } from '../src/compare/sequential.js';
 import type { ComparedMetric } from '../src/model/compare.js';
 import { abSchema } from '../src/config/sections/regression.js';
 import { MEASURED_NOISE, runSequential, simulatePairs, type SimulatedNoise } from '../test/helpers/ab-simulation.js';
 
 const runs = Number(process.argv[2] ?? 10_000);
 const MIN_EFFECT = 0.02;
+const gates = { p50: 0.05, throughput: 0.05 };
+// The noise the first campaign of bench/ab-noise.ts measured at the defaults (104 A/A pairs of 2 s
+// trials on the spin server: per-pair SD p50 1.1 % within a mode, p90 2.8 %, p99 3.6 %,
+// throughput 0.8 %; 6.3 % of trials with their p50 in the upper mode, 1.30 times the lower).
+// Load per run: pairs × 2 trials × (2 s + the campaign's median warm-up of 1 s).
+const CAMPAIGN_NOISE: SimulatedNoise = {
+  sd: { p50: 0.011, p90: 0.028, p99: 0.036, throughput: 0.008 },
+  burst: 0.03,
+  modes: { share: 0.063, factor: 1.3 },
+};
+if (process.argv[3] === 'designs') {
+  compareDesigns();
+  process.exit(0);
+}
 const pct = (n: number) => `${((n / runs) * 100).toFixed(1)} %`;
 const flagged = (m: ComparedMetric | undefined, previousRule: boolean) =>
   m !== undefined &&
@@ -63,7 +83,6 @@ console.log(rows.join('\n'));
 console.log('');
 console.log(aa.join('\n'));
 
-const gates = { p50: 0.05, throughput: 0.05 };
 const caseLabel = (change: number) => (change === 0 ? 'none (A/A)' : `+${change * 100} %`);
 
 /**
@@ -114,16 +133,6 @@ const lookLine = (p: ReturnType<typeof sequentialPlan>) =>
   `looks ${p.looks.join(', ')} at alpha ${p.alphas.map((a) => a.toExponential(2)).join(', ')}`;
 console.log(`\n${lookLine(sequentialPlan(32, 8, 0.01))}`);
 
-// The default design (ab.pairs 35, ab.sequential { block: 7 }) under two noises: the one above,
-// and the one the campaign of bench/ab-noise.ts measured at the defaults (104 A/A pairs of 2 s
-// trials on the spin server: per-pair SD p50 1.1 % within a mode, p90 2.8 %, p99 3.6 %,
-// throughput 0.8 %; 6.3 % of trials with their p50 in the upper mode, 1.30 times the lower).
-// Load per run: pairs × 2 trials × (2 s + the campaign's median warm-up of 1 s).
-const CAMPAIGN_NOISE: SimulatedNoise = {
-  sd: { p50: 0.011, p90: 0.028, p99: 0.036, throughput: 0.008 },
-  burst: 0.03,
-  modes: { share: 0.063, factor: 1.3 },
-};
 const DEFAULTS = abSchema.parse(undefined);
 const block = DEFAULTS.sequential ? DEFAULTS.sequential.block : DEFAULTS.pairs;
 const plan = sequentialPlan(DEFAULTS.pairs, block, DEFAULTS.alpha);
@@ -145,3 +154,64 @@ for (const [label, noise] of [
 }
 console.log(`\nThe default design: at most ${DEFAULTS.pairs} pairs, a look every ${block}; ${lookLine(plan)}\n`);
 console.log(defaults.join('\n'));
+
+/**
+ * The designs tried for the default: looks and spending (Hwang–Shih–DeCani with its γ, or the
+ * Lan–DeMets O'Brien–Fleming-type function used before), each with a look that cannot reach its
+ * share spending none, as src/compare/sequential.ts does (except the O'Brien–Fleming row, as it ran).
+ */
+function compareDesigns(): void {
+  const hsd = (gamma: number) => (alpha: number, t: number) =>
+    t >= 1 ? alpha : (alpha * (1 - Math.exp(-gamma * t))) / (1 - Math.exp(-gamma));
+  const obf = (alpha: number, t: number) =>
+    t >= 1 ? alpha : 1 - errorFunction(probit(1 - alpha / 2) / Math.sqrt(t) / Math.SQRT2);
+  const design = (looks: number[], spend: (alpha: number, t: number) => number, carry = true): SequentialPlan => {
+    const last = looks.at(-1) ?? 0;
+    let spent = 0;
+    const alphas = looks.map((n) => {
+      const increment = Math.max(0, spend(0.01, n / last) - spent);
+      if (carry && 2 / 2 ** n > increment) return 0;
+      spent += increment;
+      return increment;
+    });
+    return { looks, alphas };
+  };
+  const designs: [string, SequentialPlan][] = [
+    ["O'Brien–Fleming, 8 … 32 (before)", design([8, 16, 24, 32], obf, false)],
+    ['HSD −4, 7 … 32', design([7, 14, 21, 28, 32], hsd(-4))],
+    ['HSD −4, 7 … 35 (the default)', design([7, 14, 21, 28, 35], hsd(-4))],
+    ['HSD −5, 7 … 35', design([7, 14, 21, 28, 35], hsd(-5))],
+    ['HSD −4, 8 … 32', design([8, 16, 24, 32], hsd(-4))],
+  ];
+  const share = (n: number) => `${((n / runs) * 100).toFixed(1)} %`;
+  console.log(`${runs} seeded runs per case; flagged p50 under the campaign's noise / the noise above\n`);
+  console.log('| design | alpha per look | +2 % p50 | +3 % p50 | +10 % decided by 14 pairs (noise above) |');
+  console.log('|---|---|---:|---:|---:|');
+  for (const [name, plan] of designs) {
+    const maxPairs = plan.looks.at(-1) ?? 0;
+    const flaggedP50 = (change: number, noise: SimulatedNoise) => {
+      let n = 0;
+      for (let run = 0; run < runs; run++) {
+        const all = simulatePairs(5_000_000 + change * 1e7 + run, maxPairs, change, noise);
+        if (
+          runSequential(all, plan, { minEffect: MIN_EFFECT, gates }).metrics.find((m) => m.metric === 'p50')
+            ?.verdict === 'regression'
+        )
+          n++;
+      }
+      return n;
+    };
+    let by14 = 0;
+    for (let run = 0; run < runs; run++)
+      if (
+        runSequential(simulatePairs(6_000_000 + run, maxPairs, 0.1), plan, { minEffect: MIN_EFFECT, gates }).pairs <= 14
+      )
+        by14++;
+    const cells = [0.02, 0.03].map(
+      (c) => `${share(flaggedP50(c, CAMPAIGN_NOISE))} / ${share(flaggedP50(c, MEASURED_NOISE))}`,
+    );
+    console.log(
+      `| ${name} | ${plan.alphas.map((a) => a.toExponential(1)).join(', ')} | ${cells.join(' | ')} | ${share(by14)} |`,
+    );
+  }
+}

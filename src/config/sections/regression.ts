@@ -107,10 +107,16 @@ export const abSchema = z
      * (docs/regression.md).
      */
     sequential: z
-      .union([z.literal(false), z.strictObject({ block: positiveInt('a number of pairs per look').default(AB_DEFAULTS.sequential.block) })], {
-        error: (i) =>
-          `${JSON.stringify(i.input)} is not a sequential design; expected { block: 7 } (pairs per look) or false (a fixed number of pairs)`,
-      })
+      .union(
+        [
+          z.literal(false),
+          z.strictObject({ block: positiveInt('a number of pairs per look').default(AB_DEFAULTS.sequential.block) }),
+        ],
+        {
+          error: (i) =>
+            `${JSON.stringify(i.input)} is not a sequential design; expected { block: 7 } (pairs per look) or false (a fixed number of pairs)`,
+        },
+      )
       .default(AB_DEFAULTS.sequential),
     /**
      * auto: on Linux with two or more CPUs, perfgate's client runs on one CPU and the SUT's
