@@ -157,31 +157,20 @@ console.log(defaults.join('\n'));
 
 /**
  * The designs tried for the default: looks and spending (Hwang–Shih–DeCani with its γ, or the
- * Lan–DeMets O'Brien–Fleming-type function used before), each with a look that cannot reach its
- * share spending none, as src/compare/sequential.ts does (except the O'Brien–Fleming row, as it ran).
+ * Lan–DeMets O'Brien–Fleming-type function used before), planned by sequentialPlan as the A/B
+ * plans them (a look that cannot reach its share spends none).
  */
 function compareDesigns(): void {
   const hsd = (gamma: number) => (alpha: number, t: number) =>
     t >= 1 ? alpha : (alpha * (1 - Math.exp(-gamma * t))) / (1 - Math.exp(-gamma));
   const obf = (alpha: number, t: number) =>
     t >= 1 ? alpha : 1 - errorFunction(probit(1 - alpha / 2) / Math.sqrt(t) / Math.SQRT2);
-  const design = (looks: number[], spend: (alpha: number, t: number) => number, carry = true): SequentialPlan => {
-    const last = looks.at(-1) ?? 0;
-    let spent = 0;
-    const alphas = looks.map((n) => {
-      const increment = Math.max(0, spend(0.01, n / last) - spent);
-      if (carry && 2 / 2 ** n > increment) return 0;
-      spent += increment;
-      return increment;
-    });
-    return { looks, alphas };
-  };
   const designs: [string, SequentialPlan][] = [
-    ["O'Brien–Fleming, 8 … 32 (before)", design([8, 16, 24, 32], obf, false)],
-    ['HSD −4, 7 … 32', design([7, 14, 21, 28, 32], hsd(-4))],
-    ['HSD −4, 7 … 35 (the default)', design([7, 14, 21, 28, 35], hsd(-4))],
-    ['HSD −5, 7 … 35', design([7, 14, 21, 28, 35], hsd(-5))],
-    ['HSD −4, 8 … 32', design([8, 16, 24, 32], hsd(-4))],
+    ["O'Brien–Fleming, 8 … 32 (before)", sequentialPlan(32, 8, 0.01, obf)],
+    ['HSD −4, 7 … 32', sequentialPlan(32, 7, 0.01, hsd(-4))],
+    ['HSD −4, 7 … 35 (the default)', sequentialPlan(35, 7, 0.01, hsd(-4))],
+    ['HSD −5, 7 … 35', sequentialPlan(35, 7, 0.01, hsd(-5))],
+    ['HSD −4, 8 … 32', sequentialPlan(32, 8, 0.01, hsd(-4))],
   ];
   const share = (n: number) => `${((n / runs) * 100).toFixed(1)} %`;
   console.log(`${runs} seeded runs per case; flagged p50 under the campaign's noise / the noise above\n`);

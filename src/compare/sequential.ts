@@ -25,6 +25,7 @@
  */
 import type { ComparedMetric } from '../model/compare.js';
 import { isRatioMetric } from './metrics.js';
+import { minimumPairsFor } from './signed-rank.js';
 
 export interface SequentialPlan {
   /** Pairs run when each look is made; the last is ab.pairs. */
@@ -43,10 +44,16 @@ export function alphaSpent(alpha: number, t: number): number {
   return (alpha * (1 - Math.exp(-SPENDING_GAMMA * t))) / (1 - Math.exp(-SPENDING_GAMMA));
 }
 
-/** The smallest two-sided p a signed-rank test on `pairs` pairs can give (every pair one way). */
-const smallestP = (pairs: number) => 2 / 2 ** pairs;
-
-export function sequentialPlan(pairs: number, block: number, alpha: number): SequentialPlan {
+/**
+ * The looks at every `block` pairs up to `pairs`, and the alpha each spends. `spend` is the
+ * cumulative spending function (alphaSpent; bench/ab-simulation.ts passes others to compare them).
+ */
+export function sequentialPlan(
+  pairs: number,
+  block: number,
+  alpha: number,
+  spend: (alpha: number, t: number) => number = alphaSpent,
+): SequentialPlan {
   const looks: number[] = [];
   for (let n = block; n < pairs; n += block) looks.push(n);
   // A last block shorter than half a block joins the one before: a look just before the end spends
@@ -59,9 +66,9 @@ export function sequentialPlan(pairs: number, block: number, alpha: number): Seq
   let spent = 0;
   const alphas = looks.map((n, i) => {
     if (i === looks.length - 1) return Math.max(0, alpha - spent);
-    const increment = Math.max(0, alphaSpent(alpha, n / pairs) - spent);
+    const increment = Math.max(0, spend(alpha, n / pairs) - spent);
     // A look that cannot reach its alpha keeps it for the next (7 pairs never get below p = 0.016).
-    if (smallestP(n) > increment) return 0;
+    if (n < minimumPairsFor(increment)) return 0;
     spent += increment;
     return increment;
   });

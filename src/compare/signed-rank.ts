@@ -15,21 +15,34 @@ import { normalCdf, normalQuantile } from './distributions.js';
 /** Above this many non-zero pairs the exact null distribution gives way to the normal approximation. */
 const EXACT_LIMIT = 60;
 
-/** Counts of each rank sum 0..n(n+1)/2 over the 2^n sign patterns (exact null distribution of W+). */
-const countsCache = new Map<number, number[]>();
-function signedRankCounts(n: number): number[] {
+/**
+ * Counts of each sum 0..Σweights over the 2^n subsets of `weights` (whole numbers): with the ranks
+ * as weights, how many sign patterns give each W+, the exact null distribution of the test.
+ */
+function rankSumCounts(weights: readonly number[]): Float64Array {
+  const total = weights.reduce((s, r) => s + r, 0);
+  const counts = new Float64Array(total + 1);
+  counts[0] = 1;
+  // Each weight in or out: from the top down, so that a weight is added at most once per subset.
+  for (const r of weights) for (let s = total; s >= r; s--) counts[s] = (counts[s] ?? 0) + (counts[s - r] ?? 0);
+  return counts;
+}
+
+/** The counts for ranks 1..n without ties, the same for every sample of n pairs (cached). */
+const countsCache = new Map<number, Float64Array>();
+function signedRankCounts(n: number): Float64Array {
   const cached = countsCache.get(n);
   if (cached) return cached;
-  const max = (n * (n + 1)) / 2;
-  let counts = new Array<number>(max + 1).fill(0);
-  counts[0] = 1;
-  for (let k = 1; k <= n; k++) {
-    const next = counts.slice();
-    for (let s = k; s <= max; s++) next[s] = (next[s] ?? 0) + (counts[s - k] ?? 0);
-    counts = next;
-  }
+  const counts = rankSumCounts(Array.from({ length: n }, (_, i) => i + 1));
   countsCache.set(n, counts);
   return counts;
+}
+
+/** How many of `counts` fall at or below `w`. */
+function countUpTo(counts: Float64Array, w: number): number {
+  let acc = 0;
+  for (let s = 0; s <= Math.min(w, counts.length - 1); s++) acc += counts[s] ?? 0;
+  return acc;
 }
 
 /** P(W+ ≤ w) under the null, exact for n ≤ EXACT_LIMIT. */
@@ -40,11 +53,7 @@ export function signedRankCdf(w: number, n: number): number {
     const sd = Math.sqrt((n * (n + 1) * (2 * n + 1)) / 24);
     return normalCdf((w + 0.5 - mean) / sd);
   }
-  const counts = signedRankCounts(n);
-  const total = 2 ** n;
-  let acc = 0;
-  for (let s = 0; s <= Math.min(w, counts.length - 1); s++) acc += counts[s] ?? 0;
-  return acc / total;
+  return countUpTo(signedRankCounts(n), w) / 2 ** n;
 }
 
 /**
@@ -56,16 +65,9 @@ export function signedRankCdf(w: number, n: number): number {
  * Computed each time (the ranks differ per call): n·Σranks steps, ~0.2 M at n = 60.
  */
 function tiedRankCdf(ranks: readonly number[], w: number): number {
-  // Mid-ranks are whole or halves: doubled, they index an array.
-  const doubled = ranks.map((r) => Math.round(r * 2));
-  const total = doubled.reduce((s, r) => s + r, 0);
-  const counts = new Float64Array(total + 1);
-  counts[0] = 1;
-  for (const r of doubled) for (let s = total; s >= r; s--) counts[s] = (counts[s] ?? 0) + (counts[s - r] ?? 0);
-  let acc = 0;
-  const limit = Math.round(w * 2);
-  for (let s = 0; s <= Math.min(limit, total); s++) acc += counts[s] ?? 0;
-  return acc / 2 ** ranks.length;
+  // Mid-ranks are whole or halves: doubled, they are whole numbers, as rankSumCounts needs.
+  const counts = rankSumCounts(ranks.map((r) => Math.round(r * 2)));
+  return countUpTo(counts, Math.round(w * 2)) / 2 ** ranks.length;
 }
 
 /** Average ranks of |d| (ties share their mean rank). */

@@ -53,6 +53,15 @@ report: { html: false }
   return dir;
 }
 
+/** A checkout beside `base` whose config differs only in its ab: settings (`pairs: 12, trialDuration: 800ms` replaced). */
+async function baseWith(name: string, abSettings: string): Promise<string> {
+  const dir = path.join(root, name);
+  await mkdir(dir, { recursive: true });
+  const text = await readFile(path.join(root, 'base', 'perfgate.yml'), 'utf8');
+  await writeConfig(dir, text.replace('pairs: 12, trialDuration: 800ms', abSettings));
+  return dir;
+}
+
 async function ab(
   head: string,
   out: string,
@@ -152,13 +161,7 @@ describe('perfgate ab against the shop example', () => {
   }, 60_000);
 
   it('runs several trials per boot and compares the boots, with the noise split three ways', async () => {
-    const dir = path.join(root, 'base-nested');
-    await mkdir(dir, { recursive: true });
-    const text = (await readFile(path.join(root, 'base', 'perfgate.yml'), 'utf8')).replace(
-      'pairs: 12, trialDuration: 800ms',
-      'pairs: 10, trialsPerBoot: 2, sequential: false, trialDuration: 500ms',
-    );
-    await writeConfig(dir, text);
+    const dir = await baseWith('base-nested', 'pairs: 10, trialsPerBoot: 2, sequential: false, trialDuration: 500ms');
     const { code, result } = await ab(path.join(root, 'slower'), path.join(root, 'out-nested'), dir);
     expect(code).toBe(1);
     const c = result.comparison!;
@@ -176,13 +179,7 @@ describe('perfgate ab against the shop example', () => {
   }, 90_000);
 
   it('refuses an A/B whose planned load passes the 10-minute cap, before booting anything', async () => {
-    const dir = path.join(root, 'huge');
-    await mkdir(dir, { recursive: true });
-    const text = (await readFile(path.join(root, 'base', 'perfgate.yml'), 'utf8')).replace(
-      'pairs: 12, trialDuration: 800ms',
-      'pairs: 100, trialDuration: 5s',
-    );
-    await writeConfig(dir, text);
+    const dir = await baseWith('huge', 'pairs: 100, trialDuration: 5s');
     const { code, errors } = await runCli(['ab', '--base', dir, '--head', dir, '--out', path.join(root, 'out-huge')]);
     expect(code).toBe(2);
     expect(errors).toMatch(

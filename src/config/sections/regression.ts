@@ -64,7 +64,8 @@ const abWarmup = () =>
  * The A/B's defaults (issue 18): many short trials rather than a few long ones (on this project's
  * 2-CPU machine a pair of 2 s trials was no noisier than one of 5 s, and the interval narrows with
  * √pairs), each after a warm-up until steady, looked at every 7 pairs so that a clear change or a
- * clear "no change" stops early (a clear change at the second look: 14 pairs, about 85 s of load). bench/README.md has the measurements behind each number.
+ * clear "no change" stops early (a clear change at the second look: 14 pairs, about 85 s of load).
+ * bench/README.md has the measurements behind each number.
  */
 const AB_DEFAULTS = {
   pairs: 35,
@@ -103,8 +104,8 @@ export const abSchema = z
      * Group-sequential A/B (default on, `false` for a fixed number of pairs): the pairs run in
      * blocks of `block`, and after each block the A/B stops once every gated metric is decided
      * (flagged, or its interval inside ±minEffect); `pairs` is the most it runs. Alpha is spent
-     * over the looks (Hwang–Shih–DeCani, γ = −4, close to O'Brien–Fleming), so the false-alarm rate holds however it stops
-     * (docs/regression.md).
+     * over the looks (Hwang–Shih–DeCani, γ = −4, close to O'Brien–Fleming), so the false-alarm
+     * rate holds however it stops (docs/regression.md).
      */
     sequential: z
       .union(
