@@ -182,6 +182,58 @@ describe('HTTP/1.1 response parser', () => {
     expect(done[0]?.bytes).toBe(ok('x'.repeat(1000)).length);
   });
 
+  it('reads a head that repeats the previous one exactly as a fresh parse would, and a one-byte change anew', () => {
+    // ok('123456')'s head has the same length as ok('12345')'s, one byte apart (the length): it must not pass for it.
+    const five = ok('12345');
+    const closing = ok('12345', 'Connection: close\r\n');
+    const sequence = [five, five, ok('123456'), five, closing, five];
+    const fresh = sequence.map((wire) => {
+      const one = collect();
+      one.parser.execute(Buffer.from(wire, 'latin1'));
+      return one.done[0];
+    });
+    const done = everySplit(sequence.join(''));
+    expect(done).toEqual(fresh);
+    expect(done.map((d) => [d.body, d.keepAlive])).toEqual([
+      ['12345', true],
+      ['12345', true],
+      ['123456', true],
+      ['12345', true],
+      ['12345', false],
+      ['12345', true],
+    ]);
+    // A check reads the repeated head's text like the first one's.
+    expect(done[1]?.head).toBe(done[0]?.head);
+  });
+
+  it('reads a reused buffer only up to the end it is given, whatever stale bytes lie past it', () => {
+    const wire = ok('abc');
+    const { parser, done } = collect();
+    parser.execute(Buffer.from(wire, 'latin1'));
+    // The next read fills the buffer's first bytes only; a whole old response lies past `end`.
+    const headLength = wire.indexOf('\r\n\r\n') + 4;
+    const buffer = Buffer.from(wire + wire, 'latin1');
+    parser.execute(buffer, headLength - 1);
+    expect(done).toHaveLength(1);
+    parser.execute(Buffer.from(wire.slice(headLength - 1), 'latin1'));
+    expect(done.map((d) => d.body)).toEqual(['abc', 'abc']);
+    // And a first head with its CRLFCRLF beyond `end` is not complete either.
+    const cold = collect();
+    cold.parser.execute(buffer, 10);
+    cold.parser.execute(Buffer.from(wire.slice(10), 'latin1'));
+    expect(cold.done.map((d) => d.body)).toEqual(['abc']);
+  });
+
+  it('reads responses whose heads all differ (a request id each) correctly, remembering none past the first misses', () => {
+    const wire = Array.from({ length: 80 }, (_, i) =>
+      ok(`body ${i}`, `X-Request-Id: ${String(i).padStart(6, '0')}\r\n`),
+    );
+    const { parser, done } = collect();
+    for (const w of wire) parser.execute(Buffer.from(w, 'latin1'));
+    expect(done.map((d) => d.body)).toEqual(wire.map((_, i) => `body ${i}`));
+    expect(done.map((d) => headerOf(d.head, 'x-request-id'))).toEqual(wire.map((_, i) => String(i).padStart(6, '0')));
+  });
+
   it('finds a header of a raw head by name, joining repeats', () => {
     const head = 'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nSet-Cookie: a=1\r\nset-cookie: b=2';
     expect(headerOf(head, 'content-type')).toBe('application/json');
