@@ -56,6 +56,11 @@ export class Flight implements Exchange {
   carrier: { giveUp(flight: Flight): void } | undefined;
   /** The transport's own note of where the request is (its connection). */
   slot: unknown;
+  /** The request's bytes while it waits for a free connection (perfgate's transport). */
+  wire: Buffer | undefined;
+  /** Its neighbours in the list of requests in flight (InFlight), in send order. */
+  older: Flight | undefined;
+  newer: Flight | undefined;
 
   constructor(
     readonly intendedMs: number,
@@ -91,9 +96,15 @@ export type TransportDone = (flight: Flight, error?: NodeJS.ErrnoException) => v
  * the run drained (30 of 60 recorded, 0 errors: issue 15, case 7). Here a request not complete
  * within `timeout` of being sent is a timeout, found by a sweep over the oldest requests, and what
  * is still open when the drain ends is a timeout too, never a silent drop.
+ *
+ * A list threaded through the flights themselves rather than a Set: a Set's add and delete per
+ * request, and the tables it reallocates as it churns, cost ~0.1 µs per request at 110,000/s
+ * (`perf`, bench/README.md); linking two fields costs nothing and allocates nothing.
  */
 class InFlight {
-  private readonly flights = new Set<Flight>();
+  private oldest: Flight | undefined;
+  private newest: Flight | undefined;
+  private count = 0;
   private readonly sweeper: NodeJS.Timeout;
   private onIdle: (() => void) | undefined;
 
@@ -105,25 +116,35 @@ class InFlight {
   }
 
   get size(): number {
-    return this.flights.size;
+    return this.count;
   }
 
   add(flight: Flight): void {
-    this.flights.add(flight);
+    flight.older = this.newest;
+    if (this.newest) this.newest.newer = flight;
+    else this.oldest = flight;
+    this.newest = flight;
+    this.count++;
   }
 
   /** Marks the request answered (or failed); false when it was already settled (timed out). */
   settle(flight: Flight): boolean {
     if (flight.settled) return false;
     flight.settled = true;
-    this.flights.delete(flight);
-    if (this.flights.size === 0) this.onIdle?.();
+    const { older, newer } = flight;
+    if (older) older.newer = newer;
+    else this.oldest = newer;
+    if (newer) newer.older = older;
+    else this.newest = older;
+    flight.older = flight.newer = undefined;
+    this.count--;
+    if (this.count === 0) this.onIdle?.();
     return true;
   }
 
   /** Waits (bounded by the timeout) for the requests in flight to finish; answers at once when interrupted. */
   async drain(interrupted: boolean): Promise<void> {
-    if (this.flights.size > 0 && !interrupted) {
+    if (this.count > 0 && !interrupted) {
       let timer: NodeJS.Timeout | undefined;
       await new Promise<void>((resolve) => {
         this.onIdle = resolve;
@@ -136,12 +157,13 @@ class InFlight {
 
   /** Gives up on every request still open; `count` says whether each is a timeout or not measured (interrupted). */
   abandon(count: boolean): void {
-    for (const flight of [...this.flights]) this.expire(flight, count);
+    // expire() settles the flight, which takes it off the list.
+    for (let flight = this.oldest; flight; flight = this.oldest) this.expire(flight, count);
   }
 
   private sweep(): void {
     const now = performance.now();
-    for (const flight of this.flights) {
+    for (let flight = this.oldest; flight; flight = this.oldest) {
       if (now - flight.createdMs < this.timeoutMs) break;
       this.expire(flight, true);
     }

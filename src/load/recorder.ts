@@ -16,9 +16,16 @@ import { classifyStatus } from './classify.js';
 import type { LoadMeasurement } from './types.js';
 import { detectDegradation } from './degradation.js';
 
-/** 1 µs to 1 hour, 3 significant digits: 0.1 % resolution at any latency. */
-const newHistogram = (digits: 2 | 3 = 3) =>
-  hdr.build({
+/**
+ * 1 µs to 1 hour, 3 significant digits: 0.1 % resolution at any latency. The library's
+ * WebAssembly build: it records a value in ~14 ns against ~64 ns for the JavaScript one (whose
+ * Math.pow and Math.log2 per value showed in `perf`), and every response is recorded twice (its
+ * second, the profile). Its memory lives outside the JavaScript heap, so each histogram is
+ * destroyed by hand (`LoadRecorder.finish`), or when its recorder is collected.
+ */
+const newHistogram = (digits: 2 | 3 = 3): hdr.Histogram => {
+  hdr.initWebAssemblySync();
+  return hdr.build({
     lowestDiscernibleValue: 1,
     highestTrackableValue: 3_600_000_000,
     numberOfSignificantValueDigits: digits,
@@ -26,7 +33,14 @@ const newHistogram = (digits: 2 | 3 = 3) =>
     // but cost ~5 % of the client's CPU per request (bench/README.md, load engine); a 10-minute
     // run's 600 seconds take ~8 MB.
     bitBucketSize: 32,
+    useWebAssembly: true,
   });
+};
+
+/** Frees the histograms of a recorder that was dropped without finishing (a run that threw). */
+const unfinished = new FinalizationRegistry((histograms: hdr.Histogram[]) => {
+  for (const h of histograms) h.destroy();
+});
 
 const MAX_ERROR_SAMPLES = 10;
 
@@ -52,7 +66,7 @@ export interface SecondReport {
  * Counts add up: total = ok + errors, and errors = the sum over classes.
  */
 class Tally {
-  readonly histogram = newHistogram();
+  readonly histogram: hdr.Histogram;
   readonly byClass = emptyErrorClasses();
   readonly byStatus: Record<string, number> = {};
   readonly samples = new Set<string>();
@@ -63,6 +77,11 @@ class Tally {
   bytes = 0;
   sum = 0;
   sumSquares = 0;
+
+  constructor(histograms: hdr.Histogram[]) {
+    this.histogram = newHistogram();
+    histograms.push(this.histogram);
+  }
 
   response(us: number, latencyMs: number, status: number, bytes: number, errorClass: ErrorClass | undefined): void {
     this.histogram.recordValue(us);
@@ -132,8 +151,12 @@ class Tally {
 export type EndpointKey = Pick<EndpointResult, 'name' | 'method' | 'path'>;
 
 export class LoadRecorder {
-  private readonly all = new Tally();
+  /** Every histogram this recorder made, to destroy once it is done. */
+  private readonly histograms: hdr.Histogram[] = [];
+  private readonly all = new Tally(this.histograms);
   private readonly endpoints: Tally[];
+  /** finish() ran: the histograms are gone, and later events (a straggling answer) are ignored. */
+  private finished = false;
   private readonly seconds: Second[] = [];
   private readonly warmSeconds: Second[] = [];
   private lastReportedSecond = -1;
@@ -150,7 +173,8 @@ export class LoadRecorder {
     private readonly endpointKeys: readonly EndpointKey[] = [],
   ) {
     // One endpoint's books are the profile's: kept once (a histogram record per response less).
-    this.endpoints = endpointKeys.length === 1 ? [this.all] : endpointKeys.map(() => new Tally());
+    this.endpoints = endpointKeys.length === 1 ? [this.all] : endpointKeys.map(() => new Tally(this.histograms));
+    unfinished.register(this, this.histograms, this);
   }
 
   get windowStartMs(): number {
@@ -162,6 +186,7 @@ export class LoadRecorder {
    * `checkFailure` makes an answered request an error of class `check` (with that text as sample).
    */
   response(atMs: number, latencyMs: number, status: number, bytes: number, endpoint = 0, checkFailure?: string): void {
+    if (this.finished) return;
     const errorClass = classifyStatus(status) ?? (checkFailure === undefined ? undefined : 'check');
     const second = this.secondAt(atMs);
     const us = Math.max(1, Math.round(latencyMs * 1000));
@@ -178,6 +203,7 @@ export class LoadRecorder {
 
   /** A request that got no response (refused, reset, timed out…). */
   failure(atMs: number, errorClass: ErrorClass, message: string, endpoint = 0): void {
+    if (this.finished) return;
     const second = this.secondAt(atMs);
     second.count++;
     second.errors++;
@@ -196,7 +222,7 @@ export class LoadRecorder {
 
   /** Reports every whole second that ended before `nowMs` (call about once a second). */
   tick(nowMs: number): void {
-    if (!this.onSecond) return;
+    if (!this.onSecond || this.finished) return;
     const warmupSeconds = Math.ceil(this.warmupMs / 1000);
     const elapsed = Math.floor((nowMs - this.startMs) / 1000);
     for (let s = this.lastReportedSecond + 1; s < elapsed; s++) {
@@ -213,12 +239,13 @@ export class LoadRecorder {
     }
   }
 
-  /** The measurement over [windowStart, endMs). */
+  /** The measurement over [windowStart, endMs). Once: it frees the recorder's histograms. */
   finish(
     endMs: number,
     dropped = 0,
     options: { secondHistograms?: boolean } = {},
   ): Omit<LoadMeasurement, 'generator' | 'startedAt'> {
+    if (this.finished) throw new Error('a load recorder finishes once: its histograms are freed');
     const durationMs = Math.max(1, endMs - this.windowStartMs);
     const { requests, ...all } = this.all.summary(durationMs);
     const fullSeconds = Math.floor(durationMs / 1000 + 0.05);
@@ -237,6 +264,13 @@ export class LoadRecorder {
       });
     }
     const degradation = detectDegradation(timeline);
+    const endpoints = this.endpointKeys.map((key, i) => ({
+      ...key,
+      ...(this.endpoints[i] as Tally).summary(durationMs),
+    }));
+    this.finished = true;
+    unfinished.unregister(this);
+    for (const h of this.histograms) h.destroy();
     return {
       durationSec: durationMs / 1000,
       warmupSec: this.warmupMs / 1000,
@@ -244,14 +278,7 @@ export class LoadRecorder {
       ...all,
       timeline,
       ...(degradation ? { degradation } : {}),
-      ...(this.endpointKeys.length
-        ? {
-            endpoints: this.endpointKeys.map((key, i) => ({
-              ...key,
-              ...(this.endpoints[i] as Tally).summary(durationMs),
-            })),
-          }
-        : {}),
+      ...(endpoints.length ? { endpoints } : {}),
     };
   }
 
@@ -259,7 +286,11 @@ export class LoadRecorder {
     const warm = atMs < this.windowStartMs;
     const list = warm ? this.warmSeconds : this.seconds;
     const i = Math.max(0, Math.floor((atMs - (warm ? this.startMs : this.windowStartMs)) / 1000));
-    for (let k = list.length; k <= i; k++) list[k] = { histogram: newHistogram(2), count: 0, answered: 0, errors: 0 };
+    for (let k = list.length; k <= i; k++) {
+      const histogram = newHistogram(2);
+      this.histograms.push(histogram);
+      list[k] = { histogram, count: 0, answered: 0, errors: 0 };
+    }
     return list[i] as Second;
   }
 }

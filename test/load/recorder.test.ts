@@ -32,3 +32,33 @@ describe('throughput', () => {
     expect(m.timeline[0]).toMatchObject({ rps: 0, errors: 100, p50: 0, p99: 0 });
   });
 });
+
+describe('the recorder after finish()', () => {
+  it('ignores a straggling answer or failure (its histograms are freed) and refuses a second finish', () => {
+    const seconds: number[] = [];
+    const r = new LoadRecorder(0, 0, (s) => seconds.push(s.t), [{ name: 'a', method: 'GET', path: '/' }]);
+    for (let i = 0; i < 100; i++) r.response(i * 10, 1.5, 200, 10);
+    const m = r.finish(1000);
+    expect(m.requests.total).toBe(100);
+    expect(m.latency.p50).toBeCloseTo(1.5, 2);
+    expect(m.endpoints?.[0]?.requests.total).toBe(100);
+    // An engine's late events (an answer that arrives as the run stops) change nothing and do not throw.
+    r.response(1500, 2, 200, 10);
+    r.failure(1500, 'reset', 'socket hang up');
+    r.tick(5000);
+    expect(seconds).toEqual([]);
+    expect(() => r.finish(2000)).toThrow(/finishes once/);
+  });
+
+  it('keeps microsecond resolution from 1 µs to an hour, in the profile and in each second', () => {
+    const r = new LoadRecorder(0, 0);
+    r.response(10, 0.001, 200, 1);
+    r.response(20, 0.25, 200, 1);
+    r.response(30, 3_500_000, 200, 1);
+    const m = r.finish(1000);
+    expect(m.latency.min).toBe(0.001);
+    expect(m.latency.p50).toBeCloseTo(0.25, 3);
+    expect(m.latency.max / 3_500_000).toBeCloseTo(1, 2);
+    expect(m.timeline[0]?.p50).toBeCloseTo(0.25, 2);
+  });
+});

@@ -37,8 +37,8 @@ export function netTransport(baseUrl: string, maxConnections: number, done: Tran
 class NetPool implements Transport {
   private readonly idle: Connection<Flight>[] = [];
   private readonly open = new Set<Connection<Flight>>();
-  /** Arrivals waiting for a free connection, with their bytes, from `waitingHead` on. */
-  private waiting: { flight: Flight; bytes: Buffer }[] = [];
+  /** Arrivals waiting for a free connection (each holds its bytes in `wire`), from `waitingHead` on. */
+  private waiting: Flight[] = [];
   private waitingHead = 0;
   /** Serialized once per fixed request of the workload. */
   private readonly built = new WeakMap<PreparedRequest, Buffer>();
@@ -82,7 +82,8 @@ class NetPool implements Transport {
     while (connection && !this.open.has(connection)) connection = this.idle.pop();
     if (connection) return this.write(connection, flight, bytes);
     if (this.open.size < this.maxConnections) return this.write(this.openConnection(), flight, bytes);
-    this.waiting.push({ flight, bytes });
+    flight.wire = bytes;
+    this.waiting.push(flight);
   }
 
   async close(): Promise<void> {
@@ -112,11 +113,11 @@ class NetPool implements Transport {
   /** A free connection goes to the longest-waiting arrival, else to the idle stack. */
   private release(connection: Connection<Flight>): void {
     const next = this.nextWaiting();
-    if (next) return this.write(connection, next.flight, next.bytes);
+    if (next) return this.write(connection, next, next.wire as Buffer);
     this.idle.push(connection);
   }
 
-  private nextWaiting(): { flight: Flight; bytes: Buffer } | undefined {
+  private nextWaiting(): Flight | undefined {
     while (this.waitingHead < this.waiting.length) {
       const next = this.waiting[this.waitingHead++];
       if (this.waitingHead > 1024 && this.waitingHead * 2 > this.waiting.length) {
@@ -124,7 +125,7 @@ class NetPool implements Transport {
         this.waitingHead = 0;
       }
       // A waiting arrival given up (timed out, run over) is skipped.
-      if (next && !next.flight.settled) return next;
+      if (next && !next.settled) return next;
     }
     return undefined;
   }
@@ -134,7 +135,7 @@ class NetPool implements Transport {
     while (this.waitingHead < this.waiting.length && this.open.size < this.maxConnections) {
       const next = this.nextWaiting();
       if (!next) return;
-      this.write(this.openConnection(), next.flight, next.bytes);
+      this.write(this.openConnection(), next, next.wire as Buffer);
     }
   }
 
@@ -146,13 +147,15 @@ class NetPool implements Transport {
   }
 
   private write(connection: Connection<Flight>, flight: Flight, bytes: Buffer): void {
-    const wait = performance.now() - flight.createdMs;
+    const now = performance.now();
+    const wait = now - flight.createdMs;
     if (wait > WAIT_COUNTED_MS) {
       this.counts.waited++;
       this.counts.longestWaitMs = Math.max(this.counts.longestWaitMs, wait);
     }
     flight.carrier = this;
     flight.slot = connection;
-    connection.send(bytes, flight);
+    flight.wire = undefined;
+    connection.send(bytes, flight, now);
   }
 }
