@@ -120,8 +120,11 @@ const scenarios = [
     expected: 'memory',
   },
   {
-    name: 'canned-answer server, 64 connections',
-    profile: '{ name: p, kind: load, duration: 3s, connections: 64, requests: [{ path: /fast }] }',
+    // Pipelined, as in test/monitor/bottlenecks.test.ts: the canned server answers 8 requests per
+    // read and write while perfgate still handles each (without it, perfgate's cheaper client of
+    // 2026-11-28 and this server could tie).
+    name: 'canned-answer server, 64 connections, pipelining 8',
+    profile: '{ name: p, kind: load, duration: 3s, connections: 64, pipelining: 8, requests: [{ path: /fast }] }',
     expected: 'load-generator',
     server: canned,
   },
