@@ -14,6 +14,8 @@
  *   wrk              1 thread (its CPU from `times` of the shell that ran it)
  *   autocannon       bare, in this process (no perfgate books)
  *   perfgate-closed  perfgate's engine, closed model, with its HDR histogram and timeline
+ *   perfgate-monitored  the same, with perfgate's SUT monitor sampling the server's process tree
+ *                    every 100 ms (monitor.interval's default) in this process, as a run does
  *   perfgate-open    perfgate's engine, open model, at 85 % of the closed model's rate in a
  *                    calibration run (just under saturation)
  *   perfgate-templated  the closed model with a {{uuid}} header and a {{seq}} query, rendered per send
@@ -34,6 +36,8 @@ import { compileWorkload } from '../src/load/compile.js';
 import { targetOf } from '../src/load/http1/connection.js';
 import { requestBytes } from '../src/load/http1/request.js';
 import { createLoadRunner } from '../src/load/index.js';
+import { ResourceSampler } from '../src/monitor/sampler.js';
+import { treePids } from '../src/proc/tree.js';
 import { prepareRequest } from '../src/load/mix.js';
 import type { LoadModel } from '../src/load/types.js';
 import { startFixture } from '../test/helpers/servers.js';
@@ -49,6 +53,8 @@ interface Sample {
 }
 interface Target {
   name: string;
+  /** The server's root process, whose tree the monitor samples. */
+  pid: number;
   url: string;
   path: string;
   close(): Promise<void>;
@@ -64,7 +70,7 @@ const freePort = () =>
 
 async function nodeTarget(): Promise<Target> {
   const server = await startFixture('behaviours.mjs');
-  return { name: 'node', url: server.url, path: '/fast', close: () => server.close() };
+  return { name: 'node', pid: server.child.pid as number, url: server.url, path: '/fast', close: () => server.close() };
 }
 
 /** nginx with one worker and a 1 KiB file, in a temp prefix, as a child of this process. */
@@ -102,6 +108,7 @@ http {
   }
   return {
     name: 'nginx',
+    pid: child.pid as number,
     url: `http://127.0.0.1:${port}`,
     path: '/file.txt',
     close: async () => {
@@ -126,12 +133,15 @@ async function perfgate(
   model: LoadModel,
   engine: 'perfgate' | 'autocannon' = 'perfgate',
   templated = false,
+  monitored = false,
 ) {
   const path = templated ? `${target.path}?n={{seq}}` : target.path;
   const requests = [requestSchema.parse(templated ? { path, headers: { 'x-request-id': '{{uuid}}' } } : { path })];
   const workload = templated ? compileWorkload({ requests, variables: {}, field: 'profiles[0]' }) : undefined;
   let rps = 0;
   const s = await inProcess(async () => {
+    const sampler = monitored ? new ResourceSampler(() => treePids(target.pid), 100) : undefined;
+    sampler?.start();
     const m = await createLoadRunner(engine).run({
       baseUrl: target.url,
       requests,
@@ -141,6 +151,8 @@ async function perfgate(
       warmupMs: 0,
       timeoutMs: 10_000,
     });
+    const samples = sampler?.stop().samples.length;
+    if (monitored && !samples) throw new Error(`the monitor took no samples of ${target.name}`);
     rps = m.throughput.rps;
     return m.requests.total;
   });
@@ -252,6 +264,7 @@ for (const name of targets) {
     wrk: () => wrk(target),
     autocannon: () => bareAutocannon(target),
     'perfgate-closed': () => perfgate(target, closed),
+    'perfgate-monitored': () => perfgate(target, closed, 'perfgate', false, true),
     'perfgate-open': () => perfgate(target, open),
     'perfgate-templated': () => perfgate(target, closed, 'perfgate', true),
     'autocannon-engine': () => perfgate(target, closed, 'autocannon'),
