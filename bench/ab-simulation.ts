@@ -22,7 +22,7 @@
  */
 import { errorFunction, probit } from 'simple-statistics';
 import { comparePaired } from '../src/compare/paired.js';
-import { sequentialPlan, type SequentialPlan } from '../src/compare/sequential.js';
+import { hwangShihDeCani, sequentialPlan, type SequentialPlan } from '../src/compare/sequential.js';
 import type { ComparedMetric } from '../src/model/compare.js';
 import { abSchema } from '../src/config/sections/regression.js';
 import { MEASURED_NOISE, runSequential, simulatePairs, type SimulatedNoise } from '../test/helpers/ab-simulation.js';
@@ -161,16 +161,14 @@ console.log(defaults.join('\n'));
  * plans them (a look that cannot reach its share spends none).
  */
 function compareDesigns(): void {
-  const hsd = (gamma: number) => (alpha: number, t: number) =>
-    t >= 1 ? alpha : (alpha * (1 - Math.exp(-gamma * t))) / (1 - Math.exp(-gamma));
   const obf = (alpha: number, t: number) =>
     t >= 1 ? alpha : 1 - errorFunction(probit(1 - alpha / 2) / Math.sqrt(t) / Math.SQRT2);
   const designs: [string, SequentialPlan][] = [
     ["O'Brien–Fleming, 8 … 32 (before)", sequentialPlan(32, 8, 0.01, obf)],
-    ['HSD −4, 7 … 32', sequentialPlan(32, 7, 0.01, hsd(-4))],
-    ['HSD −4, 7 … 35 (the default)', sequentialPlan(35, 7, 0.01, hsd(-4))],
-    ['HSD −5, 7 … 35', sequentialPlan(35, 7, 0.01, hsd(-5))],
-    ['HSD −4, 8 … 32', sequentialPlan(32, 8, 0.01, hsd(-4))],
+    ['HSD −4, 7 … 32', sequentialPlan(32, 7, 0.01, hwangShihDeCani(-4))],
+    ['HSD −4, 7 … 35 (the default)', sequentialPlan(35, 7, 0.01, hwangShihDeCani(-4))],
+    ['HSD −5, 7 … 35', sequentialPlan(35, 7, 0.01, hwangShihDeCani(-5))],
+    ['HSD −4, 8 … 32', sequentialPlan(32, 8, 0.01, hwangShihDeCani(-4))],
   ];
   const share = (n: number) => `${((n / runs) * 100).toFixed(1)} %`;
   console.log(`${runs} seeded runs per case; flagged p50 under the campaign's noise / the noise above\n`);

@@ -34,6 +34,7 @@ import autocannon from 'autocannon';
 import { requestSchema } from '../src/config/sections/request.js';
 import { compileWorkload } from '../src/load/compile.js';
 import { targetOf } from '../src/load/http1/connection.js';
+import { ResponseParser } from '../src/load/http1/parser.js';
 import { requestBytes } from '../src/load/http1/request.js';
 import { createLoadRunner } from '../src/load/index.js';
 import { ResourceSampler } from '../src/monitor/sampler.js';
@@ -188,21 +189,22 @@ async function bareAutocannon(target: Target): Promise<Sample> {
   return { rps, cpuMsPer1k: s.cpuMsPer1k };
 }
 
-/** The size of one whole answer to GET `path` (head and body), read once with a plain request. */
+/** The size of one whole answer to `request` (head and body), read once by perfgate's parser. */
 async function answerSize(target: Target, request: Buffer): Promise<number> {
   const url = new URL(target.url);
   return new Promise((resolve, reject) => {
     const socket = net.connect(Number(url.port), url.hostname, () => socket.write(request));
-    let got = Buffer.alloc(0);
-    socket.on('error', reject);
-    socket.on('data', (d: Buffer) => {
-      got = Buffer.concat([got, d]);
-      const headEnd = got.indexOf('\r\n\r\n');
-      const length = /content-length: *(\d+)/i.exec(got.toString('latin1', 0, Math.max(0, headEnd)))?.[1];
-      if (headEnd < 0 || length === undefined || got.length < headEnd + 4 + Number(length)) return;
-      socket.destroy();
-      resolve(headEnd + 4 + Number(length));
+    const parser = new ResponseParser({
+      isHeadRequest: () => false,
+      onHead: () => false,
+      onBody: () => {},
+      onComplete: (bytes) => {
+        socket.destroy();
+        resolve(bytes);
+      },
     });
+    socket.on('error', reject);
+    socket.on('data', (d: Buffer) => parser.execute(d));
   });
 }
 

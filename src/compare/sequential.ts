@@ -37,12 +37,20 @@ export interface SequentialPlan {
 /** The spending function's shape: γ = −4 keeps most of alpha for the last look (see above). */
 const SPENDING_GAMMA = -4;
 
+/**
+ * The Hwang–Shih–DeCani spending function of shape `gamma`: the cumulative alpha spent when a
+ * share `t` of the planned pairs has run (bench/ab-simulation.ts … designs compares shapes).
+ */
+export const hwangShihDeCani =
+  (gamma: number) =>
+  (alpha: number, t: number): number => {
+    if (t >= 1) return alpha;
+    if (t <= 0) return 0;
+    return (alpha * (1 - Math.exp(-gamma * t))) / (1 - Math.exp(-gamma));
+  };
+
 /** Cumulative alpha spent when a share `t` of the planned pairs has run (Hwang–Shih–DeCani, γ = −4). */
-export function alphaSpent(alpha: number, t: number): number {
-  if (t >= 1) return alpha;
-  if (t <= 0) return 0;
-  return (alpha * (1 - Math.exp(-SPENDING_GAMMA * t))) / (1 - Math.exp(-SPENDING_GAMMA));
-}
+export const alphaSpent = hwangShihDeCani(SPENDING_GAMMA);
 
 /**
  * The looks at every `block` pairs up to `pairs`, and the alpha each spends. `spend` is the

@@ -16,7 +16,7 @@ import type { PreparedRequest } from './mix.js';
 import { LoadRecorder } from './recorder.js';
 import type { LoadMeasurement, LoadModel, LoadOptions } from './types.js';
 import { fixedWorkload, headerReader, type CheckedResponse, type WorkloadRequest } from './workload.js';
-import { checkedAnswer, type Exchange } from './http1/connection.js';
+import { checkedAnswer, Exchange } from './http1/connection.js';
 import { netTransport, type PoolStats } from './http1/pool.js';
 import { undiciTransport } from './undici.js';
 
@@ -35,21 +35,11 @@ const MAX_SENDS_PER_TURN = 2_000;
  * One arrival on its way: what the transport fills in as the answer comes (status, bytes, the
  * head and the first body bytes a check reads), and how to give it up.
  */
-export class Flight implements Exchange {
+export class Flight extends Exchange {
   /** When the arrival was handed to the transport: its timeout runs from here. */
   readonly createdMs = performance.now();
-  /** When it was written to a connection (after a wait for a free one, if any). */
-  sentMs = this.createdMs;
   settled = false;
-  status = 0;
   bytes = 0;
-  readonly head: boolean;
-  readonly keepBody: number;
-  readonly keepHead: boolean;
-  headText: string | undefined;
-  kept: Buffer[] | undefined;
-  keptBytes = 0;
-  bodyBytes = 0;
   /** Headers as undici parsed them (the undici transport); the net transport keeps `headText`. */
   headers: Record<string, string | string[] | undefined> | undefined;
   /** Set by the transport while the request is on a connection: what closes it when the request is given up. */
@@ -64,12 +54,12 @@ export class Flight implements Exchange {
 
   constructor(
     readonly intendedMs: number,
-    readonly request: WorkloadRequest,
+    request: WorkloadRequest,
     method: string,
   ) {
-    this.head = method === 'HEAD';
-    this.keepBody = request.check?.bodyLimit ?? 0;
-    this.keepHead = request.check !== undefined;
+    super(request, method);
+    // Until it is written to a connection (after a wait for a free one, if any).
+    this.sentMs = this.createdMs;
   }
 
   /** What the request's check reads of the answer (built only for a request with a check). */

@@ -16,39 +16,12 @@ import type { PreparedRequest } from '../mix.js';
 import { LoadRecorder } from '../recorder.js';
 import type { LoadMeasurement, LoadOptions } from '../types.js';
 import { fixedWorkload, type UserState, type Workload, type WorkloadRequest } from '../workload.js';
-import { checkedAnswer, Connection, targetOf, type Exchange, type Target } from './connection.js';
+import { checkedAnswer, Connection, Exchange, targetOf, type Target } from './connection.js';
 import { requestBytes } from './request.js';
-
-/**
- * A class rather than an object literal per send: V8 copies a literal of this many fields through
- * the runtime (CopyJSObjectWithAllocationSite showed in `perf` against nginx), a constructor
- * allocates inline.
- */
-class UserExchange implements Exchange {
-  sentMs = 0;
-  readonly head: boolean;
-  readonly keepBody: number;
-  readonly keepHead: boolean;
-  status = 0;
-  headText: string | undefined = undefined;
-  kept: Buffer[] | undefined = undefined;
-  keptBytes = 0;
-  bodyBytes = 0;
-
-  constructor(
-    readonly request: WorkloadRequest,
-    method: string | undefined,
-  ) {
-    const { check } = request;
-    this.head = method === 'HEAD';
-    this.keepBody = check?.bodyLimit ?? 0;
-    this.keepHead = check !== undefined;
-  }
-}
 
 interface User {
   state: UserState;
-  connection: Connection<UserExchange> | undefined;
+  connection: Connection<Exchange> | undefined;
   /** Position in the workload's cycle. */
   next: number;
 }
@@ -132,7 +105,7 @@ class ClosedRun {
 
   private connect(user: User): void {
     if (this.stopped) return;
-    const connection = new Connection<UserExchange>(this.target, {
+    const connection = new Connection<Exchange>(this.target, {
       response: (c, exchange, bytes, keepAlive) => this.answered(user, c, exchange, bytes, keepAlive),
       closed: (_c, lost, error) => this.lost(user, lost, error),
     });
@@ -142,8 +115,8 @@ class ClosedRun {
 
   private answered(
     user: User,
-    connection: Connection<UserExchange>,
-    exchange: UserExchange,
+    connection: Connection<Exchange>,
+    exchange: Exchange,
     bytes: number,
     keepAlive: boolean,
   ): void {
@@ -158,7 +131,7 @@ class ClosedRun {
     this.connect(user);
   }
 
-  private lost(user: User, lost: UserExchange[], error: NodeJS.ErrnoException | undefined): void {
+  private lost(user: User, lost: Exchange[], error: NodeJS.ErrnoException | undefined): void {
     if (this.stopped) return;
     const at = performance.now();
     const errorClass = error ? classifyTransportError(error) : 'reset';
@@ -187,7 +160,7 @@ class ClosedRun {
   }
 
   /** Keeps `pipelining` requests outstanding on the user's connection. */
-  private fill(user: User, connection: Connection<UserExchange>): void {
+  private fill(user: User, connection: Connection<Exchange>): void {
     const { cycle } = this.workload;
     // Bounded: a cycle of requests that all fail to render must not spin here.
     for (
@@ -204,7 +177,7 @@ class ClosedRun {
   }
 
   /** Writes the user's next request; false when the workload ran out (a data file with `onEnd: stop`). */
-  private sendNext(user: User, connection: Connection<UserExchange>): boolean {
+  private sendNext(user: User, connection: Connection<Exchange>): boolean {
     const { cycle } = this.workload;
     const i = user.next++ % cycle.length;
     const request = cycle[i] as WorkloadRequest;
@@ -225,7 +198,7 @@ class ClosedRun {
       this.recorder.failure(performance.now(), 'other', bytes.message, request.endpoint);
       return true;
     }
-    connection.send(bytes, new UserExchange(request, rendered?.method));
+    connection.send(bytes, new Exchange(request, rendered?.method));
     return true;
   }
 }

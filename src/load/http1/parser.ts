@@ -89,10 +89,8 @@ export class ResponseParser {
   private bodyBytes = 0;
   private keepAlive = true;
   private wantBody = false;
-  /** The previous head's bytes (CRLFCRLF included), its text and what it said. */
-  private lastHead: Buffer | undefined;
-  private lastText = '';
-  private lastInfo: HeadInfo | undefined;
+  /** The previous head: its bytes (CRLFCRLF included), its text and what it said. */
+  private last: { bytes: Buffer; text: string; info: HeadInfo } | undefined;
   private headHits = 0;
   private headMisses = 0;
 
@@ -193,14 +191,15 @@ export class ResponseParser {
 
   /** Reads a head from `at`; answers where parsing goes on. */
   private readHead(data: Buffer, at: number, end: number): number {
-    const last = this.lastHead;
-    if (last && !this.pending && end - at >= last.length && last.compare(data, at, at + last.length) === 0) {
+    const last = this.last;
+    const size = last?.bytes.length ?? 0;
+    if (last && !this.pending && end - at >= size && last.bytes.compare(data, at, at + size) === 0) {
       // The same bytes as the previous head, its CRLFCRLF included: so the head ends at the same
       // place and says the same (the parse is a function of its bytes).
       this.headHits++;
-      this.bytes += last.length;
-      this.begin(this.lastInfo as HeadInfo, this.lastText);
-      return at + last.length;
+      this.bytes += size;
+      this.begin(last.info, last.text);
+      return at + size;
     }
     let buf = data;
     let from = at;
@@ -229,9 +228,9 @@ export class ResponseParser {
       throw new ParseError('HPE_HEADER_OVERFLOW', `a response head longer than ${MAX_HEAD_BYTES} bytes`);
     const head = buf.toString('latin1', from, headEnd);
     const info = parseHead(head);
-    const size = headEnd + 4 - from;
-    this.remember(buf, from, size, head, info);
-    this.bytes += size;
+    const headSize = headEnd + 4 - from;
+    this.remember(buf, from, headSize, head, info);
+    this.bytes += headSize;
     this.begin(info, head);
     // Where the head ended, as an offset into `data` (`at` was shifted by the pending bytes).
     return headEnd + 4 + (buf === data ? 0 : at);
@@ -239,18 +238,16 @@ export class ResponseParser {
 
   /** Keeps a parsed head to recognize its repeat, unless this connection's heads keep changing. */
   private remember(buf: Buffer, from: number, size: number, head: string, info: HeadInfo): void {
-    if (this.lastHead) this.headMisses++;
+    if (this.last) this.headMisses++;
     if (size > MAX_REMEMBERED_HEAD || (this.headMisses > MAX_HEAD_MISSES && this.headMisses > this.headHits)) {
-      this.lastHead = undefined;
+      this.last = undefined;
       return;
     }
     // Its own memory, not a slice of Node's shared 8 KiB pool: a head kept for minutes would pin
     // the whole slab it was cut from.
     const copy = Buffer.allocUnsafeSlow(size);
     buf.copy(copy, 0, from, from + size);
-    this.lastHead = copy;
-    this.lastText = head;
-    this.lastInfo = info;
+    this.last = { bytes: copy, text: head, info };
   }
 
   /** Acts on a complete head: an interim response is skipped, a final one framed. */
