@@ -26,10 +26,7 @@
  * CPU per 1000 requests is the client's user+system time over the requests it completed.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import autocannon from 'autocannon';
 import { requestSchema } from '../src/config/sections/request.js';
 import { compileWorkload } from '../src/load/compile.js';
@@ -41,7 +38,7 @@ import { ResourceSampler } from '../src/monitor/sampler.js';
 import { treePids } from '../src/proc/tree.js';
 import { prepareRequest } from '../src/load/mix.js';
 import type { LoadModel } from '../src/load/types.js';
-import { startFixture } from '../test/helpers/servers.js';
+import { nginxTarget, nodeTarget, type Target } from './targets.js';
 
 const rounds = Number(process.argv[2] ?? 5);
 const seconds = Number(process.argv[3] ?? 5);
@@ -52,74 +49,6 @@ interface Sample {
   rps: number;
   cpuMsPer1k: number;
 }
-interface Target {
-  name: string;
-  /** The server's root process, whose tree the monitor samples. */
-  pid: number;
-  url: string;
-  path: string;
-  close(): Promise<void>;
-}
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-
-async function nodeTarget(): Promise<Target> {
-  const server = await startFixture('behaviours.mjs');
-  return { name: 'node', pid: server.child.pid as number, url: server.url, path: '/fast', close: () => server.close() };
-}
-
-/** nginx with one worker and a 1 KiB file, in a temp prefix, as a child of this process. */
-async function nginxTarget(): Promise<Target> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'perfgate-nginx-'));
-  const port = await freePort();
-  writeFileSync(path.join(dir, 'file.txt'), 'x'.repeat(1024));
-  // nginx's worker runs as `nobody` when started as root: the folder must be readable (mkdtemp makes it 0700).
-  chmodSync(dir, 0o755);
-  writeFileSync(
-    path.join(dir, 'nginx.conf'),
-    `worker_processes 1;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  client_body_temp_path ${dir}/tmp; proxy_temp_path ${dir}/tmp; fastcgi_temp_path ${dir}/tmp;
-  uwsgi_temp_path ${dir}/tmp; scgi_temp_path ${dir}/tmp;
-  server { listen 127.0.0.1:${port}; root ${dir}; }
-}
-`,
-  );
-  const child = spawn('nginx', ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-g', 'daemon off;'], {
-    stdio: 'inherit',
-  });
-  for (let i = 0; i < 50; i++) {
-    const up = await fetch(`http://127.0.0.1:${port}/file.txt`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (up) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    name: 'nginx',
-    pid: child.pid as number,
-    url: `http://127.0.0.1:${port}`,
-    path: '/file.txt',
-    close: async () => {
-      child.kill('SIGQUIT');
-      await new Promise((r) => child.once('exit', r));
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
 async function inProcess(fn: () => Promise<number>): Promise<Sample & { requests: number }> {
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
